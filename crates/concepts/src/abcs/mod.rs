@@ -1,0 +1,6 @@
+//! Chapter: abcs.
+
+use crate::demo::Demo;
+
+/// The demos of this chapter, in the seed's order.
+pub const DEMOS: &[Demo] = &[];

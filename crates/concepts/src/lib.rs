@@ -1,0 +1,22 @@
+//! # Advanced Python concepts, answered in Rust
+//!
+//! The seed teaches four Python features through small runnable files. This crate is the
+//! book-shaped Rust counterpart: one chapter module per seed chapter, one module per seed
+//! file, in the seed's order. Every demo is a function that returns what it shows, so the
+//! tests assert it and the `concepts` binary prints it.
+//!
+//! | chapter | seed section | module |
+//! |---|---|---|
+//! | Metaclasses | 1 | [`metaclasses`] |
+//! | Abstract base classes | 2 | [`abcs`] |
+//! | Dataclasses | 3 | [`dataclasses`] |
+//! | Asyncio | 5 | [`asyncio`] |
+//!
+//! Run one with `cargo run -p concepts -- run metaclasses/basics`, list them all with
+//! `cargo run -p concepts -- list`.
+
+pub mod abcs;
+pub mod asyncio;
+pub mod dataclasses;
+pub mod demo;
+pub mod metaclasses;

@@ -1,0 +1,1 @@
+//! Compile-time class rules for dataproc processors.

@@ -1,0 +1,1 @@
+//! Data processors behind a compiler-checked trait (the seed's `dataproc`).

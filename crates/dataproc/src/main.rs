@@ -1,0 +1,2 @@
+//! The `dataproc` command line.
+fn main() {}

@@ -1,0 +1,2 @@
+//! The `fetcher` command line.
+fn main() {}
