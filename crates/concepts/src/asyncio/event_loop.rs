@@ -161,7 +161,7 @@ Unlike asyncio, a multi-thread runtime runs tasks in parallel on OS threads.",
     run: || {
         let mut lines = run_demo(|unit| async move { Ok(stamped_lines(&run(unit).await?.events)) });
         // Outside any runtime: the check builds its own runtimes.
-        let patience = Duration::from_millis(200);
+        let patience = Duration::from_millis(100);
         let met = |workers| match tasks_overlap(workers, patience) {
             Ok(met) => met.to_string(),
             Err(e) => format!("error: {e}"),

@@ -99,7 +99,8 @@ pub const DEMOS: &[Demo] = &[
 /// One second of the seed's timeline, the `unit` the demos run with.
 pub const SEED_SECOND: Duration = Duration::from_secs(1);
 
-/// The environment variable that speeds the demos up by an integer factor.
+/// The environment variable that speeds the demos up by an integer factor (at most 100:
+/// faster, the shortest sleeps fall below tokio's 1 ms timer resolution).
 pub const SPEEDUP_VAR: &str = "CONCEPTS_ASYNC_SPEEDUP";
 
 /// What can go wrong inside an async demo.
@@ -135,17 +136,17 @@ pub fn scaled(unit: Duration, seed_seconds: f64) -> Duration {
 }
 
 /// The unit the demos run with: [`SEED_SECOND`] divided by `CONCEPTS_ASYNC_SPEEDUP` when it
-/// holds a whole number from 1 to 1000. Returns the unit and, if the variable was set but
+/// holds a whole number from 1 to 100. Returns the unit and, if the variable was set but
 /// unusable, a line saying it was ignored.
 pub fn demo_unit(speedup: Option<&str>) -> (Duration, Option<String>) {
     match speedup {
         None => (SEED_SECOND, None),
         Some(raw) => match raw.trim().parse::<u32>() {
-            Ok(factor @ 1..=1000) => (SEED_SECOND / factor, None),
+            Ok(factor @ 1..=100) => (SEED_SECOND / factor, None),
             _ => (
                 SEED_SECOND,
                 Some(format!(
-                    "note: ignored {SPEEDUP_VAR}={raw:?}; use a whole number from 1 to 1000"
+                    "note: ignored {SPEEDUP_VAR}={raw:?}; use a whole number from 1 to 100"
                 )),
             ),
         },

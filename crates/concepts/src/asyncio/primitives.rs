@@ -156,7 +156,7 @@ pub enum QueueEnding {
 pub struct QueueReport {
     /// Every step, time-stamped, in order.
     pub events: Vec<Stamped<Step>>,
-    /// The items in the order the consumers got them.
+    /// The items in the order the consumers got them, whichever consumer it was.
     pub received: Vec<String>,
 }
 
@@ -172,6 +172,9 @@ pub async fn queue(unit: Duration, ending: QueueEnding) -> Result<QueueReport, A
         .into_iter()
         .map(|name| tokio::spawn(consumer(name, Arc::clone(&receiver), log.clone(), unit)))
         .collect();
+    // The consumers own the receiver now: once both stop, a blocked `send` fails instead of
+    // waiting for ever.
+    drop(receiver);
     // Keeping a sender here keeps the queue open, like the seed's `Queue` object.
     let (producer_sender, kept_open) = match ending {
         QueueEnding::IdleTimeout => (sender.clone(), Some(sender)),
@@ -180,12 +183,17 @@ pub async fn queue(unit: Duration, ending: QueueEnding) -> Result<QueueReport, A
     let producer = tokio::spawn(producer("P1", producer_sender, log.clone(), unit));
 
     producer.await??;
-    let received = try_join_all(consumers).await?.concat();
+    try_join_all(consumers).await?;
     drop(kept_open);
-    Ok(QueueReport {
-        events: log.entries(),
-        received,
-    })
+    let events = log.entries();
+    let received = events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Step::Got { item, .. } => Some(item.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(QueueReport { events, received })
 }
 
 async fn producer(
@@ -214,28 +222,23 @@ async fn consumer(
     receiver: Arc<Mutex<mpsc::Receiver<String>>>,
     log: Timeline<Step>,
     unit: Duration,
-) -> Vec<String> {
-    let mut got = Vec::new();
+) {
     loop {
         // The time-out covers waiting for the turn at the receiver as well as for an item.
         let next = timeout(unit, async { receiver.lock().await.recv().await }).await;
         let consumer = name.to_owned();
         match next {
             Ok(Some(item)) => {
-                log.record(Step::Got {
-                    consumer,
-                    item: item.clone(),
-                });
-                got.push(item);
+                log.record(Step::Got { consumer, item });
                 sleep(scaled(unit, 0.2)).await;
             }
             Ok(None) => {
                 log.record(Step::Closed { consumer });
-                return got;
+                return;
             }
             Err(_elapsed) => {
                 log.record(Step::TimedOut { consumer });
-                return got;
+                return;
             }
         }
     }

@@ -40,12 +40,11 @@ pub const COUNT: u32 = 2;
 /// A hand-written async iterator: `start..stop`, each value after `delay`.
 ///
 /// ```
-/// # tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true)
-/// #     .build().unwrap().block_on(async {
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// use concepts::asyncio::streaming::AsyncRange;
-/// let values: Vec<u32> = AsyncRange::new(1, 5, Duration::from_secs(1)).collect().await;
+/// let values: Vec<u32> = AsyncRange::new(1, 5, Duration::from_millis(1)).collect().await;
 /// assert_eq!(values, [1, 2, 3, 4]);
 /// # });
 /// ```
