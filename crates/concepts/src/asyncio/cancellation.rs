@@ -4,7 +4,7 @@
 //! the task catches it, awaits its clean-up and re-raises. For shutdown, an `Event` asks the
 //! workers to stop, they get a grace period, and only the stragglers are cancelled.
 //!
-//! **Rust.** Cancellation is *dropping the future*: [`JoinHandle::abort`] makes the runtime
+//! **Rust.** Cancellation is *dropping the future*: [`JoinHandle::abort`](tokio::task::JoinHandle::abort) makes the runtime
 //! drop the task at its current `.await`. Nothing is thrown, so clean-up goes into `Drop`: a
 //! [`CleanupGuard`] held across the work runs on the way out unless the work finished. `Drop`
 //! cannot `.await`, so a clean-up that must await needs the cooperative path: a

@@ -7,7 +7,7 @@
 //! coordination helpers (`as_completed`, `gather`, `wait`, `wait_for`, `shield`), cancellation,
 //! async iterators and generators, and task groups.
 //!
-//! **The Rust answer.** `async fn` returns a lazy [`Future`](std::future::Future), exactly
+//! **The Rust answer.** `async fn` returns a lazy [`Future`], exactly
 //! like calling a coroutine function. There is no built-in loop: the *runtime* is a library
 //! ([`tokio`]), started explicitly (`#[tokio::main]`, or `Runtime::block_on`, which is what
 //! `asyncio.run` is). `tokio::spawn` is `create_task` and its `JoinHandle` is the task
@@ -28,11 +28,10 @@
 //! **Where tokio differs from asyncio** (each point has a test in `tests/asyncio.rs`):
 //!
 //! - *Tasks run in parallel.* On the default multi-thread runtime spawned tasks run on several
-//!   OS threads at once, so shared state needs `Send + Sync` types (`Arc`, `Mutex`, atomics);
-//!   asyncio never runs two coroutines at the same instant
+//!   OS threads at once, so shared state needs `Send + Sync` types (`Arc`, `Mutex`, atomics),
+//!   and a spawned task may start on another worker before its spawner reaches an `await`
+//!   (`create_task` only schedules). asyncio never runs two coroutines at the same instant
 //!   ([`event_loop::tasks_overlap`]).
-//! - *A spawned task starts at once.* `create_task` only schedules; `tokio::spawn` may start
-//!   running on another worker before the spawner reaches its next `await`.
 //! - *Cancellation is by drop.* asyncio throws `CancelledError` into the coroutine, which can
 //!   catch it and even `await` clean-up. A Rust future is cancelled by dropping it (an aborted
 //!   task is dropped by the runtime); clean-up lives in `Drop`, which cannot `await`. Async
@@ -42,6 +41,11 @@
 //!   a `JoinSet` is the scope of a task group ([`task_groups`]).
 //! - *Channels know their senders.* A receive returns `None` once every sender is gone, so a
 //!   consumer needs no idle time-out to notice the end ([`primitives::queue`]).
+//!
+//! **Fidelity.** Names, values and delays follow the seed's files (read from the public
+//! repository the seed README belongs to). Where the Rust version departs from them, the
+//! module says so: a straggler added to the graceful shutdown, a slower sibling in the
+//! failing task group, a relative time stamp in the streamed readings.
 //!
 //! ## When to use async, threads or rayon
 //!
