@@ -454,6 +454,13 @@ async fn graceful_shutdown_stops_cooperative_workers_then_aborts_the_straggler()
     ];
     assert!(order.iter().all(Option::is_some), "{order:?}");
     assert!(order.is_sorted(), "{order:?}");
+    let signalled = position(&ShutdownSignalled);
+    for name in ["W0", "W1", "W2"] {
+        assert!(
+            position(&Stopped(name.into())) > signalled,
+            "{name} stopped unasked"
+        );
+    }
     assert_eq!(events.last().map(|e| e.at), Some(s(3.1)));
 }
 

@@ -226,8 +226,8 @@ pub async fn graceful_shutdown(unit: Duration) -> Result<ShutdownReport, AsyncDe
     }
 
     sleep(scaled(unit, SIGNAL_AFTER)).await;
-    token.cancel();
     log.record(Step::ShutdownSignalled);
+    token.cancel();
 
     let mut stopped = Vec::new();
     let drained = timeout(scaled(unit, GRACE), async {
