@@ -15,8 +15,17 @@
 //! Run one with `cargo run -p concepts -- run metaclasses/basics`, list them all with
 //! `cargo run -p concepts -- list`.
 
+// Lets the proc-macros of `concepts-macros` name this crate as `::concepts` from inside it too.
+extern crate self as concepts;
+
 pub mod abcs;
 pub mod asyncio;
 pub mod dataclasses;
 pub mod demo;
 pub mod metaclasses;
+
+/// Paths the macros of `concepts-macros` expand to; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+}
