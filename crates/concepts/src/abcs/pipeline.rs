@@ -234,6 +234,10 @@ impl Pipeline {
 }
 
 /// The seed's example batch.
+#[allow(
+    clippy::approx_constant,
+    reason = "3.14159 is the seed's input, not an attempt at pi"
+)]
 pub fn seed_batch() -> Vec<Value> {
     vec![
         Value::from("  HELLO WORLD  "),

@@ -103,7 +103,7 @@ pub const SAMPLES: [&str; 4] = [
 pub fn demo() -> Vec<String> {
     let mut lines = Vec::new();
     for sample in SAMPLES {
-        lines.push(format!("{sample}"));
+        lines.push(sample.to_owned());
         lines.push(match parse_person(sample) {
             Ok(p) => format!("  -> {p:?}"),
             Err(e) => format!("  -> error: {e}"),
