@@ -10,6 +10,8 @@ fn python_runtime_errors_are_rust_compile_errors() {
     // Chapter 1: the seed's naming standard (NameError in Python).
     t.compile_fail("tests/ui/coding_standards_constant.rs");
     t.compile_fail("tests/ui/coding_standards_method.rs");
+    // The debug_class macro explains its own misuse.
+    t.compile_fail("tests/ui/debug_class_two_types.rs");
     // Chapter 2: incomplete implementation, instantiating the interface, a Boat as Flyable.
     t.compile_fail("tests/ui/vehicle_missing_method.rs");
     t.compile_fail("tests/ui/vehicle_instantiate.rs");

@@ -12,7 +12,8 @@
 //! value cannot be ignored silently; a negative count does not even type-check (`u32`).
 //!
 //! **Does not carry over.** There is no attribute syntax (`router.max_connections = 150`):
-//! Rust spells properties as methods.
+//! Rust spells properties as methods. The seed's switch size is not given by the spec; this
+//! demo uses a 24-port switch and a router starting at 100 connections.
 
 use thiserror::Error;
 

@@ -14,7 +14,7 @@
 //! run-time route makes the "no" case impossible to forget (an `Option` must be matched).
 //!
 //! **Does not carry over.** Rust has no structural "anything with a `fly` method" typing:
-//! a type flies only if it says `impl Flyable`.
+//! a type flies only if it says `impl Flyable`. The printed lines are this demo's wording.
 
 /// Something that flies.
 pub trait Flyable {

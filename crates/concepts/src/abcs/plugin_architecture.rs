@@ -3,7 +3,7 @@
 //! **Python idea.** A `Plugin` ABC requires `name`, `version`, `initialize`, `execute` and
 //! `cleanup`. A manager refuses objects that are not plugins (`isinstance` check at run
 //! time), initializes each on registration, finds one by type, and cleans them all up
-//! when asked. `AuthPlugin` accepts admin/secret; `LoggingPlugin` prints "[DEBUG] : User Logged In".
+//! when asked. `AuthPlugin` accepts admin/secret; `LoggingPlugin` prints `"[DEBUG] : User Logged In"`.
 //!
 //! **Rust answer.** [`Plugin`] is a trait; [`PluginManager::register`] takes `impl Plugin`, so
 //! a non-plugin does not compile. Registration calls [`Plugin::initialize`] and keeps the

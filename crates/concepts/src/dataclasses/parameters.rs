@@ -24,6 +24,10 @@
 //! trait are all compile errors; Python raises `FrozenInstanceError`/`AttributeError`/`TypeError`
 //! at run time.
 //!
+//! **The students.** The seed's exact student list is not at hand; this demo declares
+//! `Student { grade, name }` (so `order=True` compares grade, then name) and enrols
+//! (85, Bob), (92, Alice), (85, Alice), (78, Charlie): sorted, the tie on 85 is broken by name.
+//!
 //! **Does not carry over.** `frozen` in Python is per class; in Rust mutability is per
 //! binding, so a `FrozenPoint` is frozen because nothing outside its module can write its
 //! fields. There is no separate "slots" mode because there is no other mode.

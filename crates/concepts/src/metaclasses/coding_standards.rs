@@ -16,6 +16,10 @@
 //! `[lints.rust] nonstandard_style = "deny"`. That is the idiomatic way to enforce naming:
 //! the macro exists to show the metaclass mechanism and the seed's exact messages.
 //!
+//! **Wording.** The seed's Python file is not at hand; its README says the metaclass raises
+//! `NameError` for these two rules. The messages above are this crate's rendering of that
+//! check, and the compile-fail snapshots pin them.
+//!
 //! **Does not carry over.** The macro sees only the block it is put on, not subclasses: a
 //! Rust type has no subclasses that could inherit the check.
 
