@@ -32,7 +32,7 @@
 //! | `pympler.asizeof` | `get-size2` |
 //! | `uuid`, `datetime` | `uuid`, `jiff` |
 //!
-//! Run one with `cargo run -p concepts -- run metaclasses/basics`, list them all with
+//! Run one with `cargo run -p concepts -- run metaclasses/dynamic_class`, list them all with
 //! `cargo run -p concepts -- list`.
 
 // Lets the proc-macros of `concepts-macros` name this crate as `::concepts` from inside it too.

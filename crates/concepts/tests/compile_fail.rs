@@ -16,7 +16,13 @@ fn python_runtime_errors_are_rust_compile_errors() {
     t.compile_fail("tests/ui/vehicle_missing_method.rs");
     t.compile_fail("tests/ui/vehicle_instantiate.rs");
     t.compile_fail("tests/ui/boat_is_not_flyable.rs");
-    // Chapter 3: frozen field, no new attributes, shared mutable default, wrong field type.
+    // ... and a manager or pipeline only takes plugins / processors (isinstance checks in Python).
+    t.compile_fail("tests/ui/not_a_plugin.rs");
+    t.compile_fail("tests/ui/not_a_processor.rs");
+    // Chapter 3: no == without PartialEq (eq=False), immutable by default, frozen field,
+    // no new attributes, shared mutable default, wrong field type.
+    t.compile_fail("tests/ui/session_has_no_eq.rs");
+    t.compile_fail("tests/ui/immutable_binding.rs");
     t.compile_fail("tests/ui/frozen_field.rs");
     t.compile_fail("tests/ui/no_new_attribute.rs");
     t.compile_fail("tests/ui/shared_mutable_default.rs");

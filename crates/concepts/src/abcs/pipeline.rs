@@ -11,7 +11,8 @@
 //! takes `Box<dyn Processor>`, so a non-processor does not compile.
 //! [`Pipeline::process_batch`] returns one `Option` per item plus the errors it reported.
 //!
-//! **Checked earlier.** Non-processors and incomplete processors are compile errors; a
+//! **Checked earlier.** Non-processors (`tests/ui/not_a_processor.rs`) and incomplete
+//! processors are compile errors; a
 //! processor's failure is a typed [`PipelineError`], not an exception that might escape.
 //!
 //! **Does not carry over.** Python's type names come from the value (`dict`, `str`); here

@@ -12,8 +12,8 @@
 //! manager cleans up every plugin, newest first, even on an early return or a panic unwind
 //! — Python needs an explicit call or a `with` block.
 //!
-//! **Checked earlier.** Non-plugins, and plugins missing a lifecycle method, are compile
-//! errors; `get::<AuthPlugin>()` returns `Option<&mut AuthPlugin>`, typed, not an object to
+//! **Checked earlier.** Non-plugins (`tests/ui/not_a_plugin.rs`), and plugins missing a
+//! lifecycle method, are compile errors; `get::<AuthPlugin>()` returns `Option<&mut AuthPlugin>`, typed, not an object to
 //! be checked again.
 //!
 //! **Does not carry over.** `execute(*args, **kwargs)` has no typed counterpart for a

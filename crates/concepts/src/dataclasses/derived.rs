@@ -9,7 +9,7 @@
 //! explicitly with [`std::ptr::eq`].
 //!
 //! **Checked earlier.** `Hash` and `Eq` are derived from the same fields, so they agree;
-//! comparing two `Session`s with `==` is a compile error, where Python silently falls back
+//! comparing two `Session`s with `==` is a compile error (E0369, `tests/ui/session_has_no_eq.rs`), where Python silently falls back
 //! to identity.
 //!
 //! **Does not carry over.** The derived `Debug` prints Rust syntax
@@ -32,6 +32,9 @@ pub struct Session {
     /// Who is logged in.
     pub user: String,
 }
+
+/// What rustc printed for `session == session`, as checked in by the compile-fail test.
+pub const NO_EQ: &str = include_str!("../../tests/ui/session_has_no_eq.stderr");
 
 /// The demo: the derived impls behave as the hand-written ones; identity where no `==`.
 pub fn demo() -> Vec<String> {
@@ -62,5 +65,9 @@ pub fn demo() -> Vec<String> {
             std::ptr::eq(&s1, &s2)
         ),
         format!("a session is itself: {}", std::ptr::eq(&s1, s1_again)),
+        "s1 == s2 (tests/ui/session_has_no_eq.rs):".to_owned(),
     ]
+    .into_iter()
+    .chain(NO_EQ.lines().map(|l| format!("  {l}")))
+    .collect()
 }

@@ -18,7 +18,8 @@
 //! | `slots` | every struct already has fixed fields and no per-instance dict | [`Point`], [`dynamic_point`] |
 //! | `weakref_slot` | `Rc::downgrade` / `Weak::upgrade` on any type | [`weak_reference_lines`] |
 //!
-//! **Checked earlier.** Assigning to a field of an immutable binding (E0594) or to a private
+//! **Checked earlier.** Assigning to a field of an immutable binding (E0594,
+//! `tests/ui/immutable_binding.rs`) or to a private
 //! field (E0616, `tests/ui/frozen_field.rs`), adding a field that does not exist (E0609,
 //! `tests/ui/no_new_attribute.rs`), and ordering or hashing a type that does not derive the
 //! trait are all compile errors; Python raises `FrozenInstanceError`/`AttributeError`/`TypeError`
