@@ -15,7 +15,7 @@
 //! makes valid inside itself with `extern crate self as concepts;`.
 
 use proc_macro::TokenStream;
-use proc_macro2::{Span, TokenStream as TokenStream2};
+use proc_macro2::TokenStream as TokenStream2;
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Fields, ImplItem, Item, ItemImpl, ItemMod, parse_macro_input};
@@ -26,7 +26,8 @@ use syn::{DeriveInput, Fields, ImplItem, Item, ItemImpl, ItemMod, parse_macro_in
 /// Put it on an inline `mod` holding one struct (or enum) and its `impl` blocks. The module
 /// comes out unchanged, plus an implementation of `concepts::metaclasses::debug_class::Described`
 /// whose `CLASS` constant holds the type's name, the traits it implements (the Rust
-/// counterpart of bases), its fields and its methods — all gathered at compile time.
+/// counterpart of bases), its fields and its methods — all gathered at compile time. Only
+/// `impl` blocks whose self type is the described type are counted.
 #[proc_macro_attribute]
 pub fn debug_class(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !attr.is_empty() {
@@ -81,6 +82,9 @@ fn expand_debug_class(mut module: ItemMod) -> syn::Result<TokenStream2> {
     let mut methods = Vec::new();
     for item in items.iter() {
         let Item::Impl(imp) = item else { continue };
+        if !implements_for(imp, &type_name) {
+            continue;
+        }
         if let Some((_, path, _)) = &imp.trait_ {
             let name = path
                 .segments
@@ -108,6 +112,18 @@ fn expand_debug_class(mut module: ItemMod) -> syn::Result<TokenStream2> {
         }
     });
     Ok(module.into_token_stream())
+}
+
+/// Whether an `impl` block is for the described type (`impl X`, `impl<T> Trait for X<T>`).
+fn implements_for(imp: &ItemImpl, type_name: &syn::Ident) -> bool {
+    match imp.self_ty.as_ref() {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == *type_name),
+        _ => false,
+    }
 }
 
 fn field_names(fields: &Fields) -> Vec<String> {
@@ -211,8 +227,7 @@ pub fn auto_register(item: TokenStream) -> TokenStream {
     }
     let ident = &input.ident;
     let name = ident.to_string();
-    let span = Span::call_site();
-    quote::quote_spanned! {span=>
+    quote! {
         ::concepts::__private::inventory::submit! {
             ::concepts::metaclasses::auto_registering::Registration::new(
                 #name,

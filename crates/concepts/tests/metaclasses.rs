@@ -216,3 +216,41 @@ fn auto_registering_finds_plugins_by_name_without_a_list() {
         ]
     );
 }
+
+#[debug_class]
+mod counter {
+    /// A counter; the module also holds an impl for another type, which is not recorded.
+    #[derive(Debug, Default)]
+    pub struct Counter {
+        pub count: u32,
+    }
+
+    impl Counter {
+        pub fn tick(&mut self) -> u32 {
+            self.count += 1;
+            self.count
+        }
+    }
+
+    pub trait Describe {
+        fn describe(&self) -> String;
+    }
+
+    impl Describe for u32 {
+        fn describe(&self) -> String {
+            format!("the number {self}")
+        }
+    }
+}
+
+#[test]
+fn debug_class_records_only_the_described_types_impls() {
+    use counter::Describe;
+    let mut c = counter::Counter::default();
+    assert_eq!(c.tick(), 1);
+    assert_eq!(1u32.describe(), "the number 1");
+    let info = <counter::Counter as Described>::CLASS;
+    assert_eq!(info.fields, ["count"]);
+    assert_eq!(info.methods, ["tick"]);
+    assert!(info.traits.is_empty());
+}

@@ -16,7 +16,9 @@
 //! **Does not carry over.** Per-field flags are not attributes on the field: leaving a field
 //! out of `Debug` or `==` means writing that impl by hand (crates such as `derivative` or
 //! `educe` generate them from field attributes). The slug rule is the seed's: lower-case,
-//! spaces to hyphens.
+//! spaces to hyphens. `created_at` is a `jiff::Timestamp`, an exact instant; Python's
+//! `datetime.now()` is a naive local time — `jiff::ZonedDateTime` is the choice when the
+//! local zone must be kept.
 
 use std::collections::BTreeMap;
 use std::fmt;
