@@ -1,0 +1,296 @@
+//! A plugin interface and its manager — seed: `AbstractBaseClasses/plugin_architecture.py`.
+//!
+//! **Python idea.** A `Plugin` ABC requires `name`, `version`, `initialize`, `execute` and
+//! `cleanup`. A manager refuses objects that are not plugins (`isinstance` check at run
+//! time), initializes each on registration, finds one by type, and cleans them all up
+//! when asked. `AuthPlugin` accepts admin/secret; `LoggingPlugin` prints `"[DEBUG] : User Logged In"`.
+//!
+//! **Rust answer.** [`Plugin`] is a trait; [`PluginManager::register`] takes `impl Plugin`, so
+//! a non-plugin does not compile. Registration calls [`Plugin::initialize`] and keeps the
+//! plugin only if that succeeds. [`PluginManager::get`] finds a plugin by its type
+//! (`Plugin: Any`, downcast). Clean-up is tied to the manager's lifetime: dropping the
+//! manager cleans up every plugin, newest first, even on an early return or a panic unwind
+//! — Python needs an explicit call or a `with` block.
+//!
+//! **Checked earlier.** Non-plugins (`tests/ui/not_a_plugin.rs`), and plugins missing a
+//! lifecycle method, are compile errors; `get::<AuthPlugin>()` returns `Option<&mut AuthPlugin>`, typed, not an object to
+//! be checked again.
+//!
+//! **Does not carry over.** `execute(*args, **kwargs)` has no typed counterpart for a
+//! heterogeneous set of plugins; arguments and results are JSON values here (the closest
+//! thing to keyword arguments), and [`PluginManager::get`] gives typed access when the
+//! caller knows the plugin's type.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::{Value, json};
+use thiserror::Error;
+
+/// A plugin failed, or was called with arguments it does not accept.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum PluginError {
+    /// `initialize` failed; the plugin was not registered.
+    #[error("plugin {plugin} failed to initialize: {reason}")]
+    Initialize {
+        /// The plugin's name.
+        plugin: String,
+        /// Why.
+        reason: String,
+    },
+    /// `execute` got arguments it cannot use.
+    #[error("plugin {plugin}: bad arguments: {reason}")]
+    BadArguments {
+        /// The plugin's name.
+        plugin: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The plugin was used before `initialize`.
+    #[error("plugin {0} is not initialized")]
+    NotInitialized(String),
+}
+
+/// The seed's plugin interface: identity and a lifecycle.
+pub trait Plugin: Any {
+    /// The plugin's name.
+    fn name(&self) -> &str;
+    /// Its version.
+    fn version(&self) -> &str;
+    /// Prepares the plugin; called once, on registration.
+    ///
+    /// # Errors
+    /// [`PluginError::Initialize`] when the plugin cannot start.
+    fn initialize(&mut self) -> Result<(), PluginError>;
+    /// Does the plugin's work; arguments and result are JSON (Python's `**kwargs`).
+    ///
+    /// # Errors
+    /// [`PluginError`] when the arguments do not fit.
+    fn execute(&mut self, args: &Value) -> Result<Value, PluginError>;
+    /// Releases what `initialize` acquired; returns a line saying so.
+    fn cleanup(&mut self) -> String;
+}
+
+/// A shared, append-only record of what happened (so a test can see clean-up after drop).
+#[derive(Debug, Clone, Default)]
+pub struct Journal(Rc<RefCell<Vec<String>>>);
+
+impl Journal {
+    /// Appends one line.
+    pub fn record(&self, line: impl Into<String>) {
+        self.0.borrow_mut().push(line.into());
+    }
+    /// Every line so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.0.borrow().clone()
+    }
+}
+
+/// Owns the plugins; cleans them up when dropped.
+#[derive(Default)]
+pub struct PluginManager {
+    plugins: Vec<Box<dyn Plugin>>,
+    journal: Journal,
+}
+
+impl std::fmt::Debug for PluginManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginManager")
+            .field("plugins", &self.names())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PluginManager {
+    /// A manager writing its lifecycle lines to `journal`.
+    pub fn new(journal: Journal) -> Self {
+        Self {
+            plugins: Vec::new(),
+            journal,
+        }
+    }
+
+    /// Initializes `plugin` and keeps it.
+    ///
+    /// # Errors
+    /// [`PluginError::Initialize`]: the plugin is dropped, not registered.
+    pub fn register(&mut self, mut plugin: impl Plugin) -> Result<(), PluginError> {
+        plugin.initialize()?;
+        self.journal.record(format!(
+            "Registered {} v{} (initialized)",
+            plugin.name(),
+            plugin.version()
+        ));
+        self.plugins.push(Box::new(plugin));
+        Ok(())
+    }
+
+    /// The registered plugins' names, in registration order.
+    pub fn names(&self) -> Vec<&str> {
+        self.plugins.iter().map(|p| p.name()).collect()
+    }
+
+    /// The registered plugin of type `P`, if any (the seed's look-up by type).
+    pub fn get<P: Plugin>(&mut self) -> Option<&mut P> {
+        self.plugins.iter_mut().find_map(|p| {
+            let any: &mut dyn Any = p.as_mut();
+            any.downcast_mut::<P>()
+        })
+    }
+
+    /// Runs the plugin named `name`.
+    ///
+    /// Returns `None` when no plugin has that name.
+    pub fn execute(&mut self, name: &str, args: &Value) -> Option<Result<Value, PluginError>> {
+        self.plugins
+            .iter_mut()
+            .find(|p| p.name() == name)
+            .map(|p| p.execute(args))
+    }
+}
+
+impl Drop for PluginManager {
+    fn drop(&mut self) {
+        while let Some(mut plugin) = self.plugins.pop() {
+            let line = plugin.cleanup();
+            self.journal.record(line);
+        }
+    }
+}
+
+/// Checks a user name and password (the seed's accepts admin/secret).
+#[derive(Debug, Default)]
+pub struct AuthPlugin {
+    ready: bool,
+}
+
+fn text_arg<'a>(plugin: &str, args: &'a Value, key: &str) -> Result<&'a str, PluginError> {
+    args.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| PluginError::BadArguments {
+            plugin: plugin.to_owned(),
+            reason: format!("expected a text argument '{key}'"),
+        })
+}
+
+impl AuthPlugin {
+    /// The typed operation behind `execute`.
+    pub fn authenticate(&self, username: &str, password: &str) -> bool {
+        username == "admin" && password == "secret"
+    }
+}
+
+impl Plugin for AuthPlugin {
+    fn name(&self) -> &str {
+        "AuthPlugin"
+    }
+    fn version(&self) -> &str {
+        "1.0.0"
+    }
+    fn initialize(&mut self) -> Result<(), PluginError> {
+        self.ready = true;
+        Ok(())
+    }
+    fn execute(&mut self, args: &Value) -> Result<Value, PluginError> {
+        if !self.ready {
+            return Err(PluginError::NotInitialized(self.name().to_owned()));
+        }
+        let username = text_arg(self.name(), args, "username")?;
+        let password = text_arg(self.name(), args, "password")?;
+        Ok(Value::Bool(self.authenticate(username, password)))
+    }
+    fn cleanup(&mut self) -> String {
+        self.ready = false;
+        "AuthPlugin cleaned up".to_owned()
+    }
+}
+
+/// Formats log lines the seed's way: `[LEVEL] : message`.
+#[derive(Debug, Default)]
+pub struct LoggingPlugin {
+    written: Vec<String>,
+    ready: bool,
+}
+
+impl LoggingPlugin {
+    /// Every line written so far.
+    pub fn written(&self) -> &[String] {
+        &self.written
+    }
+}
+
+impl Plugin for LoggingPlugin {
+    fn name(&self) -> &str {
+        "LoggingPlugin"
+    }
+    fn version(&self) -> &str {
+        "1.0.0"
+    }
+    fn initialize(&mut self) -> Result<(), PluginError> {
+        self.ready = true;
+        Ok(())
+    }
+    fn execute(&mut self, args: &Value) -> Result<Value, PluginError> {
+        if !self.ready {
+            return Err(PluginError::NotInitialized(self.name().to_owned()));
+        }
+        let level = args.get("level").and_then(Value::as_str).unwrap_or("INFO");
+        let message = text_arg(self.name(), args, "message")?;
+        let line = format!("[{level}] : {message}");
+        self.written.push(line.clone());
+        Ok(Value::String(line))
+    }
+    fn cleanup(&mut self) -> String {
+        self.ready = false;
+        format!(
+            "LoggingPlugin cleaned up ({} lines written)",
+            self.written.len()
+        )
+    }
+}
+
+fn show(result: Option<Result<Value, PluginError>>) -> String {
+    match result {
+        Some(Ok(Value::String(s))) => s,
+        Some(Ok(v)) => v.to_string(),
+        Some(Err(e)) => format!("error: {e}"),
+        None => "no such plugin".to_owned(),
+    }
+}
+
+/// The demo: register, execute, find by type, and clean-up when the manager goes away.
+pub fn demo() -> Vec<String> {
+    let journal = Journal::default();
+    {
+        let mut manager = PluginManager::new(journal.clone());
+        for outcome in [
+            manager.register(AuthPlugin::default()),
+            manager.register(LoggingPlugin::default()),
+        ] {
+            if let Err(e) = outcome {
+                journal.record(format!("error: {e}"));
+            }
+        }
+        let good = json!({"username": "admin", "password": "secret"});
+        let bad = json!({"username": "admin", "password": "guess"});
+        let log = json!({"level": "DEBUG", "message": "User Logged In"});
+        journal.record(format!(
+            "AuthPlugin(admin, secret) -> {}",
+            show(manager.execute("AuthPlugin", &good))
+        ));
+        journal.record(format!(
+            "AuthPlugin(admin, guess) -> {}",
+            show(manager.execute("AuthPlugin", &bad))
+        ));
+        journal.record(show(manager.execute("LoggingPlugin", &log)));
+        if let Some(logger) = manager.get::<LoggingPlugin>() {
+            journal.record(format!(
+                "get::<LoggingPlugin>() found it; lines written: {}",
+                logger.written().len()
+            ));
+        }
+        journal.record("dropping the manager".to_owned());
+    }
+    journal.lines()
+}

@@ -1,0 +1,108 @@
+//! Watching a type being made — seed: `MetaClasses/custom_metaclasses.py` (function metaclass).
+//!
+//! **Python idea.** Any callable can be a metaclass: a function receives `(name, bases,
+//! attrs)` while the class statement runs, prints them, and returns `type(name, bases, attrs)`.
+//!
+//! **Rust answer.** The attribute macro [`macro@debug_class`] (from `concepts-macros`) sees the
+//! items of a module while the crate compiles and records what they declare: the type's
+//! name, the traits it implements (Rust's counterpart of bases), its fields and its
+//! methods. The record is a constant, [`Described::CLASS`], so the program can read at run
+//! time what the compiler saw ([`ClassInfo::creation_report`]).
+//!
+//! **Checked earlier.** The record cannot drift from the code: it is generated from it on
+//! every build, and a misspelt trait or field in the module is a compile error, not a
+//! missing key at run time.
+//!
+//! **Does not carry over.** Nothing prints while the type is "created": types exist before
+//! the program runs, so the report is produced when the program asks for it. The macro
+//! sees only the module it is attached to — trait impls written elsewhere are not listed.
+
+pub use concepts_macros::debug_class;
+
+/// What a type declares, recorded at compile time by [`macro@debug_class`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassInfo {
+    /// The type's name.
+    pub name: &'static str,
+    /// Traits implemented in the annotated module, in order (Python's bases).
+    pub traits: &'static [&'static str],
+    /// Field names (variant names for an enum), in declaration order.
+    pub fields: &'static [&'static str],
+    /// Method names of every `impl` block in the module, in order.
+    pub methods: &'static [&'static str],
+}
+
+impl ClassInfo {
+    /// The lines the seed's function metaclass printed, from the recorded facts.
+    pub fn creation_report(&self) -> Vec<String> {
+        vec![
+            format!("Creating class {}", self.name),
+            format!("  traits (bases): {}", self.traits.join(", ")),
+            format!("  fields: {}", self.fields.join(", ")),
+            format!("  methods: {}", self.methods.join(", ")),
+        ]
+    }
+}
+
+/// Implemented by [`macro@debug_class`]: the compile-time record of a type.
+pub trait Described {
+    /// What the macro saw.
+    const CLASS: ClassInfo;
+}
+
+/// Something that can speak: a trait for the demo's type to implement.
+pub trait Animal {
+    /// What the animal says.
+    fn speak(&self) -> String;
+}
+
+/// The demo's type, recorded by `#[debug_class]`.
+#[debug_class]
+pub mod dog {
+    use std::fmt;
+
+    /// A dog with a name and some tricks.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Dog {
+        /// The dog's name.
+        pub name: String,
+        /// Tricks it has learnt.
+        pub tricks: Vec<String>,
+    }
+
+    impl Dog {
+        /// The seed's method.
+        pub fn bark(&self) -> String {
+            "Woof!".to_owned()
+        }
+
+        /// Learns a trick.
+        pub fn learn(&mut self, trick: &str) {
+            self.tricks.push(trick.to_owned());
+        }
+    }
+
+    impl super::Animal for Dog {
+        fn speak(&self) -> String {
+            format!("{} says {}", self.name, self.bark())
+        }
+    }
+
+    impl fmt::Display for Dog {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "Dog({})", self.name)
+        }
+    }
+}
+
+/// The demo: the creation report of `Dog`, read from the constant the macro generated.
+pub fn demo() -> Vec<String> {
+    use dog::Dog;
+    let mut lines = <Dog as Described>::CLASS.creation_report();
+    let rex = Dog {
+        name: "Rex".to_owned(),
+        tricks: Vec::new(),
+    };
+    lines.push(format!("{rex}: {}", Animal::speak(&rex)));
+    lines
+}

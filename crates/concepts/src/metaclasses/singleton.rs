@@ -1,0 +1,129 @@
+//! One instance per type — seed: `MetaClasses/custom_metaclasses.py` (`SingletonMeta`).
+//!
+//! **Python idea.** A metaclass overrides `__call__`, so `Database()` returns the instance it
+//! made the first time: `Database() is Database()` is `True`, and `Logger()` gets its own one.
+//!
+//! **Rust answer.** A type does not intercept its own construction; instead the one
+//! instance lives in a static that is created on first use. For one type, std's
+//! [`LazyLock`] is all it takes ([`Database::instance`]). For "any type that asks", a
+//! per-type registry keyed by [`TypeId`] hands out one leaked `&'static T` per type
+//! ([`instance`]). Both are thread-safe: the first callers race, exactly one constructor runs.
+//!
+//! **Checked earlier.** The instance is `&'static T`: shared and read-only. Mutation needs an
+//! explicit `Mutex`/atomic inside, and the `Send + Sync` bounds make the compiler check that
+//! sharing across threads is sound — Python's metaclass has a data race on first use unless
+//! it adds a lock by hand.
+//!
+//! **Does not carry over.** `Database()` cannot be made to return the singleton: Rust
+//! constructors are ordinary functions, so the singleton is reached through a named
+//! function, which is also clearer. Identity (`is`) is pointer equality, [`std::ptr::eq`].
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
+
+/// How many `Database` values were ever built (to show it is one).
+static DATABASES_BUILT: AtomicUsize = AtomicUsize::new(0);
+
+/// The seed's `Database`: a single shared connection.
+#[derive(Debug)]
+pub struct Database {
+    /// Which connection this is (always 1: there is only one).
+    pub connection_id: usize,
+}
+
+static DATABASE: LazyLock<Database> = LazyLock::new(|| Database {
+    connection_id: DATABASES_BUILT.fetch_add(1, Ordering::SeqCst) + 1,
+});
+
+impl Database {
+    /// The one `Database`, created on first call (std's `LazyLock`).
+    pub fn instance() -> &'static Database {
+        &DATABASE
+    }
+
+    /// How many `Database` values were ever built.
+    pub fn built() -> usize {
+        DATABASES_BUILT.load(Ordering::SeqCst)
+    }
+}
+
+/// The seed's `Logger`: a second singleton class, obtained through the generic [`instance`].
+#[derive(Debug, Default)]
+pub struct Logger {
+    lines: Mutex<Vec<String>>,
+}
+
+impl Logger {
+    /// Records one line.
+    pub fn log(&self, line: &str) {
+        self.lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(line.to_owned());
+    }
+
+    /// The lines recorded so far, by anyone holding the singleton.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+type Cells = HashMap<TypeId, &'static (dyn Any + Send + Sync)>;
+
+/// The one instance of `T`, built with `T::default()` on first use — the generic
+/// counterpart of `SingletonMeta._instances[cls]`.
+///
+/// The registry lock is held only to find (or create) the per-type cell; `T::default()`
+/// then runs inside that cell's `OnceLock`, so a constructor may itself ask for other
+/// singletons. It must not ask for its own type (that would wait for itself).
+///
+/// ```
+/// #[derive(Default)]
+/// struct Settings;
+/// let a = concepts::metaclasses::singleton::instance::<Settings>();
+/// let b = concepts::metaclasses::singleton::instance::<Settings>();
+/// assert!(std::ptr::eq(a, b));
+/// ```
+pub fn instance<T: Default + Send + Sync + 'static>() -> &'static T {
+    static CELLS: OnceLock<Mutex<Cells>> = OnceLock::new();
+    let cell: &'static (dyn Any + Send + Sync) = {
+        let mut cells = CELLS
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *cells
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::leak(Box::new(OnceLock::<T>::new())))
+    };
+    match cell.downcast_ref::<OnceLock<T>>() {
+        Some(cell) => cell.get_or_init(T::default),
+        // The map is keyed by `TypeId::of::<T>()` and only ever stores `OnceLock<T>` there.
+        None => unreachable!("singleton registry holds a foreign type under T's TypeId"),
+    }
+}
+
+/// The demo: `Database() is Database()` and `Logger() is Logger()`, one instance per type.
+pub fn demo() -> Vec<String> {
+    let db1 = Database::instance();
+    let db2 = Database::instance();
+    let log1 = instance::<Logger>();
+    let log2 = instance::<Logger>();
+    log1.log("written through log1");
+    vec![
+        format!("db1 is db2: {}", std::ptr::eq(db1, db2)),
+        format!(
+            "db1.connection_id = {}, db2.connection_id = {}",
+            db1.connection_id, db2.connection_id
+        ),
+        format!("logger1 is logger2: {}", std::ptr::eq(log1, log2)),
+        format!(
+            "logger2 sees logger1's line: {}",
+            log2.lines().iter().any(|l| l == "written through log1")
+        ),
+    ]
+}

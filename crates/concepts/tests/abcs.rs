@@ -1,0 +1,325 @@
+//! Chapter 2 (abstract base classes → traits): every demo's behaviour, asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::approx_constant,
+    reason = "3.14159 is the seed's input, not pi"
+)]
+
+use concepts::abcs::abstract_properties::{self, DeviceError, NetworkDevice, Router, Switch};
+use concepts::abcs::basics::{self, Bicycle, Car, Vehicle};
+use concepts::abcs::duck_typing::{self, Airplane, Boat, Duck, try_fly};
+use concepts::abcs::pipeline::{self, Pipeline, PipelineError, Processor, round2, seed_batch};
+use concepts::abcs::plugin_architecture::{
+    self, AuthPlugin, Journal, LoggingPlugin, Plugin, PluginError, PluginManager,
+};
+use serde_json::{Value, json};
+
+#[test]
+fn vehicles_print_the_seed_run() {
+    let lines = basics::demo();
+    assert_eq!(
+        lines[..10],
+        [
+            "Toyota vehicle with max speed 180 km/h",
+            "Operating Toyota:",
+            "  Car engine started",
+            "  Moving at up to 180 km/h",
+            "  Car engine stopped",
+            "Trek vehicle with max speed 40 km/h",
+            "Operating Trek:",
+            "  Started pedaling",
+            "  Moving at up to 40 km/h",
+            "  Stopped pedaling",
+        ]
+    );
+    assert!(basics::MISSING_METHOD.starts_with(
+        "error[E0046]: not all trait items implemented, missing: `stop_engine`, `max_speed`"
+    ));
+}
+
+/// A third vehicle written here: it supplies only the required methods and gets the rest.
+struct Skateboard;
+
+impl Vehicle for Skateboard {
+    fn brand(&self) -> &str {
+        "Element"
+    }
+    fn start_engine(&self) -> String {
+        "Pushed off".to_owned()
+    }
+    fn stop_engine(&self) -> String {
+        "Stepped off".to_owned()
+    }
+    fn max_speed(&self) -> u32 {
+        15
+    }
+}
+
+#[test]
+fn provided_methods_come_with_the_trait() {
+    assert_eq!(
+        Skateboard.get_info(),
+        "Element vehicle with max speed 15 km/h"
+    );
+    assert_eq!(Skateboard.operate()[1], "  Pushed off");
+    let car = Car {
+        brand: "Volvo".to_owned(),
+    };
+    let bike = Bicycle {
+        brand: "Brompton".to_owned(),
+    };
+    assert_eq!(car.operate()[0], "Operating Volvo:");
+    assert_eq!(bike.max_speed(), 40);
+}
+
+#[test]
+fn router_takes_one_to_a_thousand() {
+    let mut router = Router::default();
+    assert_eq!(router.max_connections(), 100);
+    router.set_max_connections(150).unwrap();
+    assert_eq!(router.max_connections(), 150);
+    for ok in [1, 1000] {
+        router.set_max_connections(ok).unwrap();
+        assert_eq!(router.max_connections(), ok);
+    }
+    for bad in [0, 1001, u32::MAX] {
+        let err = router.set_max_connections(bad).unwrap_err();
+        assert_eq!(err, DeviceError::RouterRange { requested: bad });
+        assert_eq!(err.to_string(), "Connections must be between 1 and 1000");
+        assert_eq!(
+            router.max_connections(),
+            1000,
+            "a refused value leaves the old one"
+        );
+    }
+}
+
+#[test]
+fn switch_takes_at_most_its_ports() {
+    let mut switch = Switch::new(24);
+    assert_eq!(switch.port_count(), 24);
+    let err = switch.set_max_connections(30).unwrap_err();
+    assert_eq!(err.to_string(), "Cannot Exceed port count of 24");
+    assert_eq!(switch.max_connections(), 24);
+    switch.set_max_connections(10).unwrap();
+    assert_eq!(switch.max_connections(), 10);
+    assert_eq!(
+        Switch::new(8)
+            .set_max_connections(9)
+            .unwrap_err()
+            .to_string(),
+        "Cannot Exceed port count of 8"
+    );
+    assert_eq!(
+        abstract_properties::demo(),
+        [
+            "Router: set max_connections to 150 -> ok; max_connections = 150",
+            "Switch: set max_connections to 30 -> Error: Cannot Exceed port count of 24; max_connections = 24",
+            "Router: set max_connections to 0 -> Error: Connections must be between 1 and 1000; max_connections = 150",
+        ]
+    );
+}
+
+#[test]
+fn capabilities_checked_statically_and_queried_at_run_time() {
+    let lines = duck_typing::demo();
+    assert_eq!(
+        lines[..7],
+        [
+            "Duck is flying",
+            "Duck is swimming",
+            "Airplane is flying",
+            "Boat is sailing",
+            "Duck is flying",
+            "Airplane is flying",
+            "Boat cannot fly",
+        ]
+    );
+    assert_eq!(try_fly(&Boat), "Boat cannot fly");
+    assert!(duck_typing::Vehicle::as_swimmable(&Airplane).is_none());
+    assert!(duck_typing::Vehicle::as_swimmable(&Duck).is_some());
+    assert!(
+        duck_typing::BOAT_CANNOT_FLY
+            .starts_with("error[E0277]: the trait bound `Boat: Flyable` is not satisfied")
+    );
+}
+
+#[test]
+fn plugin_demo_shows_the_lifecycle() {
+    assert_eq!(
+        plugin_architecture::demo(),
+        [
+            "Registered AuthPlugin v1.0.0 (initialized)",
+            "Registered LoggingPlugin v1.0.0 (initialized)",
+            "AuthPlugin(admin, secret) -> true",
+            "AuthPlugin(admin, guess) -> false",
+            "[DEBUG] : User Logged In",
+            "get::<LoggingPlugin>() found it; lines written: 1",
+            "dropping the manager",
+            "LoggingPlugin cleaned up (1 lines written)",
+            "AuthPlugin cleaned up",
+        ]
+    );
+}
+
+/// A plugin that cannot start.
+#[derive(Default)]
+struct Broken;
+
+impl Plugin for Broken {
+    fn name(&self) -> &str {
+        "Broken"
+    }
+    fn version(&self) -> &str {
+        "0.0.1"
+    }
+    fn initialize(&mut self) -> Result<(), PluginError> {
+        Err(PluginError::Initialize {
+            plugin: "Broken".to_owned(),
+            reason: "no config".to_owned(),
+        })
+    }
+    fn execute(&mut self, _: &Value) -> Result<Value, PluginError> {
+        Ok(Value::Null)
+    }
+    fn cleanup(&mut self) -> String {
+        "Broken cleaned up".to_owned()
+    }
+}
+
+#[test]
+fn manager_finds_by_type_refuses_failed_init_and_cleans_up_on_drop() {
+    let journal = Journal::default();
+    let mut manager = PluginManager::new(journal.clone());
+    manager.register(AuthPlugin::default()).unwrap();
+    let err = manager.register(Broken).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "plugin Broken failed to initialize: no config"
+    );
+    assert_eq!(manager.names(), ["AuthPlugin"]);
+    assert!(manager.get::<LoggingPlugin>().is_none());
+    let auth = manager.get::<AuthPlugin>().unwrap();
+    assert!(auth.authenticate("admin", "secret"));
+    assert!(!auth.authenticate("root", "secret"));
+    let bad_args = manager.execute("AuthPlugin", &json!({"username": "admin"}));
+    assert_eq!(
+        bad_args.unwrap().unwrap_err().to_string(),
+        "plugin AuthPlugin: bad arguments: expected a text argument 'password'"
+    );
+    assert!(manager.execute("Nope", &json!({})).is_none());
+    assert_eq!(
+        journal.lines(),
+        ["Registered AuthPlugin v1.0.0 (initialized)"]
+    );
+    drop(manager);
+    assert_eq!(
+        journal.lines(),
+        [
+            "Registered AuthPlugin v1.0.0 (initialized)",
+            "AuthPlugin cleaned up"
+        ]
+    );
+}
+
+#[test]
+fn uninitialized_plugins_refuse_to_run() {
+    let mut logger = LoggingPlugin::default();
+    assert_eq!(
+        logger.execute(&json!({"message": "x"})).unwrap_err(),
+        PluginError::NotInitialized("LoggingPlugin".to_owned())
+    );
+    logger.initialize().unwrap();
+    assert_eq!(
+        logger.execute(&json!({"message": "x"})).unwrap(),
+        json!("[INFO] : x")
+    );
+}
+
+#[test]
+fn pipeline_processes_the_seed_batch() {
+    let outcome = Pipeline::standard().process_batch(&seed_batch());
+    let results: Vec<Value> = outcome
+        .results
+        .into_iter()
+        .map(|r| r.unwrap_or(Value::Null))
+        .collect();
+    assert_eq!(
+        Value::Array(results),
+        json!(["hello world", 3.14, [1, 1, 3, 4, 5], null])
+    );
+    assert_eq!(outcome.errors, [(3, PipelineError::NoProcessor("dict"))]);
+    assert_eq!(
+        pipeline::demo(),
+        [
+            r#"input:  ["  HELLO WORLD  ",3.14159,[3,1,4,1,5],{"invalid":"data"}]"#,
+            "error at item 3: No processor found for datatype: dict",
+            r#"output: ["hello world",3.14,[1,1,3,4,5],null]"#,
+        ]
+    );
+}
+
+#[test]
+fn pipeline_edge_cases() {
+    let p = Pipeline::standard();
+    assert_eq!(
+        p.process_item(&Value::Null).unwrap_err().to_string(),
+        "No processor found for datatype: NoneType"
+    );
+    assert_eq!(
+        p.process_item(&json!(true)).unwrap_err(),
+        PipelineError::NoProcessor("bool")
+    );
+    assert_eq!(p.process_item(&json!(7)).unwrap(), json!(7));
+    assert_eq!(
+        p.process_item(&json!(["b", "a"])).unwrap(),
+        json!(["a", "b"])
+    );
+    assert_eq!(
+        p.process_item(&json!([2.5, 1, -3])).unwrap(),
+        json!([-3, 1, 2.5])
+    );
+    assert!(matches!(
+        p.process_item(&json!([1, "a"])),
+        Err(PipelineError::Failed {
+            processor: "ListProcessor",
+            ..
+        })
+    ));
+    assert!(Pipeline::default().process_item(&json!("x")).is_err());
+}
+
+#[test]
+fn rounding_matches_pythons_round() {
+    // Python: round(2.675, 2) == 2.67 (2.675 is stored just below), round(0.125, 2) == 0.12
+    // (an exact tie, to even), round(0.375, 2) == 0.38, round(-1.005, 2) == -1.0.
+    assert_eq!(round2(3.14159), 3.14);
+    assert_eq!(round2(2.675), 2.67);
+    assert_eq!(round2(0.125), 0.12);
+    assert_eq!(round2(0.375), 0.38);
+    assert_eq!(round2(-1.005), -1.0);
+}
+
+/// A processor added from outside: the pipeline takes anything implementing the trait.
+struct BoolProcessor;
+
+impl Processor for BoolProcessor {
+    fn name(&self) -> &'static str {
+        "BoolProcessor"
+    }
+    fn validate(&self, item: &Value) -> Result<bool, PipelineError> {
+        Ok(item.is_boolean())
+    }
+    fn process(&self, item: &Value) -> Result<Value, PipelineError> {
+        Ok(json!(item.as_bool().map(|b| if b { "yes" } else { "no" })))
+    }
+}
+
+#[test]
+fn new_processors_plug_in() {
+    let mut p = Pipeline::standard();
+    p.add(Box::new(BoolProcessor));
+    let out = p.process_batch(&[json!(true), json!({"a": 1})]);
+    assert_eq!(out.results, [Some(json!("yes")), None]);
+    assert_eq!(out.errors.len(), 1);
+}

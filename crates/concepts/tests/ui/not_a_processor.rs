@@ -1,0 +1,8 @@
+use concepts::abcs::pipeline::Pipeline;
+
+struct Calculator;
+
+fn main() {
+    let mut pipeline = Pipeline::default();
+    pipeline.add(Box::new(Calculator));
+}

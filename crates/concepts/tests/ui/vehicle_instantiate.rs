@@ -1,0 +1,5 @@
+use concepts::abcs::basics::Vehicle;
+
+fn main() {
+    let _vehicle = Vehicle {};
+}
