@@ -36,7 +36,7 @@ fn run_one_demo_prints_explanation_and_output() {
             "=== abcs/pipeline — text/number/list processors chosen per item (seed: AbstractBaseClasses/data_processing_pipeline.py)",
         ))
         .stdout(predicate::str::contains(
-            r#"output: ["hello world",3.14,[1,1,3,4,5],null]"#,
+            r#"Results: ["hello world",3.14,[1,1,3,4,5],null]"#,
         ));
 }
 
