@@ -51,7 +51,7 @@ fn run_a_chapter_runs_all_its_demos() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "error: Method 'GetData' must be snake_case",
+            "error: Method badHabit should be snake case.",
         ));
 }
 
