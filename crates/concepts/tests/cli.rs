@@ -45,7 +45,7 @@ fn run_a_chapter_runs_all_its_demos() {
     let out = concepts().args(["run", "dataclasses"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(text.matches("=== dataclasses/").count(), 7);
-    assert!(text.contains("slug: hello-world"));
+    assert!(text.contains("\nhello-world\npython-tips\n"));
     concepts()
         .args(["run", "metaclasses"])
         .assert()
