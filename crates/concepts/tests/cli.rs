@@ -33,7 +33,7 @@ fn run_one_demo_prints_explanation_and_output() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "=== abcs/pipeline — text/number/list processors chosen per item (seed: AbstractBaseClasses/data_processing_pipeline.py)",
+            "=== abcs/pipeline — number/text/list processors chosen per item (seed: AbstractBaseClasses/data_processing_pipeline.py)",
         ))
         .stdout(predicate::str::contains(
             r#"Results: ["hello world",3.14,[1,1,3,4,5],null]"#,
