@@ -163,22 +163,19 @@ pub fn coding_standards(attr: TokenStream, item: TokenStream) -> TokenStream {
         None => errors = Some(e),
     };
     for member in &block.items {
-        let (ident, follows, message) = match member {
-            ImplItem::Const(c) => (
+        let (ident, message) = match member {
+            ImplItem::Const(c) if !is_upper_case(&c.ident.to_string()) => (
                 &c.ident,
-                is_upper_case as fn(&str) -> bool,
-                "Constant {} should be in upper case.",
+                format!("Constant {} should be in upper case.", c.ident),
             ),
-            ImplItem::Fn(f) => (
+            ImplItem::Fn(f) if !is_snake_case(&f.sig.ident.to_string()) => (
                 &f.sig.ident,
-                is_snake_case as fn(&str) -> bool,
-                "Method {} should be snake case.",
+                format!("Method {} should be snake case.", f.sig.ident),
             ),
             _ => continue,
         };
-        let name = ident.to_string();
-        if is_checked(&name) && !follows(&name) {
-            report(syn::Error::new(ident.span(), message.replace("{}", &name)));
+        if is_checked(&ident.to_string()) {
+            report(syn::Error::new(ident.span(), message));
         }
     }
     match errors {
