@@ -140,11 +140,12 @@ fn field_names(fields: &Fields) -> Vec<String> {
 
 /// Enforces the seed's naming standard on an `impl` block, at compile time.
 ///
-/// The seed's metaclass raised `NameError` when a class attribute that is a constant was not
-/// UPPER_CASE or a method was not snake_case. This attribute checks every associated `const`
-/// and `fn` of the block and turns each violation into a compile error with the seed's
-/// wording: `Constant 'maxSize' must be UPPER_CASE`, `Method 'GetData' must be snake_case`.
-/// Leading underscores are allowed, as the seed allowed private names.
+/// The seed's metaclass raised `NameError` when a public class attribute holding a constant
+/// was not upper case or a method was not snake case. This attribute checks every associated
+/// `const` and `fn` of the block and turns each violation into a compile error with the
+/// seed's exact `NameError` text: `Constant name should be in upper case.`,
+/// `Method badHabit should be snake case.` Names starting with `_` are skipped, as the seed
+/// skipped private names.
 #[proc_macro_attribute]
 pub fn coding_standards(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !attr.is_empty() {
@@ -162,18 +163,19 @@ pub fn coding_standards(attr: TokenStream, item: TokenStream) -> TokenStream {
         None => errors = Some(e),
     };
     for member in &block.items {
-        match member {
-            ImplItem::Const(c) if !is_upper_case(&c.ident.to_string()) => report(syn::Error::new(
-                c.ident.span(),
-                format!("Constant '{}' must be UPPER_CASE", c.ident),
-            )),
-            ImplItem::Fn(f) if !is_snake_case(&f.sig.ident.to_string()) => {
-                report(syn::Error::new(
-                    f.sig.ident.span(),
-                    format!("Method '{}' must be snake_case", f.sig.ident),
-                ));
-            }
-            _ => {}
+        let (ident, message) = match member {
+            ImplItem::Const(c) if !is_upper_case(&c.ident.to_string()) => (
+                &c.ident,
+                format!("Constant {} should be in upper case.", c.ident),
+            ),
+            ImplItem::Fn(f) if !is_snake_case(&f.sig.ident.to_string()) => (
+                &f.sig.ident,
+                format!("Method {} should be snake case.", f.sig.ident),
+            ),
+            _ => continue,
+        };
+        if is_checked(&ident.to_string()) {
+            report(syn::Error::new(ident.span(), message));
         }
     }
     match errors {
@@ -189,22 +191,21 @@ pub fn coding_standards(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// `_*[a-z][a-z0-9_]*`: the seed's snake_case test (leading underscores allowed).
+/// Python's `str.islower()`, the seed's snake-case test: at least one cased character, and
+/// every cased character lower case (`habit`, `get_data2`; not `badHabit`).
 fn is_snake_case(name: &str) -> bool {
-    let rest = name.trim_start_matches('_');
-    rest.starts_with(|c: char| c.is_ascii_lowercase())
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    name.chars().any(char::is_alphabetic) && !name.chars().any(char::is_uppercase)
 }
 
-/// `_*[A-Z][A-Z0-9_]*`: the seed's UPPER_CASE test (leading underscores allowed).
+/// Python's `str.isupper()`, the seed's upper-case test: at least one cased character, and
+/// every cased character upper case (`NAME`, `MAX_2`; not `name`, `Max`).
 fn is_upper_case(name: &str) -> bool {
-    let rest = name.trim_start_matches('_');
-    rest.starts_with(|c: char| c.is_ascii_uppercase())
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    name.chars().any(char::is_alphabetic) && !name.chars().any(char::is_lowercase)
+}
+
+/// The seed checks only public names: those not starting with `_`.
+fn is_checked(name: &str) -> bool {
+    !name.starts_with('_')
 }
 
 /// Registers a plugin type in `concepts::metaclasses::auto_registering`'s registry.
@@ -240,19 +241,23 @@ pub fn auto_register(item: TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_snake_case, is_upper_case};
+    use super::{is_checked, is_snake_case, is_upper_case};
 
     #[test]
     fn naming_rules_follow_the_seed() {
+        // Python's str.islower() / str.isupper(), as the seed's metaclass calls them.
+        assert!(is_snake_case("habit"));
         assert!(is_snake_case("get_data"));
-        assert!(is_snake_case("_private_helper"));
         assert!(is_snake_case("step2"));
+        assert!(!is_snake_case("badHabit"));
         assert!(!is_snake_case("GetData"));
-        assert!(!is_snake_case("getData"));
-        assert!(!is_snake_case("_"));
-        assert!(is_upper_case("MAX_SIZE"));
-        assert!(is_upper_case("_HIDDEN_2"));
-        assert!(!is_upper_case("maxSize"));
+        assert!(!is_snake_case("_2"));
+        assert!(is_upper_case("NAME"));
+        assert!(is_upper_case("MAX_SIZE_2"));
+        assert!(!is_upper_case("name"));
         assert!(!is_upper_case("Max_Size"));
+        // Names starting with `_` are not checked at all.
+        assert!(is_checked("habit"));
+        assert!(!is_checked("_Anything"));
     }
 }

@@ -33,10 +33,10 @@ fn run_one_demo_prints_explanation_and_output() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "=== abcs/pipeline — text/number/list processors chosen per item (seed: AbstractBaseClasses/data_processing_pipeline.py)",
+            "=== abcs/pipeline — number/text/list processors chosen per item (seed: AbstractBaseClasses/data_processing_pipeline.py)",
         ))
         .stdout(predicate::str::contains(
-            r#"output: ["hello world",3.14,[1,1,3,4,5],null]"#,
+            r#"Results: ["hello world",3.14,[1,1,3,4,5],null]"#,
         ));
 }
 
@@ -45,13 +45,13 @@ fn run_a_chapter_runs_all_its_demos() {
     let out = concepts().args(["run", "dataclasses"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(text.matches("=== dataclasses/").count(), 7);
-    assert!(text.contains("slug: hello-world"));
+    assert!(text.contains("\nhello-world\npython-tips\n"));
     concepts()
         .args(["run", "metaclasses"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "error: Method 'GetData' must be snake_case",
+            "error: Method badHabit should be snake case.",
         ));
 }
 

@@ -21,7 +21,7 @@ fn python_runtime_errors_are_rust_compile_errors() {
     t.compile_fail("tests/ui/not_a_processor.rs");
     // Chapter 3: no == without PartialEq (eq=False), immutable by default, frozen field,
     // no new attributes, shared mutable default, wrong field type.
-    t.compile_fail("tests/ui/session_has_no_eq.rs");
+    t.compile_fail("tests/ui/person_has_no_eq.rs");
     t.compile_fail("tests/ui/immutable_binding.rs");
     t.compile_fail("tests/ui/frozen_field.rs");
     t.compile_fail("tests/ui/no_new_attribute.rs");

@@ -1,30 +1,38 @@
 //! Capabilities as interfaces — seed: `AbstractBaseClasses/resolve_duck_typing.py`.
 //!
 //! **Python idea.** Duck typing calls `thing.fly()` and hopes; `Flyable` and `Swimmable`
-//! ABCs make the capability explicit. `Duck` is both, `Airplane` flies, `Boat` only swims —
-//! and asking a `Boat` to fly still fails only when that line runs.
+//! ABCs make the capability explicit. `Duck` is both, `Airplane` flies, `Boat` only swims.
+//! `make_flyable_objects_fly(obj: Flyable)` is annotated, yet the seed's loop over
+//! `[Airplane(), Duck(), Boat()]` still reaches the `Boat` and fails only when that line
+//! runs: "Exception occured 'Boat' object has no attribute 'fly'".
 //!
-//! **Rust answer.** [`Flyable`] and [`Swimmable`] are traits; [`make_it_fly`] takes
-//! `&impl Flyable`, so passing a [`Boat`] does not compile (E0277, `tests/ui/boat_is_not_flyable.rs`).
-//! For a heterogeneous collection, where the capability is only known at run time, each
-//! item answers a capability query ([`Vehicle::as_flyable`]) with an `Option`, and the
-//! caller handles "cannot fly" as a value.
+//! **Rust answer.** [`Flyable`] and [`Swimmable`] are traits; [`make_flyable_objects_fly`]
+//! takes `&impl Flyable`, so passing a [`Boat`] does not compile (E0277,
+//! `tests/ui/boat_is_not_flyable.rs`). For a heterogeneous collection, where the capability
+//! is only known at run time, each item answers a capability query
+//! ([`Vehicle::as_flyable`]) with an `Option`, and [`try_fly`] turns "cannot fly" into the
+//! typed [`AttributeError`] with Python's message. Names and printed lines follow the seed
+//! file, including its spelling "occured".
 //!
 //! **Checked earlier.** Every call site with a concrete type is checked when compiling; the
-//! run-time route makes the "no" case impossible to forget (an `Option` must be matched).
+//! run-time route makes the "no" case impossible to forget (a `Result` must be handled).
 //!
-//! **Does not carry over.** Rust has no structural "anything with a `fly` method" typing:
-//! a type flies only if it says `impl Flyable`. The printed lines are this demo's wording.
+//! **Where Rust differs.** Rust has no structural "anything with a `fly` method" typing:
+//! a type flies only if it says `impl Flyable`. The seed's `fly`/`swim` print; here they
+//! return their line. The mixed collection needs a common trait, [`Vehicle`] (the seed's
+//! list holds any object), whose capability queries stand in for `hasattr`.
+
+pub use crate::metaclasses::dynamic_class::AttributeError;
 
 /// Something that flies.
 pub trait Flyable {
-    /// Flies, and says so.
+    /// Flies; returns the line the seed prints.
     fn fly(&self) -> String;
 }
 
 /// Something that swims.
 pub trait Swimmable {
-    /// Swims, and says so.
+    /// Swims; returns the line the seed prints.
     fn swim(&self) -> String;
 }
 
@@ -40,36 +48,31 @@ pub struct Boat;
 
 impl Flyable for Duck {
     fn fly(&self) -> String {
-        "Duck is flying".to_owned()
+        "Duck Flying".to_owned()
     }
 }
 impl Swimmable for Duck {
     fn swim(&self) -> String {
-        "Duck is swimming".to_owned()
+        "Duck Swimming".to_owned()
     }
 }
 impl Flyable for Airplane {
     fn fly(&self) -> String {
-        "Airplane is flying".to_owned()
+        "Airplane Flying".to_owned()
     }
 }
 impl Swimmable for Boat {
     fn swim(&self) -> String {
-        "Boat is sailing".to_owned()
+        "Boat Swimming".to_owned()
     }
 }
 
-/// Accepts only what flies — checked by the compiler.
-pub fn make_it_fly(thing: &impl Flyable) -> String {
-    thing.fly()
+/// The seed's `make_flyable_objects_fly`: accepts only what flies — checked by the compiler.
+pub fn make_flyable_objects_fly(flyable_obj: &impl Flyable) -> String {
+    flyable_obj.fly()
 }
 
-/// Accepts only what swims — checked by the compiler.
-pub fn make_it_swim(thing: &impl Swimmable) -> String {
-    thing.swim()
-}
-
-/// The run-time route: a mixed collection whose members are asked what they can do.
+/// The run-time route: members of a mixed collection are asked what they can do.
 pub trait Vehicle {
     /// The type's name, for messages.
     fn name(&self) -> &'static str;
@@ -112,27 +115,38 @@ impl Vehicle for Boat {
 }
 
 /// Asks one member of a mixed collection to fly.
-pub fn try_fly(thing: &dyn Vehicle) -> String {
-    match thing.as_flyable() {
-        Some(flyer) => flyer.fly(),
-        None => format!("{} cannot fly", thing.name()),
-    }
+///
+/// # Errors
+/// [`AttributeError`] (`'Boat' object has no attribute 'fly'`) when it cannot.
+pub fn try_fly(thing: &dyn Vehicle) -> Result<String, AttributeError> {
+    thing
+        .as_flyable()
+        .map(Flyable::fly)
+        .ok_or_else(|| AttributeError {
+            class: thing.name().to_owned(),
+            attribute: "fly".to_owned(),
+        })
 }
 
-/// What rustc printed for `make_it_fly(&Boat)`, as checked in by the compile-fail test.
+/// What rustc printed for `make_flyable_objects_fly(&Boat)`, as checked in by the
+/// compile-fail test.
 pub const BOAT_CANNOT_FLY: &str = include_str!("../../tests/ui/boat_is_not_flyable.stderr");
 
-/// The demo: static calls, then a mixed collection asked at run time.
+/// The demo: the seed's run over `[Airplane, Duck, Boat]`, stopping at the first failure as
+/// its `try` around the loop does; then the compiler on the static call.
 pub fn demo() -> Vec<String> {
-    let mut lines = vec![
-        make_it_fly(&Duck),
-        make_it_swim(&Duck),
-        make_it_fly(&Airplane),
-        make_it_swim(&Boat),
-    ];
-    let fleet: [&dyn Vehicle; 3] = [&Duck, &Airplane, &Boat];
-    lines.extend(fleet.iter().map(|v| try_fly(*v)));
-    lines.push("make_it_fly(&Boat) (tests/ui/boat_is_not_flyable.rs):".to_owned());
+    let objects: [&dyn Vehicle; 3] = [&Airplane, &Duck, &Boat];
+    let mut lines = Vec::new();
+    for obj in objects {
+        match try_fly(obj) {
+            Ok(line) => lines.push(line),
+            Err(e) => {
+                lines.push(format!("Exception occured {e}"));
+                break;
+            }
+        }
+    }
+    lines.push("make_flyable_objects_fly(&Boat) (tests/ui/boat_is_not_flyable.rs):".to_owned());
     lines.extend(BOAT_CANNOT_FLY.lines().map(|l| format!("  {l}")));
     lines
 }

@@ -73,8 +73,8 @@ pub const DEMOS: &[Demo] = &[
         seed_file: "AbstractBaseClasses/resolve_duck_typing.py",
         title: "Flyable / Swimmable: a Boat cannot be made to fly",
         explanation: "Python: a Boat asked to fly fails when the call runs.\n\
-            Rust: make_it_fly(&Boat) does not compile; mixed collections ask each item\n\
-            for the capability and get an Option.",
+            Rust: make_flyable_objects_fly(&Boat) does not compile; mixed collections ask each item\n\
+            for the capability and get an Option (or the seed's AttributeError text).",
         run: duck_typing::demo,
     },
     Demo {
@@ -89,7 +89,7 @@ pub const DEMOS: &[Demo] = &[
     Demo {
         name: "pipeline",
         seed_file: "AbstractBaseClasses/data_processing_pipeline.py",
-        title: "text/number/list processors chosen per item",
+        title: "number/text/list processors chosen per item",
         explanation: "Python: the first processor whose validate() accepts the item processes it.\n\
             Rust: the same over Box<dyn Processor>; an item nobody takes gives None and an error.",
         run: pipeline::demo,

@@ -4,20 +4,25 @@
 //! text is stripped and lower-cased, numbers rounded to 2 decimals, lists sorted. A pipeline
 //! tries its processors in order and uses the first whose `can_process` (validate, with an
 //! exception counting as "no") says yes; an item nobody takes gives `None` and the error
-//! "No processor found for datatype: {type}". Adding a non-processor is refused.
+//! "No processor found for datatype :<class '{type}'>", printed as "Processing Error : ...".
+//! Adding a non-processor is refused ("Must be DataProcessor").
 //!
 //! **Rust answer.** [`Processor`] is a trait with a provided [`Processor::can_process`];
 //! items are `serde_json::Value`s (the heterogeneous list of the seed); [`Pipeline::add`]
 //! takes `Box<dyn Processor>`, so a non-processor does not compile.
 //! [`Pipeline::process_batch`] returns one `Option` per item plus the errors it reported.
+//! The processors, their order (number, text, list), the batch and the printed lines follow
+//! the seed file; the seed's `addProcessor` is [`Pipeline::add`] (Rust methods are snake_case).
 //!
 //! **Checked earlier.** Non-processors (`tests/ui/not_a_processor.rs`) and incomplete
 //! processors are compile errors; a
 //! processor's failure is a typed [`PipelineError`], not an exception that might escape.
 //!
-//! **Does not carry over.** Python's type names come from the value (`dict`, `str`); here
+//! **Where Rust differs.** The results print as JSON (`["hello world",3.14,[1,1,3,4,5],null]`)
+//! where Python prints its list repr (`['hello world', 3.14, [1, 1, 3, 4, 5], None]`). Python's type names come from the value (`dict`, `str`); here
 //! they are derived from the JSON kind (object → `dict`, array → `list`, ...). JSON has no
-//! tuples or sets, and a boolean is not a number (in Python `True` is an `int`).
+//! tuples or sets, and a boolean is not a number (in Python `True` is an `int`, so the seed's
+//! `NumberProcessor` would take it).
 //! Rounding is Python's `round(x, 2)`: to the nearest, ties to even, on the exact value.
 
 use serde_json::Value;
@@ -27,7 +32,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum PipelineError {
     /// No processor accepts this kind of value (the seed's message).
-    #[error("No processor found for datatype: {0}")]
+    #[error("No processor found for datatype :<class '{0}'>")]
     NoProcessor(&'static str),
     /// A processor accepted the item but failed on it.
     #[error("{processor} failed: {reason}")]
@@ -190,11 +195,11 @@ pub struct BatchOutcome {
 }
 
 impl Pipeline {
-    /// The seed's pipeline: text, number, list processors, in that order.
+    /// The seed's pipeline: number, text, list processors, in that order.
     pub fn standard() -> Self {
         let mut pipeline = Self::default();
-        pipeline.add(Box::new(TextProcessor));
         pipeline.add(Box::new(NumberProcessor));
+        pipeline.add(Box::new(TextProcessor));
         pipeline.add(Box::new(ListProcessor));
         pipeline
     }
@@ -248,19 +253,20 @@ pub fn seed_batch() -> Vec<Value> {
     ]
 }
 
-/// The demo: the seed's batch in, one result per item out, the failure reported.
+/// The demo: the seed's batch in, one result per item out, the failure reported as the
+/// seed prints it.
 pub fn demo() -> Vec<String> {
-    let batch = seed_batch();
-    let outcome = Pipeline::standard().process_batch(&batch);
-    let mut lines = vec![format!("input:  {}", Value::Array(batch))];
-    for (i, e) in &outcome.errors {
-        lines.push(format!("error at item {i}: {e}"));
-    }
+    let outcome = Pipeline::standard().process_batch(&seed_batch());
+    let mut lines: Vec<String> = outcome
+        .errors
+        .iter()
+        .map(|(_, e)| format!("Processing Error : {e}"))
+        .collect();
     let results: Vec<Value> = outcome
         .results
         .into_iter()
         .map(|r| r.unwrap_or(Value::Null))
         .collect();
-    lines.push(format!("output: {}", Value::Array(results)));
+    lines.push(format!("Results: {}", Value::Array(results)));
     lines
 }

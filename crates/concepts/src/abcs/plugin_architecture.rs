@@ -1,25 +1,32 @@
 //! A plugin interface and its manager — seed: `AbstractBaseClasses/plugin_architecture.py`.
 //!
-//! **Python idea.** A `Plugin` ABC requires `name`, `version`, `initialize`, `execute` and
-//! `cleanup`. A manager refuses objects that are not plugins (`isinstance` check at run
-//! time), initializes each on registration, finds one by type, and cleans them all up
-//! when asked. `AuthPlugin` accepts admin/secret; `LoggingPlugin` prints `"[DEBUG] : User Logged In"`.
+//! **Python idea.** A `Plugin` ABC requires the properties `name` and `version` and the
+//! methods `initialize`, `execute` and `cleanup`. `PluginManager.register_plugin` refuses
+//! objects that are not plugins (`isinstance` check at run time), prints
+//! "Registering {name} v{version}" and initializes the plugin; `get_plugin` finds one by
+//! type. `AuthenticationPlugin` accepts admin/secret; `LoggingPlugin` prints and returns
+//! `"[DEBUG] : User Logged In"`.
 //!
 //! **Rust answer.** [`Plugin`] is a trait; [`PluginManager::register`] takes `impl Plugin`, so
-//! a non-plugin does not compile. Registration calls [`Plugin::initialize`] and keeps the
-//! plugin only if that succeeds. [`PluginManager::get`] finds a plugin by its type
-//! (`Plugin: Any`, downcast). Clean-up is tied to the manager's lifetime: dropping the
-//! manager cleans up every plugin, newest first, even on an early return or a panic unwind
-//! — Python needs an explicit call or a `with` block.
+//! a non-plugin does not compile. Registration records the seed's "Registering ..." line,
+//! calls [`Plugin::initialize`] and keeps the plugin only if that succeeds.
+//! [`PluginManager::get`] finds a plugin by its type (`Plugin: Any`, downcast). Clean-up is
+//! tied to the manager's lifetime: dropping the manager cleans up every plugin, newest first,
+//! even on an early return or a panic unwind. Names, versions ("1.1.0") and printed lines
+//! follow the seed file.
 //!
 //! **Checked earlier.** Non-plugins (`tests/ui/not_a_plugin.rs`), and plugins missing a
-//! lifecycle method, are compile errors; `get::<AuthPlugin>()` returns `Option<&mut AuthPlugin>`, typed, not an object to
-//! be checked again.
+//! lifecycle method, are compile errors; `get::<AuthenticationPlugin>()` returns
+//! `Option<&mut AuthenticationPlugin>`, typed, not an object to be checked again.
 //!
-//! **Does not carry over.** `execute(*args, **kwargs)` has no typed counterpart for a
+//! **Where Rust differs.** `execute(*args, **kwargs)` has no typed counterpart for a
 //! heterogeneous set of plugins; arguments and results are JSON values here (the closest
 //! thing to keyword arguments), and [`PluginManager::get`] gives typed access when the
-//! caller knows the plugin's type.
+//! caller knows the plugin's type. The seed's methods `print`; here `initialize` and
+//! `cleanup` return their line and the manager records it in a [`Journal`]. The seed never
+//! calls `cleanup`; here the manager's `Drop` does, so the demo ends with the two clean-up
+//! lines ("Saved 1 log entries", "Cleaning up authentication resources"). Python prints the
+//! result `True`; Rust's `bool` prints `true`.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -58,11 +65,11 @@ pub trait Plugin: Any {
     fn name(&self) -> &str;
     /// Its version.
     fn version(&self) -> &str;
-    /// Prepares the plugin; called once, on registration.
+    /// Prepares the plugin; called once, on registration. Returns the line the seed prints.
     ///
     /// # Errors
     /// [`PluginError::Initialize`] when the plugin cannot start.
-    fn initialize(&mut self) -> Result<(), PluginError>;
+    fn initialize(&mut self) -> Result<String, PluginError>;
     /// Does the plugin's work; arguments and result are JSON (Python's `**kwargs`).
     ///
     /// # Errors
@@ -111,17 +118,18 @@ impl PluginManager {
         }
     }
 
-    /// Initializes `plugin` and keeps it.
+    /// Records "Registering {name} v{version}", initializes `plugin` and keeps it.
     ///
     /// # Errors
     /// [`PluginError::Initialize`]: the plugin is dropped, not registered.
     pub fn register(&mut self, mut plugin: impl Plugin) -> Result<(), PluginError> {
-        plugin.initialize()?;
         self.journal.record(format!(
-            "Registered {} v{} (initialized)",
+            "Registering {} v{}",
             plugin.name(),
             plugin.version()
         ));
+        let started = plugin.initialize()?;
+        self.journal.record(started);
         self.plugins.push(Box::new(plugin));
         Ok(())
     }
@@ -159,9 +167,9 @@ impl Drop for PluginManager {
     }
 }
 
-/// Checks a user name and password (the seed's accepts admin/secret).
+/// Checks a user name and password: admin/secret is accepted.
 #[derive(Debug, Default)]
-pub struct AuthPlugin {
+pub struct AuthenticationPlugin {
     ready: bool,
 }
 
@@ -174,23 +182,23 @@ fn text_arg<'a>(plugin: &str, args: &'a Value, key: &str) -> Result<&'a str, Plu
         })
 }
 
-impl AuthPlugin {
+impl AuthenticationPlugin {
     /// The typed operation behind `execute`.
     pub fn authenticate(&self, username: &str, password: &str) -> bool {
         username == "admin" && password == "secret"
     }
 }
 
-impl Plugin for AuthPlugin {
+impl Plugin for AuthenticationPlugin {
     fn name(&self) -> &str {
-        "AuthPlugin"
+        "Authentication Plugin"
     }
     fn version(&self) -> &str {
-        "1.0.0"
+        "1.1.0"
     }
-    fn initialize(&mut self) -> Result<(), PluginError> {
+    fn initialize(&mut self) -> Result<String, PluginError> {
         self.ready = true;
-        Ok(())
+        Ok("Initializing Authentication System".to_owned())
     }
     fn execute(&mut self, args: &Value) -> Result<Value, PluginError> {
         if !self.ready {
@@ -202,11 +210,11 @@ impl Plugin for AuthPlugin {
     }
     fn cleanup(&mut self) -> String {
         self.ready = false;
-        "AuthPlugin cleaned up".to_owned()
+        "Cleaning up authentication resources".to_owned()
     }
 }
 
-/// Formats log lines the seed's way: `[LEVEL] : message`.
+/// Formats log lines the seed's way: `[LEVEL] : message`, the level upper-cased.
 #[derive(Debug, Default)]
 pub struct LoggingPlugin {
     written: Vec<String>,
@@ -222,14 +230,15 @@ impl LoggingPlugin {
 
 impl Plugin for LoggingPlugin {
     fn name(&self) -> &str {
-        "LoggingPlugin"
+        "Logging Plugin"
     }
     fn version(&self) -> &str {
-        "1.0.0"
+        "1.1.0"
     }
-    fn initialize(&mut self) -> Result<(), PluginError> {
+    fn initialize(&mut self) -> Result<String, PluginError> {
         self.ready = true;
-        Ok(())
+        self.written.clear();
+        Ok("Started Logging System".to_owned())
     }
     fn execute(&mut self, args: &Value) -> Result<Value, PluginError> {
         if !self.ready {
@@ -237,60 +246,57 @@ impl Plugin for LoggingPlugin {
         }
         let level = args.get("level").and_then(Value::as_str).unwrap_or("INFO");
         let message = text_arg(self.name(), args, "message")?;
-        let line = format!("[{level}] : {message}");
+        let line = format!("[{}] : {message}", level.to_uppercase());
         self.written.push(line.clone());
         Ok(Value::String(line))
     }
     fn cleanup(&mut self) -> String {
         self.ready = false;
-        format!(
-            "LoggingPlugin cleaned up ({} lines written)",
-            self.written.len()
-        )
+        format!("Saved {} log entries", self.written.len())
     }
 }
 
-fn show(result: Option<Result<Value, PluginError>>) -> String {
+fn show(result: Result<Value, PluginError>) -> String {
     match result {
-        Some(Ok(Value::String(s))) => s,
-        Some(Ok(v)) => v.to_string(),
-        Some(Err(e)) => format!("error: {e}"),
-        None => "no such plugin".to_owned(),
+        Ok(Value::String(s)) => s,
+        Ok(v) => v.to_string(),
+        Err(e) => format!("error: {e}"),
     }
 }
 
-/// The demo: register, execute, find by type, and clean-up when the manager goes away.
+/// The demo: the seed's run — register both plugins, find each by type, execute them —
+/// then the clean-up the manager's `Drop` adds.
 pub fn demo() -> Vec<String> {
     let journal = Journal::default();
     {
         let mut manager = PluginManager::new(journal.clone());
         for outcome in [
-            manager.register(AuthPlugin::default()),
+            manager.register(AuthenticationPlugin::default()),
             manager.register(LoggingPlugin::default()),
         ] {
             if let Err(e) = outcome {
                 journal.record(format!("error: {e}"));
             }
         }
-        let good = json!({"username": "admin", "password": "secret"});
-        let bad = json!({"username": "admin", "password": "guess"});
-        let log = json!({"level": "DEBUG", "message": "User Logged In"});
-        journal.record(format!(
-            "AuthPlugin(admin, secret) -> {}",
-            show(manager.execute("AuthPlugin", &good))
-        ));
-        journal.record(format!(
-            "AuthPlugin(admin, guess) -> {}",
-            show(manager.execute("AuthPlugin", &bad))
-        ));
-        journal.record(show(manager.execute("LoggingPlugin", &log)));
-        if let Some(logger) = manager.get::<LoggingPlugin>() {
-            journal.record(format!(
-                "get::<LoggingPlugin>() found it; lines written: {}",
-                logger.written().len()
-            ));
+        let auth_result = manager
+            .get::<AuthenticationPlugin>()
+            .map(|auth| show(auth.execute(&json!({"username": "admin", "password": "secret"}))));
+        let log_result = manager
+            .get::<LoggingPlugin>()
+            .map(|log| show(log.execute(&json!({"message": "User Logged In", "level": "DEBUG"}))));
+        // The seed's LoggingPlugin.execute prints its entry before returning it.
+        if let Some(entry) = &log_result {
+            journal.record(entry.clone());
         }
-        journal.record("dropping the manager".to_owned());
+        let missing = || "no such plugin".to_owned();
+        journal.record(format!(
+            "Authentication result: {}",
+            auth_result.unwrap_or_else(missing)
+        ));
+        journal.record(format!(
+            "Log result: {}",
+            log_result.unwrap_or_else(missing)
+        ));
     }
     journal.lines()
 }

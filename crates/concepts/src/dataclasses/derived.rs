@@ -1,73 +1,109 @@
 //! The boilerplate generated — seed: `DataClasses/dataclass_solution.py`.
 //!
-//! **Python idea.** `@dataclass` writes `__init__`, `__repr__`, `__eq__` (and, with the right
-//! flags, `__hash__`) from the annotated fields; `eq=False` keeps identity comparison.
+//! **Python idea.** `@dataclass` writes `__init__` and `__repr__` from the annotated fields
+//! (and `__eq__` unless told otherwise). The seed's `Person` says `eq=False`: it keeps
+//! identity comparison, so `person1 == person2` is `False` for two people with the same
+//! fields, and a set of the seed's ten people holds ten distinct objects.
 //!
-//! **Rust answer.** `#[derive(Debug, Clone, PartialEq, Eq, Hash)]` generates the same traits
-//! from the fields ([`Person`]); a struct literal is the generated `__init__`. Leaving out
-//! `PartialEq` ([`Session`]) is `eq=False`: there is no `==` at all, and identity is asked
-//! explicitly with [`std::ptr::eq`].
+//! **Rust answer.** `#[derive(Debug, Clone)]` generates the repr and copy from the fields
+//! ([`Person`]); a struct literal is the generated `__init__`. Leaving out `PartialEq` is
+//! `eq=False`: there is no `==` at all, and identity is asked explicitly with
+//! [`std::ptr::eq`] — a set of identities is a set of addresses. The default
+//! `@dataclass` (value equality, plus `unsafe_hash=True` for sets) is
+//! `#[derive(PartialEq, Eq, Hash)]` ([`HashablePerson`]). Names and values follow the seed
+//! file.
 //!
 //! **Checked earlier.** `Hash` and `Eq` are derived from the same fields, so they agree;
-//! comparing two `Session`s with `==` is a compile error (E0369, `tests/ui/session_has_no_eq.rs`), where Python silently falls back
-//! to identity.
+//! comparing two `Person`s with `==` is a compile error (E0369,
+//! `tests/ui/person_has_no_eq.rs`), where Python silently falls back to identity.
 //!
-//! **Does not carry over.** The derived `Debug` prints Rust syntax
-//! (`Person { name: "Alice", age: 30 }`), not Python's repr.
+//! **Where Rust differs.** The derived `Debug` prints Rust syntax
+//! (`Person { name: "Alice", age: 21, email: "alice@example.com" }`), not Python's repr
+//! (`Person(name='Alice', age=21, email='alice@example.com')`). Python's identity hash lets
+//! `eq=False` objects into a `set`; Rust's `HashSet<Person>` needs `Eq + Hash`, so the
+//! identity set holds the people's addresses.
 
 use std::collections::HashSet;
 
-/// A person, with every trait derived.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The seed's `@dataclass(eq=False) Person`: generated repr, no `==`.
+#[derive(Debug, Clone)]
 pub struct Person {
     /// The name.
     pub name: String,
     /// The age.
     pub age: u32,
+    /// The address.
+    pub email: String,
 }
 
-/// `eq=False`: a login session compared by identity only.
-#[derive(Debug)]
-pub struct Session {
-    /// Who is logged in.
-    pub user: String,
+impl Person {
+    /// The seed's positional `Person(name, age, email)`.
+    pub fn new(name: &str, age: u32, email: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            age,
+            email: email.to_owned(),
+        }
+    }
 }
 
-/// What rustc printed for `session == session`, as checked in by the compile-fail test.
-pub const NO_EQ: &str = include_str!("../../tests/ui/session_has_no_eq.stderr");
+/// The default `@dataclass` with `unsafe_hash=True`: value equality and hashing, derived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HashablePerson {
+    /// The name.
+    pub name: String,
+    /// The age.
+    pub age: u32,
+    /// The address.
+    pub email: String,
+}
 
-/// The demo: the derived impls behave as the hand-written ones; identity where no `==`.
+impl From<&Person> for HashablePerson {
+    fn from(p: &Person) -> Self {
+        Self {
+            name: p.name.clone(),
+            age: p.age,
+            email: p.email.clone(),
+        }
+    }
+}
+
+/// What rustc printed for `person1 == person2`, as checked in by the compile-fail test.
+pub const NO_EQ: &str = include_str!("../../tests/ui/person_has_no_eq.stderr");
+
+/// The demo: the seed's run with `eq=False`, then the derived value-equality version.
 pub fn demo() -> Vec<String> {
-    let p1 = Person {
-        name: "Alice".to_owned(),
-        age: 30,
-    };
-    let p2 = p1.clone();
-    let p3 = Person {
-        name: "Bob".to_owned(),
-        age: 25,
-    };
-    let set: HashSet<&Person> = [&p1, &p2, &p3].into();
-    let s1 = Session {
-        user: "alice".to_owned(),
-    };
-    let s2 = Session {
-        user: "alice".to_owned(),
-    };
-    let s1_again = &s1;
-    vec![
-        format!("p1 = {p1:?}"),
-        format!("p1 == p2: {}", p1 == p2),
-        format!("p1 == p3: {}", p1 == p3),
-        format!("{{p1, p2, p3}} has {} members", set.len()),
+    let person1 = Person::new("Alice", 21, "alice@example.com");
+    let person2 = Person::new("Alice", 21, "alice@example.com");
+    let people: Vec<Person> = (20..30)
+        .map(|i| {
+            let n = i - 20;
+            Person::new(&format!("Alice_{n}"), i, &format!("alice_{n}@gmail.com"))
+        })
+        .collect();
+    let identities: HashSet<*const Person> = people.iter().map(std::ptr::from_ref).collect();
+    let (value1, value2) = (
+        HashablePerson::from(&person1),
+        HashablePerson::from(&person2),
+    );
+    let by_value: HashSet<&HashablePerson> = [&value1, &value2].into();
+    let mut lines = vec![
+        format!("{person1:?}"),
         format!(
-            "sessions with the same user are the same object: {}",
-            std::ptr::eq(&s1, &s2)
+            "person1 == person2 (eq=False: identity): {}",
+            std::ptr::eq(&person1, &person2)
         ),
-        format!("a session is itself: {}", std::ptr::eq(&s1, s1_again)),
-        "s1 == s2 (tests/ui/session_has_no_eq.rs):".to_owned(),
-    ]
-    .into_iter()
-    .chain(NO_EQ.lines().map(|l| format!("  {l}")))
-    .collect()
+        format!(
+            "a set of the ten people by identity has {} members",
+            identities.len()
+        ),
+        format!(
+            "HashablePerson: person1 == person2: {}; {{person1, person2}} has {} member",
+            value1 == value2,
+            by_value.len()
+        ),
+        "person1 == person2 on the eq=False Person (tests/ui/person_has_no_eq.rs):".to_owned(),
+    ];
+    lines.extend(NO_EQ.lines().map(|l| format!("  {l}")));
+    lines
 }

@@ -1,24 +1,30 @@
 //! Per-field options — seed: `DataClasses/field_fxn_parameters.py`.
 //!
-//! **Python idea.** `field()` options on a blog post: `default_factory` for a uuid id, a
-//! creation time, tags and metadata; `repr=False` hides an internal note; `compare=False`
-//! keeps the view count out of `==`; `init=False` plus `__post_init__` derives the slug
-//! from the title ("Hello World" → "hello-world").
+//! **Python idea.** `field()` options on the seed's `BlogPost(title, content)`:
+//! `default_factory` for a uuid `id`, a `created_at` time, `tags` and `metadata`;
+//! `repr=False` hides `internal_notes`; `compare=False` keeps `view_count` out of `==`;
+//! `init=False` plus `__post_init__` derives the `slug` from the title ("Hello World" →
+//! "hello-world"). The seed's run: two posts ("Hello World", "Python Tips") get different
+//! ids and times, slugs `hello-world` and `python-tips`, and their own tag lists.
 //!
 //! **Rust answer.** [`BlogPost::new`] fills the generated fields (`uuid::Uuid::new_v4()`,
 //! `jiff::Timestamp::now()`, empty `Vec`/`BTreeMap`) and computes the slug. A hand-written
 //! `Debug` leaves the note out; a hand-written `PartialEq` leaves the view count out. The
-//! slug is private and recomputed by [`BlogPost::set_title`], so it cannot go stale.
+//! slug is private and recomputed by [`BlogPost::set_title`], so it cannot go stale. Field
+//! names, the two posts and the printed slugs follow the seed file.
 //!
 //! **Checked earlier.** The slug cannot be passed to the constructor or assigned from
 //! outside (private field) — Python's `init=False` field can still be assigned later.
 //!
-//! **Does not carry over.** Per-field flags are not attributes on the field: leaving a field
+//! **Where Rust differs.** Per-field flags are not attributes on the field: leaving a field
 //! out of `Debug` or `==` means writing that impl by hand (crates such as `derivative` or
 //! `educe` generate them from field attributes). The slug rule is the seed's: lower-case,
 //! spaces to hyphens. `created_at` is a `jiff::Timestamp`, an exact instant; Python's
 //! `datetime.now()` is a naive local time — `jiff::ZonedDateTime` is the choice when the
-//! local zone must be kept.
+//! local zone must be kept. The id is a `Uuid`, not its text (`str(uuid.uuid4())`). Tags
+//! print as Rust's `["introduction"]` where Python prints `['introduction']`. The seed's
+//! `created_at` comparison is "likely True": two calls to the clock can return the same
+//! instant, so the demo prints it but the tests do not rely on it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -41,7 +47,7 @@ pub struct BlogPost {
     /// Free-form metadata; each post has its own map.
     pub metadata: BTreeMap<String, String>,
     /// Left out of `Debug` (`repr=False`).
-    pub internal_note: String,
+    pub internal_notes: String,
     /// Left out of `==` (`compare=False`).
     pub view_count: u64,
     slug: String,
@@ -64,7 +70,7 @@ impl BlogPost {
             content: content.into(),
             tags: Vec::new(),
             metadata: BTreeMap::new(),
-            internal_note: String::new(),
+            internal_notes: String::new(),
             view_count: 0,
         }
     }
@@ -110,33 +116,41 @@ impl PartialEq for BlogPost {
             && self.content == other.content
             && self.tags == other.tags
             && self.metadata == other.metadata
-            && self.internal_note == other.internal_note
+            && self.internal_notes == other.internal_notes
             && self.slug == other.slug
     }
 }
 
 impl Eq for BlogPost {}
 
-/// The demo: generated fields, the derived slug, what `Debug` and `==` leave out.
+/// The demo: the seed's run on two posts, then what `Debug` and `==` leave out.
 pub fn demo() -> Vec<String> {
-    let mut post = BlogPost::new("Hello World", "My first post");
-    post.tags.push("intro".to_owned());
-    post.metadata
-        .insert("author".to_owned(), "alice".to_owned());
-    post.internal_note = "needs review".to_owned();
-    let mut viewed = post.clone();
-    viewed.view_count += 10;
-    let other = BlogPost::new("Hello World", "My first post");
-    let shown = format!("{post:?}");
-    vec![
-        format!("slug: {}", post.slug()),
-        format!("tags: {:?}, metadata: {:?}", post.tags, post.metadata),
+    let mut post1 = BlogPost::new("Hello World", "This is my first post");
+    let mut post2 = BlogPost::new("Python Tips", "Some useful Python tips");
+    let mut lines = vec![
+        format!("post1.id != post2.id: {}", post1.id != post2.id),
         format!(
-            "Debug shows the internal note: {}",
-            shown.contains("needs review")
+            "post1.created_at != post2.created_at: {}",
+            post1.created_at != post2.created_at
         ),
-        format!("post == post with 10 more views: {}", post == viewed),
-        format!("two new posts get different ids: {}", post.id != other.id),
-        format!("other post starts with no tags: {:?}", other.tags),
-    ]
+        post1.slug().to_owned(),
+        post2.slug().to_owned(),
+    ];
+    post1.tags.push("introduction".to_owned());
+    post2.tags.push("python".to_owned());
+    lines.push(format!("{:?}", post1.tags));
+    lines.push(format!("{:?}", post2.tags));
+
+    post1.internal_notes = "needs review".to_owned();
+    let mut viewed = post1.clone();
+    viewed.view_count += 10;
+    lines.push(format!(
+        "Debug shows internal_notes: {}",
+        format!("{post1:?}").contains("needs review")
+    ));
+    lines.push(format!(
+        "post1 == post1 with 10 more views: {}",
+        post1 == viewed
+    ));
+    lines
 }

@@ -13,7 +13,7 @@
 //! | seed file | module | Rust answer |
 //! |---|---|---|
 //! | `traditional.py` | [`traditional`] | constructor, `Debug`, `PartialEq`, `Hash` by hand |
-//! | `dataclass_solution.py` | [`derived`] | the same from `#[derive]`; identity with `ptr::eq` where no `==` |
+//! | `dataclass_solution.py` | [`derived`] | the same from `#[derive]`; the seed's `eq=False`: identity with `ptr::eq`, no `==` |
 //! | `dataclass_parameters.py` | [`parameters`] | one counterpart per parameter (order, frozen, kw_only, slots, ...) |
 //! | `slots_parameter_memory_mngmt.py` | [`memory`] | `Rc`/`Arc` counts, `'static`, shallow vs deep size |
 //! | `field_function.py` | [`field_default`] | `Default` gives every instance its own `Vec`; sharing must be explicit |
@@ -73,7 +73,7 @@ pub const DEMOS: &[Demo] = &[
     Demo {
         name: "derived",
         seed_file: "DataClasses/dataclass_solution.py",
-        title: "@dataclass — #[derive(Debug, Clone, PartialEq, Eq, Hash)]",
+        title: "@dataclass(eq=False) — #[derive(Debug, Clone)]; identity where there is no ==",
         explanation: "Python: @dataclass generates the methods; eq=False keeps identity comparison.\n\
             Rust: derives generate the traits; without PartialEq there is no ==, identity is ptr::eq.",
         run: derived::demo,
@@ -106,7 +106,7 @@ pub const DEMOS: &[Demo] = &[
     Demo {
         name: "field_parameters",
         seed_file: "DataClasses/field_fxn_parameters.py",
-        title: "a blog post: generated id and time, hidden note, uncompared views, derived slug",
+        title: "a blog post: generated id and time, hidden notes, uncompared views, derived slug",
         explanation: "Python: field(default_factory, repr=False, compare=False, init=False) + __post_init__.\n\
             Rust: a constructor fills generated fields and the slug; hand-written Debug and PartialEq\n\
             leave fields out.",

@@ -1,32 +1,44 @@
 //! Types that register themselves — seed: `MetaClasses/auto_registering.py`.
 //!
-//! **Python idea.** A metaclass adds every subclass of `PluginBase` to a registry keyed by
-//! its lower-cased name as the class is created; `get_plugin("AudioPlugin")` finds and
-//! builds one; the base itself is left out.
+//! **Python idea.** `RegistryMeta` adds every subclass of the base class `Plugin` to a
+//! registry keyed by its lower-cased name as the class is created, printing
+//! "Registered AudioPlugin in registry"; `RegistryMeta.get_class("AudioPlugin")` finds the
+//! class (case-insensitively), `audio_cls()` builds one, and `process_audio()` returns
+//! "processing audio". The base itself is left out.
 //!
 //! **Rust answer.** `#[derive(AutoRegister)]` (from `concepts-macros`) submits the type's
 //! name and constructor to an [`inventory`] collection next to the type's definition; the
-//! registry ([`registered`], [`create`]) iterates that collection. Nobody keeps a list: a
+//! registry ([`registry`], [`get_class`]) iterates that collection. Nobody keeps a list: a
 //! new plugin is found the moment it is written, in any module of the program. `inventory`
 //! (or `linkme`) is the Rust community's answer to "registration without a central list".
+//! Names, methods and printed lines follow the seed file.
 //!
 //! **Checked earlier.** The derive needs `Default` and [`Plugin`] on the type, checked
 //! where it is written; a type that cannot be built cannot be registered. The base is a
 //! trait, not a type, so it cannot end up in the registry at all.
 //!
-//! **Does not carry over.** Registration is per type in the final binary, not per class
-//! statement executed: there is no "register later" or "unregister". Two types with the
-//! same name in different modules are both registered; look-up returns the first found.
+//! **Where Rust differs.** Registration is per type in the final binary, not per class
+//! statement executed: nothing runs while a type is "created", so the demo prints the
+//! "Registered ... in registry" lines by walking the registry, in name order. The seed's
+//! subclasses each have their own method (`process_audio`, `process_video`); an instance
+//! built from the registry is a `Box<dyn Plugin>`, so the trait's [`Plugin::process`] calls
+//! them. The registry prints as `{"audioplugin": AudioPlugin, ...}` where Python prints class
+//! objects (`<class '__main__.AudioPlugin'>`). There is no "register later" or "unregister";
+//! two types with the same name in different modules are both registered and look-up
+//! returns the first found.
+
+use std::collections::BTreeMap;
 
 pub use concepts_macros::AutoRegister;
 
-/// The plugins' common interface: the seed's `PluginBase`.
+/// The seed's base class `Plugin`: the interface every registered type has.
 pub trait Plugin: Send + Sync {
-    /// What the plugin does when run.
-    fn run(&self) -> String;
+    /// The plugin's work (each seed subclass names its own method; this calls it).
+    fn process(&self) -> String;
 }
 
-/// One registry entry: a type's name and how to build it. Created by `#[derive(AutoRegister)]`.
+/// One registry entry — the Rust stand-in for a registered class: a type's name and how to
+/// build it. Created by `#[derive(AutoRegister)]`.
 #[derive(Debug)]
 pub struct Registration {
     name: &'static str,
@@ -43,56 +55,85 @@ impl Registration {
     pub fn name(&self) -> &'static str {
         self.name
     }
+
+    /// Builds an instance: Python's `audio_cls()`.
+    pub fn instantiate(&self) -> Box<dyn Plugin> {
+        (self.make)()
+    }
 }
 
 inventory::collect!(Registration);
 
-/// Every registered name, lower-cased and sorted (the seed's registry keys).
-pub fn registered() -> Vec<String> {
-    let mut names: Vec<String> = inventory::iter::<Registration>
+/// The registry: lower-cased name → registration, as the seed's `RegistryMeta.registry`.
+pub fn registry() -> BTreeMap<String, &'static Registration> {
+    inventory::iter::<Registration>
         .into_iter()
-        .map(|r| r.name.to_lowercase())
-        .collect();
-    names.sort();
-    names
+        .map(|r| (r.name.to_lowercase(), r))
+        .collect()
 }
 
-/// Builds the plugin registered under `name`, compared without regard to case.
-pub fn create(name: &str) -> Option<Box<dyn Plugin>> {
+/// The registration under `name`, compared without regard to case: the seed's
+/// `RegistryMeta.get_class`.
+pub fn get_class(name: &str) -> Option<&'static Registration> {
     inventory::iter::<Registration>
         .into_iter()
         .find(|r| r.name.eq_ignore_ascii_case(name))
-        .map(|r| (r.make)())
 }
 
-/// Processes audio.
+/// The seed's `AudioPlugin`.
 #[derive(Debug, Default, AutoRegister)]
 pub struct AudioPlugin;
 
-impl Plugin for AudioPlugin {
-    fn run(&self) -> String {
-        "Processing audio data".to_owned()
+impl AudioPlugin {
+    /// The seed's method.
+    pub fn process_audio(&self) -> String {
+        "processing audio".to_owned()
     }
 }
 
-/// Processes video.
+impl Plugin for AudioPlugin {
+    fn process(&self) -> String {
+        self.process_audio()
+    }
+}
+
+/// The seed's `VideoPlugin`.
 #[derive(Debug, Default, AutoRegister)]
 pub struct VideoPlugin;
 
-impl Plugin for VideoPlugin {
-    fn run(&self) -> String {
-        "Processing video data".to_owned()
+impl VideoPlugin {
+    /// The seed's method.
+    pub fn process_video(&self) -> String {
+        "processing video".to_owned()
     }
 }
 
-/// The demo: the registry filled by the derives, look-up by name, the base absent.
-pub fn demo() -> Vec<String> {
-    let mut lines = vec![format!("Registered plugins: {}", registered().join(", "))];
-    for name in ["AudioPlugin", "videoplugin", "PluginBase"] {
-        lines.push(match create(name) {
-            Some(plugin) => format!("create({name:?}) -> {}", plugin.run()),
-            None => format!("create({name:?}) -> not registered"),
-        });
+impl Plugin for VideoPlugin {
+    fn process(&self) -> String {
+        self.process_video()
     }
+}
+
+/// The demo: the seed's run — each registration, the registry, then `get_class("AudioPlugin")`
+/// built and used; and the base `Plugin`, absent.
+pub fn demo() -> Vec<String> {
+    let registry = registry();
+    let mut lines: Vec<String> = registry
+        .values()
+        .map(|r| format!("Registered {} in registry", r.name()))
+        .collect();
+    let shown: Vec<String> = registry
+        .iter()
+        .map(|(key, r)| format!("{key:?}: {}", r.name()))
+        .collect();
+    lines.push(format!("{{{}}}", shown.join(", ")));
+    lines.push(match get_class("AudioPlugin") {
+        Some(audio_cls) => audio_cls.instantiate().process(),
+        None => "AudioPlugin is not registered".to_owned(),
+    });
+    lines.push(format!(
+        "get_class(\"Plugin\") (the base): {}",
+        get_class("Plugin").map_or("not registered", |_| "registered")
+    ));
     lines
 }

@@ -1,13 +1,16 @@
 //! Naming rules enforced before the program exists — seed: `MetaClasses/coding_standards.py`.
 //!
-//! **Python idea.** A metaclass inspects the class body and raises `NameError` when a
-//! constant is not UPPER_CASE or a method is not snake_case — when the module is imported.
+//! **Python idea.** `CodingStandardsMeta` inspects the class body and raises `NameError` when
+//! a public method is not snake case (`"Method badHabit should be snake case."`) or a public
+//! constant is not upper case (`"Constant name should be in upper case."`) — when the module
+//! is imported. `GoodClass` (`NAME = "Aashish"`, `AGE = 21`, `habit()` returning "Coding")
+//! passes; `BadClass1` and `BadClass2` are commented out in the seed because they would fail.
 //!
 //! **Rust answer.** The attribute macro [`macro@coding_standards`] applies the seed's check to
 //! an `impl` block while the crate compiles; a violation is a compile error carrying the
-//! seed's wording: `Constant 'maxSize' must be UPPER_CASE`, `Method 'GetData' must be
-//! snake_case`. The compile-fail tests `tests/ui/coding_standards_*.rs` prove it, and their
-//! checked-in `.stderr` files are what [`demo`] shows.
+//! seed's `NameError` text word for word. [`GoodClass`] compiles; the seed's `BadClass1` and
+//! `BadClass2` are the compile-fail tests `tests/ui/coding_standards_*.rs`, and their
+//! checked-in `.stderr` files are what [`demo`] shows. Names and values follow the seed file.
 //!
 //! **Checked earlier.** Rustc already has these rules as lints, for every item of every
 //! crate: `non_snake_case` (functions, methods, variables), `non_upper_case_globals`
@@ -16,60 +19,53 @@
 //! `[lints.rust] nonstandard_style = "deny"`. That is the idiomatic way to enforce naming:
 //! the macro exists to show the metaclass mechanism and the seed's exact messages.
 //!
-//! **Wording.** The seed's Python file is not at hand; its README says the metaclass raises
-//! `NameError` for these two rules. The messages above are this crate's rendering of that
-//! check, and the compile-fail snapshots pin them.
-//!
-//! **Does not carry over.** The macro sees only the block it is put on, not subclasses: a
-//! Rust type has no subclasses that could inherit the check.
+//! **Where Rust differs.** The tests are Python's `str.islower()` / `str.isupper()`, and
+//! names starting with `_` are skipped, as in the seed. The seed checks class attributes
+//! whose *value* is an `int`, `str` or `float`; the macro checks every associated `const`,
+//! whatever its type (a Rust constant is always a constant). Python stops at the first
+//! violation; the macro reports every one in the block. The macro sees only the block it
+//! is put on: a Rust type has no subclasses that could inherit the check.
 
 pub use concepts_macros::coding_standards;
 
-/// A configuration type whose names follow the standard (it compiles).
+/// The seed's `GoodClass`: its names follow the standard, so it compiles.
 #[derive(Debug, Default)]
-pub struct Config {
-    data: Vec<String>,
-}
+pub struct GoodClass;
 
 #[coding_standards]
-impl Config {
-    /// The largest number of entries kept.
-    pub const MAX_SIZE: usize = 100;
-    /// The name used when none is given.
-    pub const DEFAULT_NAME: &'static str = "config";
+impl GoodClass {
+    /// The seed's `NAME`.
+    pub const NAME: &'static str = "Aashish";
+    /// The seed's `AGE`.
+    pub const AGE: u32 = 21;
 
-    /// Adds one entry, keeping at most [`Config::MAX_SIZE`].
-    pub fn add_entry(&mut self, entry: &str) {
-        if self.data.len() < Self::MAX_SIZE {
-            self.data.push(entry.to_owned());
-        }
-    }
-
-    /// The entries.
-    pub fn get_data(&self) -> &[String] {
-        &self.data
+    /// The seed's `habit()` (an associated function: the seed's has no `self` either).
+    pub fn habit() -> &'static str {
+        "Coding"
     }
 }
 
-/// What rustc printed for the rejected constant, as checked in by the compile-fail test.
+/// What rustc printed for the seed's `BadClass1`, as checked in by the compile-fail test.
 pub const REJECTED_CONSTANT: &str = include_str!("../../tests/ui/coding_standards_constant.stderr");
-/// What rustc printed for the rejected method, as checked in by the compile-fail test.
+/// What rustc printed for the seed's `BadClass2`, as checked in by the compile-fail test.
 pub const REJECTED_METHOD: &str = include_str!("../../tests/ui/coding_standards_method.stderr");
 
-/// The demo: a conforming type in use, then the compiler's verdict on two that are not.
+/// The demo: the seed's `GoodClass` in use, then the compiler's verdict on `BadClass1` and
+/// `BadClass2`.
 pub fn demo() -> Vec<String> {
-    let mut config = Config::default();
-    config.add_entry(Config::DEFAULT_NAME);
     let mut lines = vec![
         format!(
-            "Config passed the check at compile time: MAX_SIZE = {}, get_data() = {:?}",
-            Config::MAX_SIZE,
-            config.get_data()
+            "GoodClass passed the check at compile time: NAME = {:?}, AGE = {}, habit() = {:?}",
+            GoodClass::NAME,
+            GoodClass::AGE,
+            GoodClass::habit()
         ),
-        "Rejected at compile time (tests/ui/coding_standards_constant.rs):".to_owned(),
+        "BadClass1 rejected at compile time (tests/ui/coding_standards_constant.rs):".to_owned(),
     ];
     lines.extend(REJECTED_CONSTANT.lines().map(|l| format!("  {l}")));
-    lines.push("Rejected at compile time (tests/ui/coding_standards_method.rs):".to_owned());
+    lines.push(
+        "BadClass2 rejected at compile time (tests/ui/coding_standards_method.rs):".to_owned(),
+    );
     lines.extend(REJECTED_METHOD.lines().map(|l| format!("  {l}")));
     lines
 }

@@ -1,21 +1,29 @@
 //! Watching a type being made — seed: `MetaClasses/custom_metaclasses.py` (function metaclass).
 //!
-//! **Python idea.** Any callable can be a metaclass: a function receives `(name, bases,
-//! attrs)` while the class statement runs, prints them, and returns `type(name, bases, attrs)`.
+//! **Python idea.** Any callable can be a metaclass: `debug_meta` receives `(name, bases,
+//! attrs)` while the class statement runs, prints "Creating class DebugClass",
+//! "Base classes: ()" and "Attributes: ['__module__', '__qualname__', 'method']", and returns
+//! `type(name, bases, attrs)`.
 //!
 //! **Rust answer.** The attribute macro [`macro@debug_class`] (from `concepts-macros`) sees the
 //! items of a module while the crate compiles and records what they declare: the type's
 //! name, the traits it implements (Rust's counterpart of bases), its fields and its
 //! methods. The record is a constant, [`Described::CLASS`], so the program can read at run
-//! time what the compiler saw ([`ClassInfo::creation_report`]).
+//! time what the compiler saw ([`ClassInfo::creation_report`]). The seed's `DebugClass`
+//! with its one `method` is [`debug_class_demo::DebugClass`]; a richer [`dog::Dog`] shows
+//! traits and fields being recorded too.
 //!
 //! **Checked earlier.** The record cannot drift from the code: it is generated from it on
 //! every build, and a misspelt trait or field in the module is a compile error, not a
 //! missing key at run time.
 //!
-//! **Does not carry over.** Nothing prints while the type is "created": types exist before
-//! the program runs, so the report is produced when the program asks for it. The macro
-//! sees only the module it is attached to — trait impls written elsewhere are not listed.
+//! **Where Rust differs.** Nothing prints while the type is "created": types exist before
+//! the program runs, so the report is produced when the program asks for it. The report's
+//! first line is the seed's, word for word; "Base classes" lists the traits the type
+//! implements (Rust has no base classes), printed as a list (`[]`) where Python prints a
+//! tuple (`()`); "Attributes" lists fields then methods, without the `__module__` and
+//! `__qualname__` entries Python adds to every class body. The macro sees only the module
+//! it is attached to — trait impls written elsewhere are not listed.
 
 pub use concepts_macros::debug_class;
 
@@ -33,13 +41,13 @@ pub struct ClassInfo {
 }
 
 impl ClassInfo {
-    /// The lines the seed's function metaclass printed, from the recorded facts.
+    /// The three lines the seed's `debug_meta` printed, from the recorded facts.
     pub fn creation_report(&self) -> Vec<String> {
+        let attributes: Vec<&str> = self.fields.iter().chain(self.methods).copied().collect();
         vec![
             format!("Creating class {}", self.name),
-            format!("  traits (bases): {}", self.traits.join(", ")),
-            format!("  fields: {}", self.fields.join(", ")),
-            format!("  methods: {}", self.methods.join(", ")),
+            format!("Base classes: {:?}", self.traits),
+            format!("Attributes: {attributes:?}"),
         ]
     }
 }
@@ -56,7 +64,20 @@ pub trait Animal {
     fn speak(&self) -> String;
 }
 
-/// The demo's type, recorded by `#[debug_class]`.
+/// The seed's `DebugClass`, recorded by `#[debug_class]`.
+#[debug_class]
+pub mod debug_class_demo {
+    /// The seed's class: no bases, one method.
+    #[derive(Debug, Default)]
+    pub struct DebugClass;
+
+    impl DebugClass {
+        /// The seed's `method` (it does nothing).
+        pub fn method(&self) {}
+    }
+}
+
+/// A richer type recorded by `#[debug_class]`: traits and fields.
 #[debug_class]
 pub mod dog {
     use std::fmt;
@@ -95,10 +116,14 @@ pub mod dog {
     }
 }
 
-/// The demo: the creation report of `Dog`, read from the constant the macro generated.
+/// The demo: the creation report of the seed's `DebugClass`, then of `Dog`, read from the
+/// constants the macro generated.
 pub fn demo() -> Vec<String> {
     use dog::Dog;
-    let mut lines = <Dog as Described>::CLASS.creation_report();
+    let d = debug_class_demo::DebugClass;
+    d.method();
+    let mut lines = <debug_class_demo::DebugClass as Described>::CLASS.creation_report();
+    lines.extend(<Dog as Described>::CLASS.creation_report());
     let rex = Dog {
         name: "Rex".to_owned(),
         tricks: Vec::new(),

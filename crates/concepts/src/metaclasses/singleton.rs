@@ -14,9 +14,13 @@
 //! sharing across threads is sound — Python's metaclass has a data race on first use unless
 //! it adds a lock by hand.
 //!
-//! **Does not carry over.** `Database()` cannot be made to return the singleton: Rust
+//! **Where Rust differs.** `Database()` cannot be made to return the singleton: Rust
 //! constructors are ordinary functions, so the singleton is reached through a named
 //! function, which is also clearer. Identity (`is`) is pointer equality, [`std::ptr::eq`].
+//! Names (`Database`, `Logger`, `d1`/`d2`, `l1`/`l2`) follow the seed file, whose classes are
+//! empty; the Rust ones carry a connection id and a line buffer so the demo can show that
+//! there is one value (built once) that every holder shares. Python prints `True`; Rust's
+//! `bool` prints `true`.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -107,23 +111,23 @@ pub fn instance<T: Default + Send + Sync + 'static>() -> &'static T {
     }
 }
 
-/// The demo: `Database() is Database()` and `Logger() is Logger()`, one instance per type.
+/// The demo: the seed's `d1 is d2` and `l1 is l2`, one instance per type.
 pub fn demo() -> Vec<String> {
-    let db1 = Database::instance();
-    let db2 = Database::instance();
-    let log1 = instance::<Logger>();
-    let log2 = instance::<Logger>();
-    log1.log("written through log1");
+    let d1 = Database::instance();
+    let d2 = Database::instance();
+    let l1 = instance::<Logger>();
+    let l2 = instance::<Logger>();
+    l1.log("written through l1");
     vec![
-        format!("db1 is db2: {}", std::ptr::eq(db1, db2)),
+        format!("d1 is d2: {}", std::ptr::eq(d1, d2)),
+        format!("l1 is l2: {}", std::ptr::eq(l1, l2)),
         format!(
-            "db1.connection_id = {}, db2.connection_id = {}",
-            db1.connection_id, db2.connection_id
+            "d1.connection_id = {}, d2.connection_id = {}",
+            d1.connection_id, d2.connection_id
         ),
-        format!("logger1 is logger2: {}", std::ptr::eq(log1, log2)),
         format!(
-            "logger2 sees logger1's line: {}",
-            log2.lines().iter().any(|l| l == "written through log1")
+            "l2 sees l1's line: {}",
+            l2.lines().iter().any(|l| l == "written through l1")
         ),
     ]
 }

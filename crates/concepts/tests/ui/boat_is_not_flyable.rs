@@ -1,5 +1,5 @@
-use concepts::abcs::duck_typing::{Boat, make_it_fly};
+use concepts::abcs::duck_typing::{Boat, make_flyable_objects_fly};
 
 fn main() {
-    make_it_fly(&Boat);
+    make_flyable_objects_fly(&Boat);
 }

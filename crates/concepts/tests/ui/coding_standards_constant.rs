@@ -1,10 +1,11 @@
 use concepts::metaclasses::coding_standards::coding_standards;
 
-struct Config;
+/// The seed's `BadClass1`.
+struct BadClass1;
 
 #[coding_standards]
-impl Config {
-    const maxSize: usize = 100;
+impl BadClass1 {
+    const name: &'static str = "Aashish";
 }
 
 fn main() {}

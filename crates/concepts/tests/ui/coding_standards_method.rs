@@ -1,10 +1,11 @@
 use concepts::metaclasses::coding_standards::coding_standards;
 
-struct Config;
+/// The seed's `BadClass2`.
+struct BadClass2;
 
 #[coding_standards]
-impl Config {
-    fn GetData(&self) {}
+impl BadClass2 {
+    fn badHabit() {}
 }
 
 fn main() {}

@@ -1,6 +1,6 @@
-use concepts::dataclasses::parameters::FrozenPoint;
+use concepts::dataclasses::parameters::ImmutablePoint;
 
 fn main() {
-    let mut p = FrozenPoint::new(1, 2);
-    p.x = 5;
+    let mut immutable = ImmutablePoint::new(1.0, 2.0);
+    immutable.x = 3.0;
 }

@@ -1,7 +1,7 @@
-use concepts::dataclasses::parameters::Point;
+use concepts::dataclasses::parameters::MutablePoint;
 
 fn main() {
-    let p = Point { x: 1.0, y: 2.0 };
-    p.x = 3.0;
-    println!("{p:?}");
+    let mutable = MutablePoint { x: 1.0, y: 2.0 };
+    mutable.x = 3.0;
+    println!("{mutable:?}");
 }

@@ -1,6 +1,6 @@
-use concepts::dataclasses::parameters::Point;
+use concepts::dataclasses::parameters::EfficientPoint;
 
 fn main() {
-    let mut p = Point { x: 1.0, y: 2.0 };
-    p.z = 3.0;
+    let mut efficient = EfficientPoint { x: 1.0, y: 2.0 };
+    efficient.z = 3.0;
 }

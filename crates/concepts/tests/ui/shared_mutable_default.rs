@@ -1,5 +1,6 @@
-static mut DEFAULT_ITEMS: Vec<String> = Vec::new();
+/// The seed's `WrongExample`: one list shared by every instance.
+static mut WRONG_EXAMPLE_ITEMS: Vec<String> = Vec::new();
 
 fn main() {
-    DEFAULT_ITEMS.push("apple".to_owned());
+    WRONG_EXAMPLE_ITEMS.push("apple".to_owned());
 }

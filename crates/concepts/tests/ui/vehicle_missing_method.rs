@@ -3,11 +3,14 @@ use concepts::abcs::basics::Vehicle;
 struct Scooter;
 
 impl Vehicle for Scooter {
-    fn brand(&self) -> &str {
+    fn make(&self) -> &str {
         "Vespa"
     }
-    fn start_engine(&self) -> String {
-        "Scooter started".to_owned()
+    fn model(&self) -> &str {
+        "Primavera"
+    }
+    fn start(&self) -> String {
+        "Starting electric motor".to_owned()
     }
 }
 

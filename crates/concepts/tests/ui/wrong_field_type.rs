@@ -1,9 +1,9 @@
-use concepts::dataclasses::strict::Person;
+use concepts::dataclasses::strict::User;
 
 fn main() {
-    let _person = Person {
-        name: 42,
-        age: 30,
-        email: "alice@example.com".to_owned(),
+    // The seed's `User("oops", 123)`.
+    let _user = User {
+        id: "oops",
+        name: 123,
     };
 }
