@@ -11,9 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use futures::future::join_all;
-use reqwest::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
-};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url, redirect};
 use tracing::{error, info, warn};
 
@@ -23,6 +21,9 @@ use crate::request::HttpRequest;
 use crate::response::{Body, HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
+
+/// Most bytes reserved up front for a body of declared length.
+const PREALLOCATE_MAX: u64 = 1 << 20;
 
 /// Settings of a [`Fetcher`]. `Default` is the seed's `AsyncHTTPFetcher()` plus the
 /// transient retry policy.
@@ -293,24 +294,20 @@ impl Fetcher {
             })
             .collect();
         let limit = inner.config.max_body_bytes;
-        let declared = response
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        // A declared length is only trustworthy for an uncompressed body.
-        let compressed = response.headers().contains_key("content-encoding");
-        if let (Some(limit), Some(declared), false) = (limit, declared, compressed) {
-            if declared > limit {
-                return Err(ErrorKind::BodyTooLarge { limit });
-            }
+        // reqwest knows the length only when the body is not being decompressed.
+        let declared = response.content_length();
+        if let (Some(limit), Some(declared)) = (limit, declared)
+            && declared > limit
+        {
+            return Err(ErrorKind::BodyTooLarge { limit });
         }
-        let mut raw = BytesMut::new();
+        let capacity = declared.unwrap_or(0).min(PREALLOCATE_MAX);
+        let mut raw = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if let Some(limit) = limit {
-                if (raw.len() + chunk.len()) as u64 > limit {
-                    return Err(ErrorKind::BodyTooLarge { limit });
-                }
+            if let Some(limit) = limit
+                && (raw.len() + chunk.len()) as u64 > limit
+            {
+                return Err(ErrorKind::BodyTooLarge { limit });
             }
             raw.extend_from_slice(&chunk);
         }
