@@ -48,6 +48,9 @@ pub struct FetcherConfig {
     pub retry: RetryConfig,
     /// Headers sent with every request (a request's own headers are added after them).
     pub default_headers: Vec<(String, String)>,
+    /// Speak HTTP/2 from the first byte, also over plain `http://` (h2c). Over `https://`
+    /// HTTP/2 is negotiated by ALPN anyway; this only forces it.
+    pub http2_prior_knowledge: bool,
 }
 
 impl Default for FetcherConfig {
@@ -62,6 +65,7 @@ impl Default for FetcherConfig {
             max_redirects: 10,
             retry: RetryConfig::default(),
             default_headers: Vec::new(),
+            http2_prior_knowledge: false,
         }
     }
 }
@@ -124,6 +128,9 @@ impl Fetcher {
         if let Some(connect) = config.connect_timeout {
             builder = builder.connect_timeout(connect);
         }
+        if config.http2_prior_knowledge {
+            builder = builder.http2_prior_knowledge();
+        }
         let client = builder
             .build()
             .map_err(|e| ConfigError::Client(error_chain(&e)))?;
@@ -178,8 +185,8 @@ impl Fetcher {
             Counters::bump(&inner.counters.made);
             let started = Instant::now();
             let result = match tokio::time::timeout(timeout, self.attempt(&url, req)).await {
+                Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
                 Ok(result) => result,
-                Err(_) => Err(ErrorKind::Timeout(timeout)),
             };
             let elapsed = started.elapsed();
             drop(permit);

@@ -166,19 +166,42 @@ async fn redirects_are_followed_up_to_the_limit() {
 }
 
 #[tokio::test]
-async fn gzip_bodies_are_decoded() {
+async fn gzip_and_deflate_bodies_are_decoded() {
     let server = server().await;
     let fetcher = fetcher(1, RetryPolicy::Transient);
-    let response = fetcher
-        .fetch_single(&HttpRequest::get(server.url("/gzip")))
-        .await
-        .unwrap();
-    let body = response.body.as_json().unwrap();
-    assert_eq!(body["gzipped"], true);
-    let accepted = body["headers"]["accept-encoding"].as_str().unwrap();
-    for encoding in ["gzip", "br", "deflate"] {
-        assert!(accepted.contains(encoding), "{accepted}");
+    for (path, flag) in [("/gzip", "gzipped"), ("/deflate", "deflated")] {
+        let response = fetcher
+            .fetch_single(&HttpRequest::get(server.url(path)))
+            .await
+            .unwrap();
+        let body = response.body.as_json().unwrap();
+        assert_eq!(body[flag], true, "{path}");
+        let accepted = body["headers"]["accept-encoding"].as_str().unwrap();
+        for encoding in ["gzip", "br", "deflate"] {
+            assert!(accepted.contains(encoding), "{accepted}");
+        }
     }
+}
+
+#[tokio::test]
+async fn http2_prior_knowledge_speaks_h2_over_cleartext() {
+    let server = server().await;
+    let protocol = |http2_prior_knowledge| {
+        let fetcher = Fetcher::new(FetcherConfig {
+            http2_prior_knowledge,
+            ..FetcherConfig::default()
+        });
+        let request = HttpRequest::get(server.url("/get"));
+        async move {
+            let response = fetcher.unwrap().fetch_single(&request).await.unwrap();
+            response.body.as_json().unwrap()["protocol"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(protocol(true).await, "HTTP/2.0");
+    assert_eq!(protocol(false).await, "HTTP/1.1");
 }
 
 #[tokio::test]

@@ -304,3 +304,44 @@ async fn invalid_urls_make_no_attempt_and_count_as_failed() {
     let stats = fetcher.stats();
     assert_eq!((stats.request_made, stats.request_failed), (0, 3));
 }
+
+#[tokio::test]
+async fn malformed_json_is_a_decode_error_not_retried() {
+    let server = server().await;
+    let fetcher = fetcher(1, RetryPolicy::AnyErrorStatus);
+    let error = fetcher
+        .fetch_single(&HttpRequest::get(server.url("/malformed-json")))
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind, ErrorKind::Decode(_)), "{error}");
+    assert_eq!(error.attempts, 1);
+}
+
+#[tokio::test]
+async fn connect_timeout_ends_a_connection_that_is_never_accepted() {
+    // A listener with a full accept queue: the kernel drops further SYNs.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    for _ in 0..4 {
+        let attempt = tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(addr),
+        );
+        if let Ok(Ok(stream)) = attempt.await {
+            queued.push(stream);
+        }
+    }
+    let fetcher = Fetcher::new(FetcherConfig {
+        connect_timeout: Some(Duration::from_millis(150)),
+        retry: fast_retry(RetryPolicy::Never),
+        ..FetcherConfig::default()
+    })
+    .unwrap();
+    let request = HttpRequest::get(format!("http://{addr}/")).with_timeout(Duration::from_secs(5));
+    let error = fetcher.fetch_single(&request).await.unwrap_err();
+    assert!(matches!(error.kind, ErrorKind::Connect(_)), "{error}");
+    assert!(error.elapsed < Duration::from_secs(5));
+}

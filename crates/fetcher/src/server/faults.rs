@@ -23,6 +23,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/hang", any(hang))
         .route("/drip", any(drip))
         .route("/reset", any(reset))
+        .route("/malformed-json", any(malformed_json))
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,4 +119,13 @@ async fn drip(Query(args): Query<DripArgs>) -> Response {
 async fn reset(ConnectInfo(handle): ConnectInfo<ResetHandle>) -> StatusCode {
     handle.reset();
     StatusCode::OK
+}
+
+/// Claims to be JSON and is not.
+async fn malformed_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        "{\"truncated\": ",
+    )
+        .into_response()
 }

@@ -9,11 +9,15 @@
 //! | `/get`, `/post` | the request echoed as JSON (`args`, `headers`, `url`; `/post` adds `data`, `json`) |
 //! | `/bytes/{n}` | `n` random bytes (at most 100 MiB) |
 //! | `/redirect/{n}` | 302 to `/redirect/{n-1}`, the last one to `/get` |
-//! | `/gzip` | gzip-encoded JSON `{"gzipped": true, ..}` |
+//! | `/gzip`, `/deflate` | gzip- or zlib-encoded JSON `{"gzipped": true, ..}` / `{"deflated": true, ..}` |
 //! | `/flaky/{key}/{k}` | the first `k` hits on `key` fail with `?status=` (503), optionally with `Retry-After: ?retry_after=` seconds or `?retry_after_date=` seconds ahead as an HTTP date; then 200 JSON `{"key", "hits"}` |
 //! | `/hang` | never answers (until the server shuts down) |
 //! | `/drip?numbytes=&duration=&delay=` | `numbytes` bytes spread over `duration` seconds after `delay` (httpbin's `/drip`) |
 //! | `/reset` | resets the TCP connection instead of answering |
+//! | `/malformed-json` | `Content-Type: application/json` with a body that is not JSON |
+//!
+//! The echoes also carry `protocol` (`"HTTP/1.1"`, `"HTTP/2.0"`), which httpbin does not.
+//! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served.
 //!
 //! [`Server`] counts hits per path, hits per flaky key and the peak number of requests in
 //! flight, so tests can check what the client really did.
