@@ -3,8 +3,9 @@
 //!
 //! The seed opens an aiohttp session in `__aenter__` and closes it in `__aexit__`; here the
 //! connection pool lives inside [`Fetcher`] and closes when the last clone is dropped.
-//! Each attempt passes the [limits](crate::limits) and holds its slots only while it runs:
-//! a request sleeping in back-off holds nothing (the seed held its semaphore permit).
+//! Each attempt passes the limits of its [`FetcherConfig`] (per host, global, rate) and
+//! holds its slots only while it runs: a request sleeping in back-off holds nothing (the
+//! seed held its semaphore permit).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};

@@ -173,17 +173,33 @@ impl Drop for Server {
     }
 }
 
-/// Runs a server on `addr` until Ctrl-C (the `fetcher serve` subcommand), after printing
-/// `Serving on http://{addr}` to standard output.
+/// Runs a server on `addr` until Ctrl-C or SIGTERM (the `fetcher serve` subcommand), after
+/// printing `Serving on http://{addr}` to standard output.
 ///
 /// # Errors
-/// The bind error, or a failure to listen for Ctrl-C.
+/// The bind error, or a failure to listen for the signals.
 pub async fn serve(addr: SocketAddr) -> io::Result<()> {
     let server = Server::start(addr).await?;
     println!("Serving on http://{}", server.addr());
-    tokio::signal::ctrl_c().await?;
+    stop_signal().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+async fn stop_signal() -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }
 
 fn router(state: Arc<ServerState>) -> Router {
