@@ -8,12 +8,13 @@
 //! seed held its semaphore permit).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use futures::future::join_all;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url, redirect};
+use tokio::time::Instant;
 use tracing::{error, info, warn};
 
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};

@@ -1,5 +1,8 @@
 //! Concurrency (global and per host, measured by the server), the rate limit, the body
 //! cap, redirects, compression and request bodies.
+//!
+//! `/delay` runs on paused tokio time; the rate limiter (governor) keeps its own real
+//! clock, so its test runs on real time with small numbers.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,7 +21,7 @@ fn config(policy: RetryPolicy) -> FetcherConfig {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn global_limit_caps_requests_in_flight() {
     let server = server().await;
     let fetcher = fetcher(3, RetryPolicy::Transient);
@@ -30,7 +33,7 @@ async fn global_limit_caps_requests_in_flight() {
     assert_eq!(server.peak_in_flight(), 3);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn per_host_limit_caps_each_host_separately() {
     let (a, b) = (server().await, server().await);
     let fetcher = Fetcher::new(FetcherConfig {
@@ -228,7 +231,7 @@ async fn json_bodies_are_sent_except_with_get() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn text_bodies_stay_text_and_outcomes_keep_input_order() {
     let server = server().await;
     let fetcher = fetcher(4, RetryPolicy::Transient);

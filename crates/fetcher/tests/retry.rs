@@ -1,11 +1,19 @@
 //! Every retry-policy rule, the back-off schedule, `Retry-After`, time-outs, and that no
-//! slot is held while sleeping — against the embedded server, with millisecond back-off.
+//! slot is held while sleeping — against the embedded server.
+//!
+//! Schedules and time-outs run on paused tokio time with the seed's real values: in a
+//! current-thread runtime the loopback server's answers are ready whenever the runtime
+//! looks for work, so the clock only jumps while everything waits on a timer (a back-off
+//! sleep, `/delay`, `/drip`) or on a peer that will never answer (`/hang`) — exactly the
+//! waits that should be skipped. Policy rules use millisecond back-off on the real clock.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use common::{Logs, fast_retry, fetcher, server};
 use fetcher::{ErrorKind, Fetcher, FetcherConfig, HttpRequest, RetryConfig, RetryPolicy};
@@ -75,90 +83,124 @@ async fn flaky_path_succeeds_on_the_attempt_after_its_failures() {
     assert_eq!(stats.request_failed, 0);
 }
 
-#[tokio::test]
-async fn backoff_doubles_from_base_to_cap() {
-    let (logs, _guard) = Logs::capture();
-    let server = server().await;
-    let fetcher = Fetcher::new(FetcherConfig {
-        retry: RetryConfig {
-            cap: Duration::from_millis(25),
-            ..fast_retry(RetryPolicy::Transient)
-        },
-        ..FetcherConfig::default()
-    })
-    .unwrap();
-    let started = Instant::now();
-    let request = HttpRequest::get(server.url("/status/502"));
-    fetcher.fetch_single(&request).await.unwrap_err();
-    assert!(started.elapsed() >= Duration::from_millis(10 + 20 + 25));
-    let delays: Vec<String> = logs
-        .at(Level::WARN)
+/// The waits announced by the WARNING lines ("… retrying in {delay}s").
+fn announced(logs: &Logs) -> Vec<String> {
+    logs.at(Level::WARN)
         .iter()
-        .map(|m| m.rsplit("retrying in ").next().unwrap().to_owned())
-        .collect();
-    assert_eq!(delays, ["0.01s", "0.02s", "0.025s"]);
+        .filter_map(|m| m.rsplit_once("retrying in ").map(|(_, d)| d.to_owned()))
+        .collect()
 }
 
-/// Waits announced by the warnings of a request to `path` that fails once then succeeds.
-async fn announced_delay(retry: RetryConfig, path: &str) -> String {
-    let (logs, _guard) = Logs::capture();
-    let server = server().await;
-    let fetcher = Fetcher::new(FetcherConfig {
+/// A fetcher with the seed's back-off and `retry` changed as given.
+fn seed_fetcher(retry: RetryConfig) -> Fetcher {
+    Fetcher::new(FetcherConfig {
         retry,
         ..FetcherConfig::default()
     })
-    .unwrap();
-    let request = HttpRequest::get(server.url(path));
-    let response =
-        tokio::time::timeout(Duration::from_secs(10), fetcher.fetch_single(&request)).await;
-    assert_eq!(
-        response
-            .expect("waited the back-off, not Retry-After")
-            .unwrap()
-            .attempt,
-        2
+    .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn backoff_is_the_seeds_schedule_one_second_doubling_capped_at_thirty() {
+    let (logs, _guard) = Logs::capture();
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig::default());
+    let request = HttpRequest::get(server.url("/status/500")).with_max_retries(6);
+    let started = Instant::now();
+    let error = fetcher.fetch_single(&request).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Status(500));
+    assert_eq!(announced(&logs), ["1s", "2s", "4s", "8s", "16s", "30s"]);
+    assert_eq!(started.elapsed().as_secs(), 1 + 2 + 4 + 8 + 16 + 30);
+    assert_eq!(fetcher.stats().total_retries, 6);
+}
+
+#[tokio::test(start_paused = true)]
+async fn base_and_cap_are_configurable() {
+    let (logs, _guard) = Logs::capture();
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig {
+        base: Duration::from_millis(250),
+        cap: Duration::from_millis(600),
+        ..RetryConfig::default()
+    });
+    fetcher
+        .fetch_single(&HttpRequest::get(server.url("/status/502")))
+        .await
+        .unwrap_err();
+    assert_eq!(announced(&logs), ["0.25s", "0.5s", "0.6s"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn full_jitter_waits_at_most_the_backoff() {
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig {
+        jitter: 1.0,
+        ..RetryConfig::default()
+    });
+    let started = Instant::now();
+    fetcher
+        .fetch_single(&HttpRequest::get(server.url("/status/503")))
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() <= Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
     );
-    let warnings = logs.at(Level::WARN);
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    warnings[0]
-        .rsplit("retrying in ")
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_seconds_replaces_the_backoff() {
-    // A one-minute back-off would time the test out: Retry-After: 0 must win.
-    let slow = RetryConfig {
-        base: Duration::from_secs(60),
-        ..RetryConfig::default()
-    };
-    let delay = announced_delay(slow, "/flaky/ra0/1?status=429&retry_after=0").await;
-    assert_eq!(delay, "0s");
+    let (logs, _guard) = Logs::capture();
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig::default());
+    let request = HttpRequest::get(server.url("/flaky/ra/1?status=429&retry_after=3"));
+    let started = Instant::now();
+    let response = fetcher.fetch_single(&request).await.unwrap();
+    assert_eq!(response.attempt, 2);
+    assert_eq!(announced(&logs), ["3s"]);
+    assert_eq!(started.elapsed().as_secs(), 3);
 }
 
-#[tokio::test]
-async fn retry_after_is_capped_in_seconds_and_date_form() {
-    let capped = RetryConfig {
-        base: Duration::from_secs(60),
-        retry_after_cap: Duration::from_millis(30),
-        ..RetryConfig::default()
-    };
-    let delay = announced_delay(capped.clone(), "/flaky/ra1/1?status=503&retry_after=3600").await;
-    assert_eq!(delay, "0.03s");
-    let delay = announced_delay(capped, "/flaky/ra2/1?status=503&retry_after_date=3600").await;
-    assert_eq!(delay, "0.03s");
+#[tokio::test(start_paused = true)]
+async fn retry_after_as_an_http_date() {
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig::default());
+    let request = HttpRequest::get(server.url("/flaky/date/1?status=503&retry_after_date=5"));
+    let started = Instant::now();
+    assert_eq!(fetcher.fetch_single(&request).await.unwrap().attempt, 2);
+    // an HTTP date has whole seconds: the wait is in (4, 5] s, not the 1 s back-off
+    let waited = started.elapsed();
+    assert!(
+        waited > Duration::from_secs(4) && waited <= Duration::from_secs(5),
+        "{waited:?}"
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
+async fn retry_after_is_capped() {
+    let (logs, _guard) = Logs::capture();
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig {
+        retry_after_cap: Duration::from_secs(20),
+        ..RetryConfig::default()
+    });
+    let request = HttpRequest::get(server.url("/flaky/cap/1?status=503&retry_after=3600"));
+    fetcher.fetch_single(&request).await.unwrap();
+    assert_eq!(announced(&logs), ["20s"]);
+}
+
+#[tokio::test(start_paused = true)]
 async fn retry_after_can_be_ignored() {
-    let ignore = RetryConfig {
+    let (logs, _guard) = Logs::capture();
+    let server = server().await;
+    let fetcher = seed_fetcher(RetryConfig {
         honor_retry_after: false,
-        ..fast_retry(RetryPolicy::Transient)
-    };
-    let delay = announced_delay(ignore, "/flaky/ra3/1?status=429&retry_after=3600").await;
-    assert_eq!(delay, "0.01s");
+        ..RetryConfig::default()
+    });
+    let request = HttpRequest::get(server.url("/flaky/ignored/1?status=429&retry_after=3600"));
+    fetcher.fetch_single(&request).await.unwrap();
+    assert_eq!(announced(&logs), ["1s"]);
 }
 
 #[tokio::test]
@@ -186,50 +228,66 @@ async fn connection_reset_is_a_retried_request_error() {
     assert_eq!(server.hits("/reset"), 2);
 }
 
-#[tokio::test]
-async fn never_answering_server_times_out_each_attempt() {
+#[tokio::test(start_paused = true)]
+async fn never_answering_server_times_out_each_attempt_after_the_seeds_ten_seconds() {
     let server = server().await;
-    let fetcher = fetcher(2, RetryPolicy::Transient);
-    let timeout = Duration::from_millis(200);
-    let request = HttpRequest::get(server.url("/hang"))
-        .with_timeout(timeout)
-        .with_max_retries(1);
+    let fetcher = seed_fetcher(RetryConfig::default());
+    let request = HttpRequest::get(server.url("/hang")).with_max_retries(1);
     let started = Instant::now();
     let error = fetcher.fetch_single(&request).await.unwrap_err();
-    assert_eq!(error.kind, ErrorKind::Timeout(timeout));
+    assert_eq!(error.kind, ErrorKind::Timeout(Duration::from_secs(10)));
     assert_eq!(error.attempts, 2);
-    assert!(error.elapsed >= timeout);
-    assert!(started.elapsed() >= timeout * 2);
+    assert_eq!(error.elapsed, Duration::from_secs(10));
+    assert_eq!(started.elapsed().as_secs(), 10 + 1 + 10);
     assert_eq!(server.hits("/hang"), 2);
 }
 
-#[tokio::test]
-async fn default_timeout_applies_to_requests_without_one() {
+#[tokio::test(start_paused = true)]
+async fn a_request_timeout_overrides_the_default() {
     let server = server().await;
     let fetcher = Fetcher::new(FetcherConfig {
-        default_timeout: Duration::from_millis(150),
-        retry: fast_retry(RetryPolicy::Never),
+        default_timeout: Duration::from_secs(2),
+        retry: RetryConfig {
+            policy: RetryPolicy::Never,
+            ..RetryConfig::default()
+        },
         ..FetcherConfig::default()
     })
     .unwrap();
+    let hang = server.url("/hang");
     let error = fetcher
-        .fetch_single(&HttpRequest::get(server.url("/hang")))
+        .fetch_single(&HttpRequest::get(&hang))
         .await
         .unwrap_err();
-    assert_eq!(error.kind, ErrorKind::Timeout(Duration::from_millis(150)));
+    assert_eq!(error.kind, ErrorKind::Timeout(Duration::from_secs(2)));
+    let own = HttpRequest::get(&hang).with_timeout(Duration::from_millis(300));
+    let error = fetcher.fetch_single(&own).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Timeout(Duration::from_millis(300)));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_slow_body_counts_against_the_attempt_timeout() {
     let server = server().await;
-    let fetcher = fetcher(2, RetryPolicy::Never);
-    let request = HttpRequest::get(server.url("/drip?numbytes=5&duration=5"))
-        .with_timeout(Duration::from_millis(200));
+    let fetcher = seed_fetcher(RetryConfig {
+        policy: RetryPolicy::Never,
+        ..RetryConfig::default()
+    });
+    // the headers come at once, the 20 bytes over 20 s: the 10 s time-out cuts the body
+    let request = HttpRequest::get(server.url("/drip?numbytes=20&duration=20"));
     let error = fetcher.fetch_single(&request).await.unwrap_err();
-    assert_eq!(error.kind.name(), "timeout");
+    assert_eq!(error.kind, ErrorKind::Timeout(Duration::from_secs(10)));
+    // and a body that drips within the time-out arrives whole
+    let request = HttpRequest::get(server.url("/drip?numbytes=5&duration=5"));
+    let response = fetcher.fetch_single(&request).await.unwrap();
+    assert_eq!(response.raw.len(), 5);
+    assert!(
+        response.response_time >= Duration::from_secs(4),
+        "{:?}",
+        response.response_time
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn no_slot_is_held_while_sleeping_in_backoff() {
     let server = server().await;
     // One slot; the flaky request fails once and then sleeps a minute in back-off.
@@ -248,22 +306,24 @@ async fn no_slot_is_held_while_sleeping_in_backoff() {
         tokio::spawn(async move { fetcher.fetch_single(&HttpRequest::get(url)).await })
     };
     while fetcher.stats().total_retries == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::task::yield_now().await;
     }
     // The only slot must be free: another request completes while the first sleeps.
-    let request = HttpRequest::get(server.url("/get"));
-    let other = tokio::time::timeout(Duration::from_secs(5), fetcher.fetch_single(&request)).await;
-    assert_eq!(
-        other
-            .expect("the slot was held during back-off")
-            .unwrap()
-            .status,
-        200
+    let started = Instant::now();
+    let other = fetcher
+        .fetch_single(&HttpRequest::get(server.url("/get")))
+        .await;
+    assert_eq!(other.unwrap().status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "waited for the sleeper's slot"
     );
     assert!(!sleeper.is_finished());
     assert_eq!(server.key_hits("sleeper"), 1);
-    sleeper.abort();
-    assert!(sleeper.await.unwrap_err().is_cancelled());
+    // and the sleeper then retries on its own schedule
+    let response = sleeper.await.unwrap().unwrap();
+    assert_eq!(response.attempt, 2);
+    assert_eq!(server.key_hits("sleeper"), 2);
 }
 
 #[tokio::test]

@@ -1,20 +1,39 @@
 //! The seed's three pytest tests, carried over to Rust against the real embedded server
 //! (the seed mocked the aiohttp session), plus the seed's example and log messages.
+//!
+//! They run with the seed's settings — `max_concurrent = 2`, back-off 1 s doubling — on
+//! paused tokio time (see `retry.rs` for why that is sound with the loopback server).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{Logs, fast_retry, fetcher, server};
+use common::{Logs, server};
 use fetcher::demo::{self, DemoOptions};
-use fetcher::{Body, ErrorKind, HttpRequest, RetryPolicy, Stats};
+use fetcher::{
+    Body, ErrorKind, Fetcher, FetcherConfig, HttpRequest, RetryConfig, RetryPolicy, Stats,
+};
+use tokio::time::{Duration, Instant};
 use tracing::Level;
 
+/// The seed's test fixture: `AsyncHTTPFetcher(max_concurrent=2)`, under `policy`.
+fn fetcher(policy: RetryPolicy) -> Fetcher {
+    Fetcher::new(FetcherConfig {
+        max_concurrent: 2,
+        retry: RetryConfig {
+            policy,
+            ..RetryConfig::default()
+        },
+        ..FetcherConfig::default()
+    })
+    .unwrap()
+}
+
 /// Seed test 1: a 200 JSON answer is returned as is, on the first attempt.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn fetch_single_success() {
     let server = server().await;
-    let fetcher = fetcher(2, RetryPolicy::Transient);
+    let fetcher = fetcher(RetryPolicy::Transient);
     let url = server.url("/flaky/ok/0");
     let response = fetcher.fetch_single(&HttpRequest::get(&url)).await.unwrap();
     assert_eq!(response.status, 200);
@@ -37,12 +56,14 @@ async fn fetch_single_success() {
 
 /// Seed test 2: a server that always answers 500, `max_retries = 2`: an error, after
 /// exactly 2 retries (the seed asserted `>= 2` and `>= 1`; here the counts are exact).
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn fetch_single_retries_then_fails() {
     let server = server().await;
-    let fetcher = fetcher(2, RetryPolicy::Transient);
+    let fetcher = fetcher(RetryPolicy::Transient);
     let request = HttpRequest::get(server.url("/status/500")).with_max_retries(2);
+    let started = Instant::now();
     let error = fetcher.fetch_single(&request).await.unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(1 + 2));
     assert_eq!(error.kind, ErrorKind::Status(500));
     assert_eq!(error.attempts, 3);
     assert_eq!(error.response.as_ref().map(|r| r.status), Some(500));
@@ -62,7 +83,7 @@ async fn fetch_single_retries_then_fails() {
 /// statuses of the responses, the stats, and the 404's hits on the server.
 async fn seed_test_3(policy: RetryPolicy) -> (Vec<u16>, Stats, u64) {
     let server = server().await;
-    let fetcher = fetcher(2, policy);
+    let fetcher = fetcher(policy);
     let requests = vec![
         HttpRequest::get(server.url("/status/200")).with_max_retries(1),
         HttpRequest::get(server.url("/status/404")).with_max_retries(1),
@@ -74,7 +95,7 @@ async fn seed_test_3(policy: RetryPolicy) -> (Vec<u16>, Stats, u64) {
 
 /// Seed test 3 under the seed's own policy (every error status retried): one response;
 /// made 3, retries 1, failed 1, succeeded 1.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn fetch_all_any_error_status_matches_the_seed_counts() {
     let (statuses, stats, hits_404) = seed_test_3(RetryPolicy::AnyErrorStatus).await;
     assert_eq!(statuses, [200]);
@@ -91,7 +112,7 @@ async fn fetch_all_any_error_status_matches_the_seed_counts() {
 }
 
 /// Seed test 3 under the default transient policy: the 404 fails at once.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn fetch_all_transient_fails_a_404_at_once() {
     let (statuses, stats, hits_404) = seed_test_3(RetryPolicy::Transient).await;
     assert_eq!(statuses, [200]);
@@ -108,11 +129,11 @@ async fn fetch_all_transient_fails_a_404_at_once() {
 }
 
 /// The seed's log messages, word for word.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn log_messages_are_the_seeds() {
     let (logs, _guard) = Logs::capture();
     let server = server().await;
-    let fetcher = fetcher(2, RetryPolicy::Transient);
+    let fetcher = fetcher(RetryPolicy::Transient);
     let ok = server.url("/status/200");
     let bad = server.url("/status/503");
     let responses = fetcher
@@ -133,7 +154,7 @@ async fn log_messages_are_the_seeds() {
         logs.at(Level::WARN),
         [
             format!(
-                "Warning {bad} - Attempt 1 failed (HTTP status 503 Service Unavailable), retrying in 0.01s"
+                "Warning {bad} - Attempt 1 failed (HTTP status 503 Service Unavailable), retrying in 1s"
             ),
             "Failed to fetch 1 URLs".to_owned(),
         ]
@@ -146,23 +167,24 @@ async fn log_messages_are_the_seeds() {
     );
 }
 
-/// The seed's example: input order kept, the 404 fails, the 500 is retried once.
-#[tokio::test]
+/// The seed's example: input order kept, the 404 fails, the 500 is retried once after the
+/// seed's 1 s back-off, while `/delay/1` takes its second.
+#[tokio::test(start_paused = true)]
 async fn demo_prints_the_seeds_lines() {
-    let options = DemoOptions {
-        retry: fast_retry(RetryPolicy::Transient),
-        ..DemoOptions::default()
-    };
-    let report = demo::run(&options).await.unwrap();
+    let started = Instant::now();
+    let report = demo::run(&DemoOptions::default()).await.unwrap();
+    assert_eq!(started.elapsed().as_secs(), 1);
     assert_eq!(report.succeeded, 3);
     assert_eq!(report.lines.len(), 5, "{report}");
     assert_eq!(report.lines[0], "Successfully fetched 3 URLs");
-    for (line, path) in report.lines[1..4]
-        .iter()
-        .zip(["/delay/1", "/status/200", "/json"])
-    {
+    let expected = [
+        "/delay/1: 200 (1.00s)",
+        "/status/200: 200 (0.00s)",
+        "/json: 200 (0.00s)",
+    ];
+    for (line, tail) in report.lines[1..4].iter().zip(expected) {
         assert!(line.starts_with("- http://127.0.0.1:"), "{line}");
-        assert!(line.contains(&format!("{path}: 200 (")), "{line}");
+        assert!(line.ends_with(tail), "{line}");
     }
     assert_eq!(
         report.stats,
@@ -173,5 +195,8 @@ async fn demo_prints_the_seeds_lines() {
             total_retries: 1
         }
     );
-    assert_eq!(report.lines[4], format!("Stats: {}", report.stats));
+    assert_eq!(
+        report.lines[4],
+        "Stats: {'request_made': 6, 'request_failed': 2, 'request_succeeded': 3, 'total_retries': 1}"
+    );
 }

@@ -3,14 +3,14 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::cell::RefCell;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use fetcher::server::Server;
 use fetcher::{Fetcher, FetcherConfig, RetryConfig, RetryPolicy};
 use tracing::field::{Field, Visit};
-use tracing::subscriber::DefaultGuard;
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::{Context, SubscriberExt};
@@ -42,17 +42,39 @@ pub fn fetcher(max_concurrent: usize, policy: RetryPolicy) -> Fetcher {
     .unwrap()
 }
 
-/// Log lines `(level, message)` captured while the guard lives (this thread only, which
-/// is where a current-thread `#[tokio::test]` runs everything).
+/// Log lines `(level, message)` captured on this thread while the guard lives (a
+/// current-thread `#[tokio::test]` runs everything on the test's thread).
+///
+/// One global subscriber is installed for the whole test binary and never removed:
+/// per-test scoped subscribers race with each other over tracing's global level filter
+/// (one test's guard dropping can switch logging off for another running test).
 #[derive(Clone, Default)]
 pub struct Logs(Arc<Mutex<Vec<(Level, String)>>>);
 
+thread_local! {
+    static SINK: RefCell<Option<Logs>> = const { RefCell::new(None) };
+}
+
+/// Stops capturing on this thread when dropped.
+pub struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        SINK.with(|sink| sink.borrow_mut().take());
+    }
+}
+
 impl Logs {
-    pub fn capture() -> (Logs, DefaultGuard) {
+    pub fn capture() -> (Logs, CaptureGuard) {
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            let subscriber = tracing_subscriber::registry().with(ThreadSink);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber");
+        });
         let logs = Logs::default();
-        let subscriber = tracing_subscriber::registry().with(logs.clone());
-        let guard = tracing::subscriber::set_default(subscriber);
-        (logs, guard)
+        SINK.with(|sink| *sink.borrow_mut() = Some(logs.clone()));
+        (logs, CaptureGuard)
     }
 
     pub fn at(&self, level: Level) -> Vec<String> {
@@ -65,7 +87,10 @@ impl Logs {
     }
 }
 
-impl<S: Subscriber> Layer<S> for Logs {
+/// Sends each event of the `fetcher` crate to this thread's [`Logs`], if any.
+struct ThreadSink;
+
+impl<S: Subscriber> Layer<S> for ThreadSink {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         struct Message(String);
         impl Visit for Message {
@@ -78,11 +103,15 @@ impl<S: Subscriber> Layer<S> for Logs {
         if !event.metadata().target().starts_with("fetcher") {
             return;
         }
-        let mut message = Message(String::new());
-        event.record(&mut message);
-        self.0
-            .lock()
-            .unwrap()
-            .push((*event.metadata().level(), message.0));
+        SINK.with(|sink| {
+            if let Some(logs) = sink.borrow().as_ref() {
+                let mut message = Message(String::new());
+                event.record(&mut message);
+                logs.0
+                    .lock()
+                    .unwrap()
+                    .push((*event.metadata().level(), message.0));
+            }
+        });
     }
 }
