@@ -15,7 +15,7 @@ use futures::future::join_all;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url, redirect};
 use tokio::time::Instant;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
@@ -163,7 +163,8 @@ impl Fetcher {
     /// attempts left `total_retries` and WARNING "Warning {url} - Attempt {n} failed ({e}),
     /// retrying in {delay}s", then sleeps holding no slot; on the final failure
     /// `request_failed` and ERROR "Failed {url} after {n} attempts: {e}". A request whose URL
-    /// is invalid makes no attempt and counts as failed.
+    /// or headers are invalid makes no attempt and counts as failed. Each attempt is also
+    /// logged at DEBUG ("Attempt {n} {method} {url}").
     ///
     /// Cancel-safe: dropping the future mid-flight releases its slots.
     ///
@@ -172,8 +173,12 @@ impl Fetcher {
     /// [`ErrorKind`]; a final status >= 400 is [`ErrorKind::Status`] and carries the response.
     pub async fn fetch_single(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
         let inner = &*self.inner;
-        let (url, host) = match parse_url(&req.url) {
-            Ok(parsed) => parsed,
+        let checked = parse_url(&req.url).and_then(|(url, host)| {
+            let headers = request_headers(&req.headers)?;
+            Ok((url, host, headers))
+        });
+        let (url, host, headers) = match checked {
+            Ok(checked) => checked,
             Err(kind) => {
                 Counters::bump(&inner.counters.failed);
                 error!("Failed {} after 0 attempts: {}", req.url, kind);
@@ -186,7 +191,9 @@ impl Fetcher {
             let permit = inner.limits.acquire(&host).await;
             Counters::bump(&inner.counters.made);
             let started = Instant::now();
-            let result = match tokio::time::timeout(timeout, self.attempt(&url, req)).await {
+            debug!("Attempt {} {} {}", attempt + 1, req.method, req.url);
+            let sent = self.attempt(&url, &headers, req);
+            let result = match tokio::time::timeout(timeout, sent).await {
                 Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
                 Ok(result) => result,
             };
@@ -270,13 +277,17 @@ impl Fetcher {
     }
 
     /// One attempt: send, read the body within the size cap, parse it.
-    async fn attempt(&self, url: &Url, req: &HttpRequest) -> Result<Answer, ErrorKind> {
+    async fn attempt(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        req: &HttpRequest,
+    ) -> Result<Answer, ErrorKind> {
         let inner = &*self.inner;
-        let mut builder = inner.client.request(req.method.clone(), url.clone());
-        for (name, value) in &req.headers {
-            let (name, value) = header_pair(name, value).map_err(ErrorKind::Request)?;
-            builder = builder.header(name, value);
-        }
+        let mut builder = inner
+            .client
+            .request(req.method.clone(), url.clone())
+            .headers(headers.clone());
         if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
@@ -353,6 +364,16 @@ fn parse_url(raw: &str) -> Result<(Url, String), ErrorKind> {
     Ok((url, key))
 }
 
+/// The request's own headers, checked once before any attempt.
+fn request_headers(pairs: &[(String, String)]) -> Result<HeaderMap, ErrorKind> {
+    let mut headers = HeaderMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        let (name, value) = header_pair(name, value).map_err(ErrorKind::InvalidRequest)?;
+        headers.append(name, value);
+    }
+    Ok(headers)
+}
+
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
     let header = HeaderName::from_bytes(name.as_bytes())
         .map_err(|e| format!("invalid header name {name:?}: {e}"))?;
@@ -374,7 +395,7 @@ fn classify(e: reqwest::Error) -> ErrorKind {
     } else if e.is_decode() {
         ErrorKind::Decode(why)
     } else if e.is_builder() {
-        ErrorKind::InvalidUrl(why)
+        ErrorKind::InvalidRequest(why)
     } else {
         ErrorKind::Request(why)
     }

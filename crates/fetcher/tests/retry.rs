@@ -351,7 +351,7 @@ async fn cancelling_a_request_in_flight_releases_its_slot() {
 }
 
 #[tokio::test]
-async fn invalid_urls_make_no_attempt_and_count_as_failed() {
+async fn invalid_urls_and_headers_make_no_attempt_and_count_as_failed() {
     let fetcher = fetcher(1, RetryPolicy::AnyErrorStatus);
     for url in ["not a url", "ftp://127.0.0.1/x", "http://"] {
         let error = fetcher
@@ -361,8 +361,11 @@ async fn invalid_urls_make_no_attempt_and_count_as_failed() {
         assert_eq!(error.kind.name(), "invalid_url", "{url}");
         assert_eq!(error.attempts, 0);
     }
+    let bad_header = HttpRequest::get("http://127.0.0.1:1/").with_header("bad name", "x");
+    let error = fetcher.fetch_single(&bad_header).await.unwrap_err();
+    assert_eq!((error.kind.name(), error.attempts), ("invalid_request", 0));
     let stats = fetcher.stats();
-    assert_eq!((stats.request_made, stats.request_failed), (0, 3));
+    assert_eq!((stats.request_made, stats.request_failed), (0, 4));
 }
 
 #[tokio::test]
