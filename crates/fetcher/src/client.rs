@@ -188,17 +188,9 @@ impl Fetcher {
         let timeout = req.timeout.unwrap_or(inner.config.default_timeout);
         let mut attempt: u32 = 0;
         loop {
-            let permit = inner.limits.acquire(&host).await;
-            Counters::bump(&inner.counters.made);
-            let started = Instant::now();
-            debug!("Attempt {} {} {}", attempt + 1, req.method, req.url);
-            let sent = self.attempt(&url, &headers, req);
-            let result = match tokio::time::timeout(timeout, sent).await {
-                Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
-                Ok(result) => result,
-            };
-            let elapsed = started.elapsed();
-            drop(permit);
+            let (result, elapsed) = self
+                .limited_attempt(&url, &host, &headers, req, attempt + 1, timeout)
+                .await;
             attempt += 1;
             let (kind, retry_after, response) = match result {
                 Ok(answer) => {
@@ -274,6 +266,29 @@ impl Fetcher {
         reqs: Vec<HttpRequest>,
     ) -> Vec<Result<HttpResponse, FetchError>> {
         join_all(reqs.iter().map(|req| self.fetch_single(req))).await
+    }
+
+    /// One attempt within the limits and the time-out: waits for the slots, counts
+    /// `request_made`, runs [`Fetcher::attempt`], releases the slots; returns what happened
+    /// and how long the attempt itself took.
+    async fn limited_attempt(
+        &self,
+        url: &Url,
+        host: &str,
+        headers: &HeaderMap,
+        req: &HttpRequest,
+        number: u32,
+        timeout: Duration,
+    ) -> (Result<Answer, ErrorKind>, Duration) {
+        let _permit = self.inner.limits.acquire(host).await;
+        Counters::bump(&self.inner.counters.made);
+        debug!("Attempt {} {} {}", number, req.method, req.url);
+        let started = Instant::now();
+        let result = match tokio::time::timeout(timeout, self.attempt(url, headers, req)).await {
+            Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
+            Ok(result) => result,
+        };
+        (result, started.elapsed())
     }
 
     /// One attempt: send, read the body within the size cap, parse it.
