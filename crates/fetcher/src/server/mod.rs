@@ -148,7 +148,8 @@ impl Server {
         keys.get(key).copied().unwrap_or(0)
     }
 
-    /// Requests being handled right now.
+    /// Requests being handled right now: counted from arrival until the handler returns
+    /// the response head (a streamed body such as `/drip`'s may still be flowing).
     pub fn in_flight(&self) -> usize {
         self.state.in_flight.load(Ordering::SeqCst)
     }
