@@ -25,22 +25,19 @@
 mod faults;
 mod routes;
 
+use faults::{FaultListener, ResetHandle};
+
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
 
 use axum::Router;
-use axum::extract::connect_info::Connected;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::serve::{IncomingStream, Listener};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -228,91 +225,5 @@ struct InFlight<'a>(&'a AtomicUsize);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// A TCP listener whose connections can be reset from a handler (for `/reset`).
-struct FaultListener(TcpListener);
-
-impl Listener for FaultListener {
-    type Io = FaultStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (tcp, addr) = Listener::accept(&mut self.0).await;
-        let stream = FaultStream {
-            tcp,
-            reset: ResetHandle(Arc::new(AtomicBool::new(false))),
-        };
-        (stream, addr)
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
-}
-
-/// Set by a handler to make its connection end with a TCP reset.
-#[derive(Debug, Clone)]
-pub(crate) struct ResetHandle(Arc<AtomicBool>);
-
-impl ResetHandle {
-    pub(crate) fn reset(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Connected<IncomingStream<'_, FaultListener>> for ResetHandle {
-    fn connect_info(stream: IncomingStream<'_, FaultListener>) -> Self {
-        stream.io().reset.clone()
-    }
-}
-
-/// A TCP stream that, once its [`ResetHandle`] is set, fails every read and write after
-/// setting `SO_LINGER` to zero, so hyper drops it and the kernel sends RST.
-struct FaultStream {
-    tcp: TcpStream,
-    reset: ResetHandle,
-}
-
-impl FaultStream {
-    fn check(&self) -> io::Result<()> {
-        if self.reset.0.load(Ordering::SeqCst) {
-            let _ = self.tcp.set_zero_linger();
-            return Err(io::ErrorKind::ConnectionReset.into());
-        }
-        Ok(())
-    }
-}
-
-impl AsyncRead for FaultStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for FaultStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_shutdown(cx)
     }
 }
