@@ -1,0 +1,191 @@
+//! The limits every attempt passes through: an optional requests-per-second rate, a
+//! per-host concurrency limit and the global one (the seed's `asyncio.Semaphore`).
+//!
+//! An attempt waits for its host's slot first, then for a global slot, so a request
+//! waiting on a busy host never occupies a global slot; then for the rate limiter, last,
+//! so that attempts which queued for slots cannot start in a burst above the rate. The
+//! slots are released when the returned [`Permit`] is dropped — after the attempt, before
+//! any back-off sleep, and also when the future is cancelled.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::error::ConfigError;
+
+/// Global and per-host concurrency and the rate limit, shared by all clones of a fetcher.
+#[derive(Debug)]
+pub(crate) struct Limits {
+    global: Arc<Semaphore>,
+    per_host: Option<PerHost>,
+    rate: Option<DefaultDirectRateLimiter>,
+}
+
+/// A semaphore per host, created on first use and removed when no attempt holds or waits
+/// for it, so the map stays as small as the set of hosts in flight.
+#[derive(Debug)]
+struct PerHost {
+    limit: usize,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+}
+
+/// The slots one attempt holds; dropping it gives them back.
+#[derive(Debug)]
+pub(crate) struct Permit {
+    _global: OwnedSemaphorePermit,
+    _host: Option<HostPermit>,
+}
+
+#[derive(Debug)]
+struct HostPermit {
+    key: String,
+    permit: Option<OwnedSemaphorePermit>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+}
+
+impl Drop for HostPermit {
+    fn drop(&mut self) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
+        drop(self.permit.take());
+        // The map holds one reference; ours is gone with the permit's; anything more is an
+        // attempt holding or waiting for this host.
+        if hosts
+            .get(&self.key)
+            .is_some_and(|s| Arc::strong_count(s) == 1)
+        {
+            hosts.remove(&self.key);
+        }
+    }
+}
+
+impl Limits {
+    /// Checks and builds the limits.
+    pub(crate) fn new(
+        max_concurrent: usize,
+        per_host: Option<usize>,
+        rate_per_sec: Option<f64>,
+    ) -> Result<Self, ConfigError> {
+        if max_concurrent == 0 {
+            return Err(ConfigError::NotPositive {
+                what: "max_concurrent",
+                value: "0".into(),
+            });
+        }
+        if per_host == Some(0) {
+            return Err(ConfigError::NotPositive {
+                what: "per_host",
+                value: "0".into(),
+            });
+        }
+        let rate = match rate_per_sec {
+            None => None,
+            Some(r) => {
+                let quota = (r.is_finite() && r > 0.0)
+                    .then(|| Quota::with_period(Duration::from_secs_f64(1.0 / r)))
+                    .flatten()
+                    .ok_or_else(|| ConfigError::NotPositive {
+                        what: "rate_per_sec",
+                        value: r.to_string(),
+                    })?;
+                Some(RateLimiter::direct(quota.allow_burst(NonZeroU32::MIN)))
+            }
+        };
+        Ok(Self {
+            global: Arc::new(Semaphore::new(max_concurrent)),
+            per_host: per_host.map(|limit| PerHost {
+                limit,
+                hosts: Arc::default(),
+            }),
+            rate,
+        })
+    }
+
+    /// Waits for the host's slot, a global slot and the rate, in that order.
+    pub(crate) async fn acquire(&self, host: &str) -> Permit {
+        let host = match &self.per_host {
+            None => None,
+            Some(per_host) => Some(per_host.acquire(host).await),
+        };
+        let permit = Permit {
+            _global: acquire_owned(&self.global).await,
+            _host: host,
+        };
+        if let Some(rate) = &self.rate {
+            rate.until_ready().await;
+        }
+        permit
+    }
+}
+
+impl PerHost {
+    async fn acquire(&self, key: &str) -> HostPermit {
+        let semaphore = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(
+                hosts
+                    .entry(key.to_owned())
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.limit))),
+            )
+        };
+        let permit = acquire_owned(&semaphore).await;
+        drop(semaphore);
+        HostPermit {
+            key: key.to_owned(),
+            permit: Some(permit),
+            hosts: Arc::clone(&self.hosts),
+        }
+    }
+}
+
+/// Our semaphores are never closed, so acquiring only waits.
+async fn acquire_owned(semaphore: &Arc<Semaphore>) -> OwnedSemaphorePermit {
+    loop {
+        if let Ok(permit) = Arc::clone(semaphore).acquire_owned().await {
+            return permit;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn host_entries_are_removed_when_idle() {
+        let limits = Limits::new(4, Some(1), None).unwrap();
+        let a = limits.acquire("http://a:80").await;
+        let b = limits.acquire("http://b:80").await;
+        let hosts = &limits.per_host.as_ref().unwrap().hosts;
+        assert_eq!(hosts.lock().unwrap().len(), 2);
+        drop(a);
+        assert_eq!(hosts.lock().unwrap().len(), 1);
+        drop(b);
+        assert!(hosts.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn per_host_slot_blocks_the_same_host_only() {
+        let limits = Limits::new(4, Some(1), None).unwrap();
+        let _a = limits.acquire("http://a:80").await;
+        let same = tokio::time::timeout(Duration::from_millis(20), limits.acquire("http://a:80"));
+        assert!(
+            same.await.is_err(),
+            "second slot on a busy host was granted"
+        );
+        let other = tokio::time::timeout(Duration::from_millis(20), limits.acquire("http://b:80"));
+        assert!(other.await.is_ok());
+    }
+
+    #[test]
+    fn bad_limits_are_config_errors() {
+        assert!(Limits::new(0, None, None).is_err());
+        assert!(Limits::new(1, Some(0), None).is_err());
+        assert!(Limits::new(1, None, Some(0.0)).is_err());
+        assert!(Limits::new(1, None, Some(f64::NAN)).is_err());
+        assert!(Limits::new(1, None, Some(5.0)).is_ok());
+    }
+}
