@@ -100,7 +100,12 @@ pub async fn run(options: &DemoOptions) -> Result<DemoReport, DemoError> {
     let responses = fetcher.fetch_all(requests).await;
     server.shutdown().await;
     let stats = fetcher.stats();
-    let mut lines = vec![format!("Successfully fetched {} URLs", responses.len())];
+    // The seed's main.py: print(f"\nSuccessful responses: {n}"), a line per success,
+    // then print(f"\nStats: {stats}").
+    let mut lines = vec![
+        String::new(),
+        format!("Successful responses: {}", responses.len()),
+    ];
     lines.extend(responses.iter().map(|r| {
         format!(
             "- {}: {} ({:.2}s)",
@@ -109,6 +114,7 @@ pub async fn run(options: &DemoOptions) -> Result<DemoReport, DemoError> {
             r.response_time.as_secs_f64()
         )
     }));
+    lines.push(String::new());
     lines.push(format!("Stats: {stats}"));
     Ok(DemoReport {
         lines,

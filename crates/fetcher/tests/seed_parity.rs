@@ -175,14 +175,14 @@ async fn demo_prints_the_seeds_lines() {
     let report = demo::run(&DemoOptions::default()).await.unwrap();
     assert_eq!(started.elapsed().as_secs(), 1);
     assert_eq!(report.succeeded, 3);
-    assert_eq!(report.lines.len(), 5, "{report}");
-    assert_eq!(report.lines[0], "Successfully fetched 3 URLs");
+    assert_eq!(report.lines.len(), 7, "{report}");
+    assert_eq!(report.lines[..2], ["", "Successful responses: 3"]);
     let expected = [
         "/delay/1: 200 (1.00s)",
         "/status/200: 200 (0.00s)",
         "/json: 200 (0.00s)",
     ];
-    for (line, tail) in report.lines[1..4].iter().zip(expected) {
+    for (line, tail) in report.lines[2..5].iter().zip(expected) {
         assert!(line.starts_with("- http://127.0.0.1:"), "{line}");
         assert!(line.ends_with(tail), "{line}");
     }
@@ -196,7 +196,10 @@ async fn demo_prints_the_seeds_lines() {
         }
     );
     assert_eq!(
-        report.lines[4],
-        "Stats: {'request_made': 6, 'request_failed': 2, 'request_succeeded': 3, 'total_retries': 1}"
+        report.lines[5..],
+        [
+            "",
+            "Stats: {'request_made': 6, 'request_failed': 2, 'request_succeeded': 3, 'total_retries': 1}"
+        ]
     );
 }
