@@ -37,6 +37,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod cli;
 pub mod client;
 pub mod demo;
 pub mod error;
