@@ -5,7 +5,10 @@
 //! [`FetcherConfig`](crate::FetcherConfig) and the run's options (one `TryFrom`);
 //! [`run`] reads [`input`] a line at a time, starts each request as a task once a slot in
 //! the run's window is free (the window, twice the concurrency, bounds what is read but not
-//! yet written, so memory is flat in the input size), and hands each result to the
+//! yet written, so memory is flat in the input size) and one of `--concurrency` slots is
+//! free (so requests start in input order, and a stop signal leaves nothing queued to start
+//! later; a request keeps its slot through its back-off waits, as a curl transfer does);
+//! each task hands its result to the
 //! [`output`] writer thread, which tallies the [`summary`] and drives the [`progress`] line.
 //! [`resume`] reads what an earlier run wrote; [`signals`] turns Ctrl-C and SIGTERM into a
 //! graceful stop.

@@ -187,7 +187,8 @@ pub enum Message {
         /// The request's slot in the window, released once the record is written.
         permit: OwnedSemaphorePermit,
     },
-    /// A request cut off by an interrupt: nothing is written, a `--resume` redoes it.
+    /// A request in flight cut off at the end of the grace period after an interrupt:
+    /// nothing is written, a `--resume` redoes it.
     Cancelled {
         /// Dispatch sequence number.
         seq: u64,

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::io::{AsyncBufRead, BufReader};
-use tokio::sync::Semaphore;
 use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -50,6 +50,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         run: opts,
     } = settings;
     let started = Instant::now();
+    let concurrency = config.max_concurrent;
     let fetcher = Fetcher::new(config)?;
     let progress = Progress::new(opts.progress);
     let shutdown = Shutdown::listen(opts.grace, progress.clone())
@@ -92,6 +93,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     let dispatched = dispatch(
         input,
         &opts,
+        concurrency,
         resume.as_ref(),
         &out_name,
         &context,
@@ -142,12 +144,17 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     })
 }
 
-/// Reads the input and starts a task per request while the window has room; returns at the
-/// end of input, on a stop signal, on a bad line with `--strict`, or on a fatal error.
+/// Reads the input and starts a task per request, in input order, once the window has room
+/// (records not yet written) and one of the `concurrency` slots is free (requests in
+/// flight, back-off waits included, as a curl transfer holds its slot); returns at the end
+/// of input, on a stop signal, on a bad line with `--strict`, or on a fatal error. A stop
+/// therefore never leaves requests queued to start later: what is not in flight is simply
+/// not started, and a `--resume` does it.
 #[allow(clippy::too_many_arguments)]
 async fn dispatch(
     input: Box<dyn AsyncBufRead + Unpin + Send>,
     opts: &RunOptions,
+    concurrency: usize,
     resume: Option<&ResumeIndex>,
     out_name: &str,
     context: &Arc<TaskContext>,
@@ -156,6 +163,7 @@ async fn dispatch(
     progress: &Progress,
 ) -> Dispatched {
     let window = Arc::new(Semaphore::new(opts.window));
+    let slots = Arc::new(Semaphore::new(concurrency));
     let mut reader = LineReader::new(input);
     let mut seq = 0u64;
     let mut done = Dispatched::default();
@@ -219,7 +227,15 @@ async fn dispatch(
                 Err(_) => break,
             },
         };
-        tracker.spawn(run_request(context.clone(), seq, number, req, permit));
+        let slot = tokio::select! {
+            biased;
+            () = shutdown.stop.cancelled() => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
+        tracker.spawn(run_request(context.clone(), seq, number, req, permit, slot));
         seq += 1;
     }
     done
@@ -232,7 +248,8 @@ async fn run_request(
     seq: u64,
     line: u64,
     req: HttpRequest,
-    permit: tokio::sync::OwnedSemaphorePermit,
+    permit: OwnedSemaphorePermit,
+    slot: OwnedSemaphorePermit,
 ) {
     let result = tokio::select! {
         biased;
@@ -242,6 +259,7 @@ async fn run_request(
             return;
         }
     };
+    drop(slot);
     let mut body_file = None;
     let mut local_error = None;
     if let BodyMode::SaveDir(dir) = &context.body {
