@@ -418,9 +418,10 @@ fn resume_refuses_a_changed_input() {
     assert_eq!(read_records(&output).len(), 2);
 }
 
-fn interrupt(child: &Child) {
+/// Sends `signal` (`INT`, `TERM`) with kill(1): the crate forbids unsafe code.
+fn signal(child: &Child, signal: &str) {
     let status = StdCommand::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -469,7 +470,7 @@ fn sigint_writes_what_finished_and_exits_130() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(10));
     }
-    interrupt(&child);
+    signal(&child, "INT");
     let status = wait_exit(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), Some(130));
 
@@ -487,7 +488,7 @@ fn sigint_writes_what_finished_and_exits_130() {
 }
 
 #[test]
-fn second_sigint_cuts_the_grace_period_short() {
+fn sigterm_then_sigint_cuts_the_grace_period_short() {
     let h = Harness::new();
     let input = h.input("in.txt", &[h.url("/hang")]);
     let output = h.path("out.jsonl");
@@ -503,13 +504,13 @@ fn second_sigint_cuts_the_grace_period_short() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(10));
     }
-    interrupt(&child);
+    signal(&child, "TERM");
     std::thread::sleep(Duration::from_millis(100));
     assert!(
         child.try_wait().unwrap().is_none(),
         "still in its grace period"
     );
-    interrupt(&child);
+    signal(&child, "INT");
     let status = wait_exit(&mut child, Duration::from_secs(5));
     assert_eq!(status.code(), Some(130));
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "");
