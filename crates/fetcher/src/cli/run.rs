@@ -219,26 +219,28 @@ async fn dispatch(
                 None => {}
             }
         }
-        let permit = tokio::select! {
-            biased;
-            () = shutdown.stop.cancelled() => break,
-            permit = window.clone().acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break,
-            },
+        let Some(permit) = acquire(&window, &shutdown.stop).await else {
+            break;
         };
-        let slot = tokio::select! {
-            biased;
-            () = shutdown.stop.cancelled() => break,
-            slot = slots.clone().acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
+        let Some(slot) = acquire(&slots, &shutdown.stop).await else {
+            break;
         };
         tracker.spawn(run_request(context.clone(), seq, number, req, permit, slot));
         seq += 1;
     }
     done
+}
+
+/// A permit of `semaphore`, or `None` once `stop` is cancelled.
+async fn acquire(
+    semaphore: &Arc<Semaphore>,
+    stop: &CancellationToken,
+) -> Option<OwnedSemaphorePermit> {
+    tokio::select! {
+        biased;
+        () = stop.cancelled() => None,
+        permit = Arc::clone(semaphore).acquire_owned() => permit.ok(),
+    }
 }
 
 /// Makes one request and sends its record to the writer (or, if cut off by an interrupt,

@@ -203,22 +203,8 @@ impl Tally {
             self.retries(),
             human_bytes(self.bytes)
         );
-        if !self.statuses.is_empty() {
-            let list: Vec<String> = self
-                .statuses
-                .iter()
-                .map(|(status, n)| format!("{status}: {n}"))
-                .collect();
-            let _ = writeln!(out, "  status codes: {}", list.join(", "));
-        }
-        if !self.errors.is_empty() {
-            let list: Vec<String> = self
-                .errors
-                .iter()
-                .map(|(kind, n)| format!("{kind}: {n}"))
-                .collect();
-            let _ = writeln!(out, "  errors: {}", list.join(", "));
-        }
+        write_counts(&mut out, "status codes", &self.statuses);
+        write_counts(&mut out, "errors", &self.errors);
         if let (Some(p50), Some(p90), Some(p99)) = (
             self.percentile(0.5),
             self.percentile(0.9),
@@ -235,6 +221,15 @@ impl Tally {
         }
         out
     }
+}
+
+/// `  {title}: key: n, key: n` when `counts` is not empty.
+fn write_counts<K: std::fmt::Display>(out: &mut String, title: &str, counts: &BTreeMap<K, u64>) {
+    if counts.is_empty() {
+        return;
+    }
+    let list: Vec<String> = counts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    let _ = writeln!(out, "  {title}: {}", list.join(", "));
 }
 
 fn human_secs(secs: f64) -> String {

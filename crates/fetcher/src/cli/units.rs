@@ -22,12 +22,8 @@ use std::time::Duration;
 /// allowed; negative, non-finite and absurdly large values are rejected with a message that
 /// says what is accepted.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let scale = match unit.trim() {
+    let (text, number, unit) = split_unit(text);
+    let scale = match unit {
         "" | "s" | "sec" | "secs" => 1.0,
         "ms" => 1e-3,
         "us" | "µs" => 1e-6,
@@ -42,12 +38,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Parses a byte count: plain bytes (`1024`) or with a unit, decimal (`k`/`kB`, `M`/`MB`,
 /// `G`/`GB`) or binary (`KiB`, `MiB`, `GiB`); units are case-insensitive.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+    let (text, number, unit) = split_unit(text);
+    let scale: f64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" => 1e3,
         "m" | "mb" => 1e6,
@@ -64,6 +56,17 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     } else {
         Err(invalid_size(text))
     }
+}
+
+/// `" 1.5 kB "` → (`"1.5 kB"`, `"1.5"`, `"kB"`): the trimmed text, its leading number and the
+/// unit after it.
+fn split_unit(text: &str) -> (&str, &str, &str) {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    (text, number, unit.trim())
 }
 
 fn invalid_size(text: &str) -> String {
