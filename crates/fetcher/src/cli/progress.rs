@@ -25,8 +25,16 @@ impl Progress {
         let bar = if visible {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
             let style = ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} {human_pos} done, {per_sec}, {msg}",
+                "{spinner} {elapsed_precise} {human_pos} done, {rate} req/s, {msg}",
             )
+            .map(|style| {
+                style.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}", state.per_sec());
+                    },
+                )
+            })
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
             bar.set_style(style);
             bar.set_message("0 failed");
