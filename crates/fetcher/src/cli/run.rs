@@ -1,6 +1,6 @@
 //! One fetch run: read, dispatch within the window, write, summarize, pick the exit code.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -304,7 +304,12 @@ fn input_name(path: Option<&Path>) -> String {
 
 async fn open_input(path: Option<&Path>) -> Result<Box<dyn AsyncBufRead + Unpin + Send>, CliError> {
     Ok(match path {
-        None => Box::new(BufReader::with_capacity(1 << 16, tokio::io::stdin())),
+        None => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("fetcher: reading URLs from the terminal; end with Ctrl-D (see --help)");
+            }
+            Box::new(BufReader::with_capacity(1 << 16, tokio::io::stdin()))
+        }
         Some(path) => {
             let file = tokio::fs::File::open(path)
                 .await
