@@ -155,6 +155,11 @@ pub struct FetchArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub grace: Duration,
 
+    /// Threads running requests: 1 (the default) suits fetching, which mostly waits on
+    /// sockets; more help with TLS or decompression at high rates; 0: one per core.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub threads: usize,
+
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -82,10 +82,24 @@ impl CliError {
 /// Runs a parsed command line to completion on a fresh tokio runtime and returns the exit
 /// code; `main` only prints the error.
 ///
+/// A fetch runs on one thread by default (`--threads 1`): fetching is waiting on sockets,
+/// and one thread that never hands work to another spends a third of the CPU per request
+/// of a work-stealing pool on a small machine (measured with `scripts/bench-fetcher.sh`).
+/// `--threads N` (0: one per core) is for TLS- or decompression-heavy runs.
+///
 /// # Errors
 /// A [`CliError`] when the run cannot start or its output cannot be written.
 pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let threads = cli.fetch.threads;
+    let mut builder = if cli.command.is_none() && threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    if threads > 1 {
+        builder.worker_threads(threads);
+    }
+    let runtime = builder
         .enable_all()
         .build()
         .map_err(|e| CliError::Start(format!("tokio runtime: {e}")))?;

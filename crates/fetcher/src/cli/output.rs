@@ -201,9 +201,9 @@ pub enum Message {
 ///
 /// # Errors
 /// The first I/O error writing or flushing the output.
-pub fn write_all(
+pub async fn write_all(
     mut rx: UnboundedReceiver<Message>,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     ordered: bool,
     mut tally: Tally,
     progress: &Progress,
@@ -211,7 +211,7 @@ pub fn write_all(
     let mut next_seq = 0u64;
     // --ordered: records (with their window slots) waiting for an earlier one.
     let mut pending: BTreeMap<u64, Option<(Vec<u8>, OwnedSemaphorePermit)>> = BTreeMap::new();
-    while let Some(first) = rx.blocking_recv() {
+    while let Some(first) = rx.recv().await {
         let mut message = Some(first);
         while let Some(m) = message.take() {
             match m {

@@ -76,8 +76,8 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     let (tx, rx) = mpsc::unbounded_channel();
     let writer_progress = progress.clone();
     let ordered = opts.ordered;
-    let writer = tokio::task::spawn_blocking(move || {
-        output::write_all(rx, &mut out, ordered, tally, &writer_progress)
+    let writer = tokio::spawn(async move {
+        output::write_all(rx, &mut out, ordered, tally, &writer_progress).await
     });
     let context = Arc::new(TaskContext {
         fetcher,
