@@ -3,19 +3,19 @@
 //!
 //! The seed opens an aiohttp session in `__aenter__` and closes it in `__aexit__`; here the
 //! connection pool lives inside [`Fetcher`] and closes when the last clone is dropped.
-//! Each attempt passes the [limits](crate::limits) and holds its slots only while it runs:
-//! a request sleeping in back-off holds nothing (the seed held its semaphore permit).
+//! Each attempt passes the limits of its [`FetcherConfig`] (per host, global, rate) and
+//! holds its slots only while it runs: a request sleeping in back-off holds nothing (the
+//! seed held its semaphore permit).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use futures::future::join_all;
-use reqwest::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
-};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url, redirect};
-use tracing::{error, info, warn};
+use tokio::time::Instant;
+use tracing::{debug, error, info, warn};
 
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
@@ -23,6 +23,9 @@ use crate::request::HttpRequest;
 use crate::response::{Body, HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
+
+/// Most bytes reserved up front for a body of declared length.
+const PREALLOCATE_MAX: u64 = 1 << 20;
 
 /// Settings of a [`Fetcher`]. `Default` is the seed's `AsyncHTTPFetcher()` plus the
 /// transient retry policy.
@@ -47,6 +50,9 @@ pub struct FetcherConfig {
     pub retry: RetryConfig,
     /// Headers sent with every request (a request's own headers are added after them).
     pub default_headers: Vec<(String, String)>,
+    /// Speak HTTP/2 from the first byte, also over plain `http://` (h2c). Over `https://`
+    /// HTTP/2 is negotiated by ALPN anyway; this only forces it.
+    pub http2_prior_knowledge: bool,
 }
 
 impl Default for FetcherConfig {
@@ -61,6 +67,7 @@ impl Default for FetcherConfig {
             max_redirects: 10,
             retry: RetryConfig::default(),
             default_headers: Vec::new(),
+            http2_prior_knowledge: false,
         }
     }
 }
@@ -123,6 +130,9 @@ impl Fetcher {
         if let Some(connect) = config.connect_timeout {
             builder = builder.connect_timeout(connect);
         }
+        if config.http2_prior_knowledge {
+            builder = builder.http2_prior_knowledge();
+        }
         let client = builder
             .build()
             .map_err(|e| ConfigError::Client(error_chain(&e)))?;
@@ -153,7 +163,8 @@ impl Fetcher {
     /// attempts left `total_retries` and WARNING "Warning {url} - Attempt {n} failed ({e}),
     /// retrying in {delay}s", then sleeps holding no slot; on the final failure
     /// `request_failed` and ERROR "Failed {url} after {n} attempts: {e}". A request whose URL
-    /// is invalid makes no attempt and counts as failed.
+    /// or headers are invalid makes no attempt and counts as failed. Each attempt is also
+    /// logged at DEBUG ("Attempt {n} {method} {url}").
     ///
     /// Cancel-safe: dropping the future mid-flight releases its slots.
     ///
@@ -162,8 +173,12 @@ impl Fetcher {
     /// [`ErrorKind`]; a final status >= 400 is [`ErrorKind::Status`] and carries the response.
     pub async fn fetch_single(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
         let inner = &*self.inner;
-        let (url, host) = match parse_url(&req.url) {
-            Ok(parsed) => parsed,
+        let checked = parse_url(&req.url).and_then(|(url, host)| {
+            let headers = request_headers(&req.headers)?;
+            Ok((url, host, headers))
+        });
+        let (url, host, headers) = match checked {
+            Ok(checked) => checked,
             Err(kind) => {
                 Counters::bump(&inner.counters.failed);
                 error!("Failed {} after 0 attempts: {}", req.url, kind);
@@ -173,15 +188,9 @@ impl Fetcher {
         let timeout = req.timeout.unwrap_or(inner.config.default_timeout);
         let mut attempt: u32 = 0;
         loop {
-            let permit = inner.limits.acquire(&host).await;
-            Counters::bump(&inner.counters.made);
-            let started = Instant::now();
-            let result = match tokio::time::timeout(timeout, self.attempt(&url, req)).await {
-                Ok(result) => result,
-                Err(_) => Err(ErrorKind::Timeout(timeout)),
-            };
-            let elapsed = started.elapsed();
-            drop(permit);
+            let (result, elapsed) = self
+                .limited_attempt(&url, &host, &headers, req, attempt + 1, timeout)
+                .await;
             attempt += 1;
             let (kind, retry_after, response) = match result {
                 Ok(answer) => {
@@ -259,14 +268,41 @@ impl Fetcher {
         join_all(reqs.iter().map(|req| self.fetch_single(req))).await
     }
 
+    /// One attempt within the limits and the time-out: waits for the slots, counts
+    /// `request_made`, runs [`Fetcher::attempt`], releases the slots; returns what happened
+    /// and how long the attempt itself took.
+    async fn limited_attempt(
+        &self,
+        url: &Url,
+        host: &str,
+        headers: &HeaderMap,
+        req: &HttpRequest,
+        number: u32,
+        timeout: Duration,
+    ) -> (Result<Answer, ErrorKind>, Duration) {
+        let _permit = self.inner.limits.acquire(host).await;
+        Counters::bump(&self.inner.counters.made);
+        debug!("Attempt {} {} {}", number, req.method, req.url);
+        let started = Instant::now();
+        let result = match tokio::time::timeout(timeout, self.attempt(url, headers, req)).await {
+            Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
+            Ok(result) => result,
+        };
+        (result, started.elapsed())
+    }
+
     /// One attempt: send, read the body within the size cap, parse it.
-    async fn attempt(&self, url: &Url, req: &HttpRequest) -> Result<Answer, ErrorKind> {
+    async fn attempt(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        req: &HttpRequest,
+    ) -> Result<Answer, ErrorKind> {
         let inner = &*self.inner;
-        let mut builder = inner.client.request(req.method.clone(), url.clone());
-        for (name, value) in &req.headers {
-            let (name, value) = header_pair(name, value).map_err(ErrorKind::Request)?;
-            builder = builder.header(name, value);
-        }
+        let mut builder = inner
+            .client
+            .request(req.method.clone(), url.clone())
+            .headers(headers.clone());
         if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
@@ -293,24 +329,20 @@ impl Fetcher {
             })
             .collect();
         let limit = inner.config.max_body_bytes;
-        let declared = response
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        // A declared length is only trustworthy for an uncompressed body.
-        let compressed = response.headers().contains_key("content-encoding");
-        if let (Some(limit), Some(declared), false) = (limit, declared, compressed) {
-            if declared > limit {
-                return Err(ErrorKind::BodyTooLarge { limit });
-            }
+        // reqwest knows the length only when the body is not being decompressed.
+        let declared = response.content_length();
+        if let (Some(limit), Some(declared)) = (limit, declared)
+            && declared > limit
+        {
+            return Err(ErrorKind::BodyTooLarge { limit });
         }
-        let mut raw = BytesMut::new();
+        let capacity = declared.unwrap_or(0).min(PREALLOCATE_MAX);
+        let mut raw = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if let Some(limit) = limit {
-                if (raw.len() + chunk.len()) as u64 > limit {
-                    return Err(ErrorKind::BodyTooLarge { limit });
-                }
+            if let Some(limit) = limit
+                && (raw.len() + chunk.len()) as u64 > limit
+            {
+                return Err(ErrorKind::BodyTooLarge { limit });
             }
             raw.extend_from_slice(&chunk);
         }
@@ -347,6 +379,16 @@ fn parse_url(raw: &str) -> Result<(Url, String), ErrorKind> {
     Ok((url, key))
 }
 
+/// The request's own headers, checked once before any attempt.
+fn request_headers(pairs: &[(String, String)]) -> Result<HeaderMap, ErrorKind> {
+    let mut headers = HeaderMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        let (name, value) = header_pair(name, value).map_err(ErrorKind::InvalidRequest)?;
+        headers.append(name, value);
+    }
+    Ok(headers)
+}
+
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
     let header = HeaderName::from_bytes(name.as_bytes())
         .map_err(|e| format!("invalid header name {name:?}: {e}"))?;
@@ -368,7 +410,7 @@ fn classify(e: reqwest::Error) -> ErrorKind {
     } else if e.is_decode() {
         ErrorKind::Decode(why)
     } else if e.is_builder() {
-        ErrorKind::InvalidUrl(why)
+        ErrorKind::InvalidRequest(why)
     } else {
         ErrorKind::Request(why)
     }

@@ -56,6 +56,8 @@ impl FetchError {
 pub enum ErrorKind {
     /// The URL does not parse, or its scheme is not `http`/`https`.
     InvalidUrl(String),
+    /// The request itself is malformed (a header name or value that HTTP does not allow).
+    InvalidRequest(String),
     /// The TCP/TLS connection could not be made (refused, DNS, handshake, connect time-out).
     Connect(String),
     /// The attempt did not finish within its time-out.
@@ -80,6 +82,7 @@ impl ErrorKind {
     pub fn name(&self) -> &'static str {
         match self {
             ErrorKind::InvalidUrl(_) => "invalid_url",
+            ErrorKind::InvalidRequest(_) => "invalid_request",
             ErrorKind::Connect(_) => "connect",
             ErrorKind::Timeout(_) => "timeout",
             ErrorKind::Status(_) => "status",
@@ -95,6 +98,7 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ErrorKind::InvalidUrl(why) => write!(f, "invalid URL: {why}"),
+            ErrorKind::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             ErrorKind::Connect(why) => write!(f, "connection failed: {why}"),
             ErrorKind::Timeout(after) => write!(f, "timed out after {}s", secs(*after)),
             ErrorKind::Status(code) => match reqwest::StatusCode::from_u16(*code)

@@ -13,10 +13,24 @@
 //! | retries every failure | [`RetryPolicy::AnyErrorStatus`]; default [`RetryPolicy::Transient`] |
 //! | `fetcher.log` written on import | nothing written: [`tracing`] events with the seed's messages |
 //!
-//! Differences from the seed, on purpose: no slot is held while sleeping in back-off; a
-//! 4xx other than 408/425/429 fails at once by default (the seed's README says a 404 "will
-//! fail"); limits per host and per second, a body-size cap and a redirect limit exist; an
-//! invalid URL makes no attempt and counts as failed.
+//! Differences from the seed, on purpose:
+//! - no slot is held while sleeping in back-off (the seed held its semaphore permit);
+//! - a 4xx other than 408/425/429 fails at once by default (the seed's README says a 404
+//!   "will fail"; its code retries it — [`RetryPolicy::AnyErrorStatus`]);
+//! - an invalid URL or header makes no attempt and counts as failed (aiohttp's `InvalidURL`
+//!   was retried like a network error);
+//! - a body that says `application/json` and is not JSON is an [`ErrorKind::Decode`]
+//!   error (the seed put the text "Error reading data {e}" in the body);
+//! - limits per host and per second, a connect time-out, a body-size cap and a redirect
+//!   limit exist; [`Fetcher::fetch_all_outcomes`] keeps the failures.
+//!
+//! Refinements of the CLI contract (`FETCHER_API.md`): [`HttpRequest::timeout`] is an
+//! `Option` (`None` = [`FetcherConfig::default_timeout`], the seed's 10 s);
+//! [`Fetcher::new`] fails with a [`ConfigError`]; a [`FetchError`] also carries the last
+//! attempt's `elapsed` time and, for a final status >= 400, the `response`;
+//! [`ErrorKind`] adds `InvalidRequest`; [`FetcherConfig`] adds `http2_prior_knowledge`.
+//! All times (`response_time`, back-off) are on tokio's clock, so they are virtual under
+//! `#[tokio::test(start_paused = true)]`.
 //!
 //! ```
 //! use fetcher::{Body, Fetcher, FetcherConfig, HttpRequest};

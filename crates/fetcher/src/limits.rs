@@ -1,10 +1,11 @@
 //! The limits every attempt passes through: an optional requests-per-second rate, a
 //! per-host concurrency limit and the global one (the seed's `asyncio.Semaphore`).
 //!
-//! An attempt waits for the rate limiter first, then for its host's slot, then for a
-//! global slot, so a request waiting on a busy host or on the rate never occupies a global
-//! slot. The slots are released when the returned [`Permit`] is dropped — after the
-//! attempt, before any back-off sleep, and also when the future is cancelled.
+//! An attempt waits for its host's slot first, then for a global slot, so a request
+//! waiting on a busy host never occupies a global slot; then for the rate limiter, last,
+//! so that attempts which queued for slots cannot start in a burst above the rate. The
+//! slots are released when the returned [`Permit`] is dropped — after the attempt, before
+//! any back-off sleep, and also when the future is cancelled.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -103,19 +104,20 @@ impl Limits {
         })
     }
 
-    /// Waits for the rate, the host's slot and a global slot, in that order.
+    /// Waits for the host's slot, a global slot and the rate, in that order.
     pub(crate) async fn acquire(&self, host: &str) -> Permit {
-        if let Some(rate) = &self.rate {
-            rate.until_ready().await;
-        }
         let host = match &self.per_host {
             None => None,
             Some(per_host) => Some(per_host.acquire(host).await),
         };
-        Permit {
+        let permit = Permit {
             _global: acquire_owned(&self.global).await,
             _host: host,
+        };
+        if let Some(rate) = &self.rate {
+            rate.until_ready().await;
         }
+        permit
     }
 }
 

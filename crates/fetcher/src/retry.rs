@@ -37,8 +37,8 @@ impl RetryPolicy {
 
     /// Whether a failure of this kind gets another attempt (if any are left).
     ///
-    /// Invalid URLs, oversized bodies, undecodable bodies and redirect failures are never
-    /// retried: another attempt would fail the same way.
+    /// Invalid URLs and requests, oversized bodies, undecodable bodies and redirect failures
+    /// are never retried: another attempt would fail the same way.
     ///
     /// ```
     /// use fetcher::{ErrorKind, RetryPolicy};
@@ -58,6 +58,7 @@ impl RetryPolicy {
                 RetryPolicy::Never => false,
             },
             ErrorKind::InvalidUrl(_)
+            | ErrorKind::InvalidRequest(_)
             | ErrorKind::BodyTooLarge { .. }
             | ErrorKind::Decode(_)
             | ErrorKind::Redirect(_) => false,
@@ -165,6 +166,7 @@ mod tests {
         assert!(p.should_retry(&ErrorKind::Timeout(Duration::from_secs(1))));
         assert!(p.should_retry(&ErrorKind::Request("reset".into())));
         assert!(!p.should_retry(&ErrorKind::InvalidUrl("x".into())));
+        assert!(!p.should_retry(&ErrorKind::InvalidRequest("x".into())));
         assert!(!p.should_retry(&ErrorKind::BodyTooLarge { limit: 1 }));
         assert!(!p.should_retry(&ErrorKind::Decode("x".into())));
         assert!(!p.should_retry(&ErrorKind::Redirect("x".into())));

@@ -1,18 +1,29 @@
-//! Fault paths: fail k times then succeed, never answer, drip slowly, reset the connection.
+//! Fault paths — fail k times then succeed, never answer, drip slowly, reset the
+//! connection, claim JSON and send none — and the listener whose connections a handler can
+//! reset (a flag per connection that makes every later read and write fail with RST).
 
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::any;
+use axum::serve::{IncomingStream, Listener};
 use serde::Deserialize;
 use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 
-use super::{ResetHandle, ServerState};
+use super::ServerState;
 
 /// Longest `/drip` (duration plus delay), as a guard against typos.
 const MAX_DRIP_SECS: f64 = 60.0;
@@ -23,6 +34,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/hang", any(hang))
         .route("/drip", any(drip))
         .route("/reset", any(reset))
+        .route("/malformed-json", any(malformed_json))
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,4 +130,99 @@ async fn drip(Query(args): Query<DripArgs>) -> Response {
 async fn reset(ConnectInfo(handle): ConnectInfo<ResetHandle>) -> StatusCode {
     handle.reset();
     StatusCode::OK
+}
+
+/// Claims to be JSON and is not.
+async fn malformed_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        "{\"truncated\": ",
+    )
+        .into_response()
+}
+
+/// A TCP listener whose connections can be reset from a handler (for `/reset`).
+pub(super) struct FaultListener(pub(super) TcpListener);
+
+impl Listener for FaultListener {
+    type Io = FaultStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (tcp, addr) = Listener::accept(&mut self.0).await;
+        let stream = FaultStream {
+            tcp,
+            reset: ResetHandle(Arc::new(AtomicBool::new(false))),
+        };
+        (stream, addr)
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.0.local_addr()
+    }
+}
+
+/// Set by a handler to make its connection end with a TCP reset.
+#[derive(Debug, Clone)]
+pub(crate) struct ResetHandle(Arc<AtomicBool>);
+
+impl ResetHandle {
+    pub(crate) fn reset(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Connected<IncomingStream<'_, FaultListener>> for ResetHandle {
+    fn connect_info(stream: IncomingStream<'_, FaultListener>) -> Self {
+        stream.io().reset.clone()
+    }
+}
+
+/// A TCP stream that, once its [`ResetHandle`] is set, fails every read and write after
+/// setting `SO_LINGER` to zero, so hyper drops it and the kernel sends RST.
+pub(super) struct FaultStream {
+    tcp: TcpStream,
+    reset: ResetHandle,
+}
+
+impl FaultStream {
+    fn check(&self) -> io::Result<()> {
+        if self.reset.0.load(Ordering::SeqCst) {
+            let _ = self.tcp.set_zero_linger();
+            return Err(io::ErrorKind::ConnectionReset.into());
+        }
+        Ok(())
+    }
+}
+
+impl AsyncRead for FaultStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for FaultStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
 }

@@ -9,11 +9,15 @@
 //! | `/get`, `/post` | the request echoed as JSON (`args`, `headers`, `url`; `/post` adds `data`, `json`) |
 //! | `/bytes/{n}` | `n` random bytes (at most 100 MiB) |
 //! | `/redirect/{n}` | 302 to `/redirect/{n-1}`, the last one to `/get` |
-//! | `/gzip` | gzip-encoded JSON `{"gzipped": true, ..}` |
+//! | `/gzip`, `/deflate` | gzip- or zlib-encoded JSON `{"gzipped": true, ..}` / `{"deflated": true, ..}` |
 //! | `/flaky/{key}/{k}` | the first `k` hits on `key` fail with `?status=` (503), optionally with `Retry-After: ?retry_after=` seconds or `?retry_after_date=` seconds ahead as an HTTP date; then 200 JSON `{"key", "hits"}` |
 //! | `/hang` | never answers (until the server shuts down) |
 //! | `/drip?numbytes=&duration=&delay=` | `numbytes` bytes spread over `duration` seconds after `delay` (httpbin's `/drip`) |
 //! | `/reset` | resets the TCP connection instead of answering |
+//! | `/malformed-json` | `Content-Type: application/json` with a body that is not JSON |
+//!
+//! The echoes also carry `protocol` (`"HTTP/1.1"`, `"HTTP/2.0"`), which httpbin does not.
+//! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served.
 //!
 //! [`Server`] counts hits per path, hits per flaky key and the peak number of requests in
 //! flight, so tests can check what the client really did.
@@ -21,22 +25,19 @@
 mod faults;
 mod routes;
 
+use faults::{FaultListener, ResetHandle};
+
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
 
 use axum::Router;
-use axum::extract::connect_info::Connected;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::serve::{IncomingStream, Listener};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -144,7 +145,8 @@ impl Server {
         keys.get(key).copied().unwrap_or(0)
     }
 
-    /// Requests being handled right now.
+    /// Requests being handled right now: counted from arrival until the handler returns
+    /// the response head (a streamed body such as `/drip`'s may still be flowing).
     pub fn in_flight(&self) -> usize {
         self.state.in_flight.load(Ordering::SeqCst)
     }
@@ -169,17 +171,33 @@ impl Drop for Server {
     }
 }
 
-/// Runs a server on `addr` until Ctrl-C (the `fetcher serve` subcommand), after printing
-/// `Serving on http://{addr}` to standard output.
+/// Runs a server on `addr` until Ctrl-C or SIGTERM (the `fetcher serve` subcommand), after
+/// printing `Serving on http://{addr}` to standard output.
 ///
 /// # Errors
-/// The bind error, or a failure to listen for Ctrl-C.
+/// The bind error, or a failure to listen for the signals.
 pub async fn serve(addr: SocketAddr) -> io::Result<()> {
     let server = Server::start(addr).await?;
     println!("Serving on http://{}", server.addr());
-    tokio::signal::ctrl_c().await?;
+    stop_signal().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+async fn stop_signal() -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }
 
 fn router(state: Arc<ServerState>) -> Router {
@@ -207,91 +225,5 @@ struct InFlight<'a>(&'a AtomicUsize);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// A TCP listener whose connections can be reset from a handler (for `/reset`).
-struct FaultListener(TcpListener);
-
-impl Listener for FaultListener {
-    type Io = FaultStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (tcp, addr) = Listener::accept(&mut self.0).await;
-        let stream = FaultStream {
-            tcp,
-            reset: ResetHandle(Arc::new(AtomicBool::new(false))),
-        };
-        (stream, addr)
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
-}
-
-/// Set by a handler to make its connection end with a TCP reset.
-#[derive(Debug, Clone)]
-pub(crate) struct ResetHandle(Arc<AtomicBool>);
-
-impl ResetHandle {
-    pub(crate) fn reset(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Connected<IncomingStream<'_, FaultListener>> for ResetHandle {
-    fn connect_info(stream: IncomingStream<'_, FaultListener>) -> Self {
-        stream.io().reset.clone()
-    }
-}
-
-/// A TCP stream that, once its [`ResetHandle`] is set, fails every read and write after
-/// setting `SO_LINGER` to zero, so hyper drops it and the kernel sends RST.
-struct FaultStream {
-    tcp: TcpStream,
-    reset: ResetHandle,
-}
-
-impl FaultStream {
-    fn check(&self) -> io::Result<()> {
-        if self.reset.0.load(Ordering::SeqCst) {
-            let _ = self.tcp.set_zero_linger();
-            return Err(io::ErrorKind::ConnectionReset.into());
-        }
-        Ok(())
-    }
-}
-
-impl AsyncRead for FaultStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for FaultStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.tcp).poll_shutdown(cx)
     }
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, Version, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{any, get, post};
 use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::write::{GzEncoder, ZlibEncoder};
 use serde_json::{Value, json};
 
 use super::ServerState;
@@ -32,6 +32,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/bytes/{n}", get(bytes))
         .route("/redirect/{n}", get(redirect))
         .route("/gzip", get(gzip))
+        .route("/deflate", get(deflate))
 }
 
 async fn status(Path(code): Path<u16>) -> Response {
@@ -43,6 +44,7 @@ async fn status(Path(code): Path<u16>) -> Response {
 
 async fn delay(
     Path(secs): Path<f64>,
+    version: Version,
     uri: Uri,
     headers: HeaderMap,
     Query(args): Query<BTreeMap<String, String>>,
@@ -53,7 +55,7 @@ async fn delay(
         0.0
     };
     tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    Json(echo(&uri, &headers, &args))
+    Json(echo(version, &uri, &headers, &args))
 }
 
 async fn slideshow() -> Json<Value> {
@@ -74,8 +76,14 @@ async fn slideshow() -> Json<Value> {
     }))
 }
 
-/// httpbin's echo of a request: query arguments, headers, URL.
-fn echo(uri: &Uri, headers: &HeaderMap, args: &BTreeMap<String, String>) -> Value {
+/// httpbin's echo of a request: query arguments, headers, URL; plus the HTTP version
+/// (`protocol`), which httpbin does not report.
+fn echo(
+    version: Version,
+    uri: &Uri,
+    headers: &HeaderMap,
+    args: &BTreeMap<String, String>,
+) -> Value {
     let headers: BTreeMap<&str, String> = headers
         .iter()
         .map(|(k, v)| {
@@ -90,25 +98,28 @@ fn echo(uri: &Uri, headers: &HeaderMap, args: &BTreeMap<String, String>) -> Valu
         "args": args,
         "headers": headers,
         "origin": "127.0.0.1",
+        "protocol": format!("{version:?}"),
         "url": format!("http://{host}{uri}"),
     })
 }
 
 async fn echo_get(
+    version: Version,
     uri: Uri,
     headers: HeaderMap,
     Query(args): Query<BTreeMap<String, String>>,
 ) -> Json<Value> {
-    Json(echo(&uri, &headers, &args))
+    Json(echo(version, &uri, &headers, &args))
 }
 
 async fn echo_post(
+    version: Version,
     uri: Uri,
     headers: HeaderMap,
     Query(args): Query<BTreeMap<String, String>>,
     body: Bytes,
 ) -> Json<Value> {
-    let mut value = echo(&uri, &headers, &args);
+    let mut value = echo(version, &uri, &headers, &args);
     value["data"] = Value::String(String::from_utf8_lossy(&body).into_owned());
     value["json"] = serde_json::from_slice(&body).unwrap_or(Value::Null);
     Json(value)
@@ -135,19 +146,37 @@ async fn redirect(Path(n): Path<u32>) -> Redirect {
     }
 }
 
-async fn gzip(uri: Uri, headers: HeaderMap) -> Response {
-    let mut value = echo(&uri, &headers, &BTreeMap::new());
-    value["gzipped"] = Value::Bool(true);
+async fn gzip(version: Version, uri: Uri, headers: HeaderMap) -> Response {
+    compressed(version, &uri, &headers, "gzip")
+}
+
+async fn deflate(version: Version, uri: Uri, headers: HeaderMap) -> Response {
+    compressed(version, &uri, &headers, "deflate")
+}
+
+/// httpbin's `/gzip` and `/deflate`: the echo plus `{"gzipped"|"deflated": true}`,
+/// compressed with that encoding.
+fn compressed(version: Version, uri: &Uri, headers: &HeaderMap, encoding: &str) -> Response {
+    let mut value = echo(version, uri, headers, &BTreeMap::new());
     value["method"] = Value::String("GET".into());
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    let compressed = encoder
-        .write_all(value.to_string().as_bytes())
-        .and_then(|()| encoder.finish());
-    match compressed {
+    let body = if encoding == "gzip" {
+        value["gzipped"] = Value::Bool(true);
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        encoder
+            .write_all(value.to_string().as_bytes())
+            .and_then(|()| encoder.finish())
+    } else {
+        value["deflated"] = Value::Bool(true);
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+        encoder
+            .write_all(value.to_string().as_bytes())
+            .and_then(|()| encoder.finish())
+    };
+    match body {
         Ok(body) => (
             [
-                (header::CONTENT_TYPE, "application/json"),
-                (header::CONTENT_ENCODING, "gzip"),
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::CONTENT_ENCODING, encoding.to_owned()),
             ],
             body,
         )
