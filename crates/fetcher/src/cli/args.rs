@@ -122,6 +122,11 @@ pub struct FetchArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub max_redirects: usize,
 
+    /// Speak HTTP/2 from the first byte, also over plain http:// (h2c); over https://
+    /// HTTP/2 is negotiated anyway.
+    #[arg(long)]
+    pub http2_prior_knowledge: bool,
+
     /// Request header `Name: value`, sent with every request (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER")]
     pub headers: Vec<String>,
@@ -376,6 +381,7 @@ impl TryFrom<FetchArgs> for Settings {
                 ..RetryConfig::default()
             },
             default_headers,
+            http2_prior_knowledge: args.http2_prior_knowledge,
         };
         let run = RunOptions {
             input,
