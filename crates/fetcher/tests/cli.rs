@@ -160,6 +160,7 @@ fn exit_codes_all_ok_and_some_failed() {
     let h = Harness::new();
     let ok = h.input("ok.txt", &[h.url("/json"), h.url("/get")]);
     fetcher().arg(&ok).assert().code(0);
+    fetcher().arg(&ok).args(["--threads", "2"]).assert().code(0);
     let some_failed = h.input("bad.txt", &[h.url("/json"), h.url("/status/500")]);
     fetcher()
         .arg(&some_failed)
