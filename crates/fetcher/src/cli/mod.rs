@@ -9,7 +9,7 @@
 //! free (so requests start in input order, and a stop signal leaves nothing queued to start
 //! later; a request keeps its slot through its back-off waits, as a curl transfer does);
 //! each task hands its result to the
-//! [`output`] writer thread, which tallies the [`summary`] and drives the [`progress`] line.
+//! [`output`] writer task, which tallies the [`summary`] and drives the [`progress`] line.
 //! [`resume`] reads what an earlier run wrote; [`signals`] turns Ctrl-C and SIGTERM into a
 //! graceful stop.
 

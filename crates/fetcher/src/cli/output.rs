@@ -6,11 +6,11 @@
 //! is `null` or `{"kind", "message"}`; a final status >= 400 sets both `status` and an error
 //! of kind `"status"`.
 //!
-//! Records are serialized by the task that made the request (in parallel), and written by
-//! one thread ([`write_all`]) that owns the output: it writes each record as it arrives
-//! (or, with `--ordered`, as soon as all earlier ones are written), flushes whenever no
-//! other record is waiting, and only then releases the request's slot in the run's window,
-//! so "started but not yet on disk" is bounded.
+//! Records are serialized by the task that made the request, and written by one task
+//! ([`write_all`]) that owns the output: it writes each record as it arrives (or, with
+//! `--ordered`, as soon as all earlier ones are written) and flushes whenever no other
+//! record is waiting. A request's place in the run's window is given back only once its
+//! record is written, so "started but not yet written" stays bounded.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

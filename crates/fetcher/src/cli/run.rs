@@ -107,7 +107,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     tracker.wait().await;
     let written = writer
         .await
-        .map_err(|e| CliError::Start(format!("writer thread: {e}")))?;
+        .map_err(|e| CliError::Start(format!("writer task: {e}")))?;
     progress.finish();
     let mut tally = written.map_err(|source| CliError::Output {
         path: out_name.clone(),
