@@ -51,6 +51,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod cli;
 pub mod client;
 pub mod demo;
 pub mod error;

@@ -1,0 +1,149 @@
+//! The `fetcher` command line: a batch fetcher that streams its input, writes one JSON line
+//! per request as each completes, and loses nothing on Ctrl-C or a killed run.
+//!
+//! Data flows one way: [`args`] turns flags into the library's
+//! [`FetcherConfig`](crate::FetcherConfig) and the run's options (one `TryFrom`);
+//! [`run`] reads [`input`] a line at a time, starts each request as a task once a slot in
+//! the run's window is free (the window, twice the concurrency, bounds what is read but not
+//! yet written, so memory is flat in the input size) and one of `--concurrency` slots is
+//! free (so requests start in input order, and a stop signal leaves nothing queued to start
+//! later; a request keeps its slot through its back-off waits, as a curl transfer does);
+//! each task hands its result to the
+//! [`output`] writer task, which tallies the [`summary`] and drives the [`progress`] line.
+//! [`resume`] reads what an earlier run wrote; [`signals`] turns Ctrl-C and SIGTERM into a
+//! graceful stop.
+
+pub mod args;
+pub mod input;
+pub mod output;
+pub mod progress;
+pub mod resume;
+mod run;
+pub mod signals;
+pub mod summary;
+pub mod units;
+
+use std::process::ExitCode;
+
+pub use run::fetch;
+
+/// Exit code: every request succeeded.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: some requests failed.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: bad usage or bad input.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: interrupted by Ctrl-C or SIGTERM (128 + SIGINT).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Why a run could not go on; printed as one line, mapped to an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Flags that do not fit together or do not parse.
+    #[error("{0}")]
+    Usage(String),
+    /// The fetcher rejected its configuration.
+    #[error("invalid configuration: {0}")]
+    Config(#[from] crate::ConfigError),
+    /// The input could not be opened or read.
+    #[error("cannot read input {path}: {source}; check the path")]
+    Input {
+        /// The input named.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The output could not be opened or written.
+    #[error("cannot write output {path}: {source}")]
+    Output {
+        /// The output named.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `--resume` could not read the earlier output.
+    #[error(transparent)]
+    Resume(#[from] resume::ResumeError),
+    /// Something the process needs at start (signal handlers, runtime, logging).
+    #[error("cannot start: {0}")]
+    Start(String),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            CliError::Output { .. } | CliError::Start(_) => EXIT_FAILED,
+            _ => EXIT_USAGE,
+        })
+    }
+}
+
+/// Runs a parsed command line to completion on a fresh tokio runtime and returns the exit
+/// code; `main` only prints the error.
+///
+/// A fetch runs on one thread by default (`--threads 1`): fetching is waiting on sockets,
+/// and one thread that never hands work to another spends a third of the CPU per request
+/// of a work-stealing pool on a small machine (measured with `scripts/bench-fetcher.sh`).
+/// `--threads N` (0: one per core) is for TLS- or decompression-heavy runs.
+///
+/// # Errors
+/// A [`CliError`] when the run cannot start or its output cannot be written.
+pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
+    let threads = cli.fetch.threads;
+    let mut builder = if cli.command.is_none() && threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    if threads > 1 {
+        builder.worker_threads(threads);
+    }
+    let runtime = builder
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Start(format!("tokio runtime: {e}")))?;
+    match cli.command {
+        Some(args::Command::Demo {
+            max_retries,
+            log_file,
+        }) => {
+            init_logging(&applog::LogConfig {
+                console: Some(tracing::Level::INFO),
+                file: log_file.map(|path| applog::FileLog::new(path, 2048, 3)),
+            })?;
+            let options = crate::demo::DemoOptions {
+                max_retries,
+                ..crate::demo::DemoOptions::default()
+            };
+            let report = runtime
+                .block_on(crate::demo::run(&options))
+                .map_err(|e| CliError::Start(e.to_string()))?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(args::Command::Serve { addr }) => {
+            init_logging(&applog::LogConfig {
+                console: Some(tracing::Level::INFO),
+                file: None,
+            })?;
+            runtime.block_on(crate::server::serve(addr)).map_err(|e| {
+                CliError::Start(format!(
+                    "cannot serve on {addr}: {e}; choose another --addr"
+                ))
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let settings = args::Settings::try_from(cli.fetch)?;
+            if settings.run.log.console.is_some() || settings.run.log.file.is_some() {
+                init_logging(&settings.run.log)?;
+            }
+            runtime.block_on(fetch(settings)).map(ExitCode::from)
+        }
+    }
+}
+
+fn init_logging(config: &applog::LogConfig) -> Result<(), CliError> {
+    applog::init(config).map_err(|e| CliError::Start(e.to_string()))
+}

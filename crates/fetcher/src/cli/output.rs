@@ -1,0 +1,259 @@
+//! Output: one JSON line per request, and the writer that puts them in the file.
+//!
+//! A record is `{"line", "url", "method", "status", "attempts", "response_time", "bytes",
+//! "headers"?, "body"?, "body_file"?, "error"}`: `line` is the request's input line number
+//! (the identity `--resume` uses), `response_time` is seconds of the last attempt, `error`
+//! is `null` or `{"kind", "message"}`; a final status >= 400 sets both `status` and an error
+//! of kind `"status"`.
+//!
+//! Records are serialized by the task that made the request, and written by one task
+//! ([`write_all`]) that owns the output: it writes each record as it arrives (or, with
+//! `--ordered`, as soon as all earlier ones are written) and flushes whenever no other
+//! record is waiting. A request's place in the run's window is given back only once its
+//! record is written, so "started but not yet written" stays bounded.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::progress::Progress;
+use super::summary::{Outcome, Tally};
+use crate::{Body, FetchError, HttpRequest, HttpResponse};
+
+/// Response headers as a JSON object; repeated names are joined with `, `.
+struct Headers<'a>(&'a [(String, String)]);
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut joined: Vec<(&str, String)> = Vec::with_capacity(self.0.len());
+        for (name, value) in self.0 {
+            match joined
+                .iter_mut()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                Some((_, v)) => {
+                    v.push_str(", ");
+                    v.push_str(value);
+                }
+                None => joined.push((name, value.clone())),
+            }
+        }
+        let mut map = serializer.serialize_map(Some(joined.len()))?;
+        for (name, value) in &joined {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A body in a record: JSON as JSON, text as a string.
+struct BodyOut<'a>(&'a Body);
+
+impl Serialize for BodyOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Body::Json(value) => value.serialize(serializer),
+            Body::Text(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorOut {
+    kind: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Record<'a> {
+    line: u64,
+    url: &'a str,
+    method: &'a str,
+    status: Option<u16>,
+    attempts: u32,
+    response_time: Option<f64>,
+    bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headers: Option<Headers<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<BodyOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_file: Option<&'a str>,
+    error: Option<ErrorOut>,
+}
+
+/// What goes into a record besides the request and its result.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordOptions {
+    /// Include response headers.
+    pub headers: bool,
+    /// Include the body.
+    pub body: bool,
+}
+
+/// A failure that happened in the CLI after the request (saving the body).
+#[derive(Debug)]
+pub struct LocalError {
+    /// Error kind name, e.g. `"save"`.
+    pub kind: &'static str,
+    /// Message.
+    pub message: String,
+}
+
+/// Serializes the record of input line `line` (with its trailing newline) and what it adds
+/// to the summary.
+pub fn record(
+    line: u64,
+    req: &HttpRequest,
+    result: &Result<HttpResponse, FetchError>,
+    options: RecordOptions,
+    body_file: Option<&str>,
+    local_error: Option<LocalError>,
+) -> (Vec<u8>, Outcome) {
+    let (response, fetch_error) = match result {
+        Ok(response) => (Some(response), None),
+        Err(e) => (e.response.as_deref(), Some(e)),
+    };
+    let (attempts, latency) = match (result, fetch_error) {
+        (Ok(r), _) => (r.attempt, Some(r.response_time)),
+        (Err(_), Some(e)) => (e.attempts, (e.attempts > 0).then_some(e.elapsed)),
+        (Err(_), None) => (0, None),
+    };
+    let error = match (fetch_error, local_error) {
+        (Some(e), _) => Some(ErrorOut {
+            kind: e.kind.name(),
+            message: e.kind.to_string(),
+        }),
+        (None, Some(local)) => Some(ErrorOut {
+            kind: local.kind,
+            message: local.message,
+        }),
+        (None, None) => None,
+    };
+    let status = response
+        .map(|r| r.status)
+        .or_else(|| fetch_error.and_then(FetchError::status));
+    let bytes = response.map_or(0, |r| r.raw.len() as u64);
+    let outcome = Outcome {
+        status,
+        error: error.as_ref().map(|e| e.kind),
+        attempts,
+        latency,
+        bytes,
+    };
+    let record = Record {
+        line,
+        url: &req.url,
+        method: req.method.as_str(),
+        status,
+        attempts,
+        response_time: latency.map(|l| l.as_secs_f64()),
+        bytes,
+        headers: response
+            .filter(|_| options.headers)
+            .map(|r| Headers(&r.headers)),
+        body: response.filter(|_| options.body).map(|r| BodyOut(&r.body)),
+        body_file,
+        error,
+    };
+    let mut out = Vec::with_capacity(192);
+    // Serializing a struct of strings and numbers into a Vec cannot fail; keep a record
+    // of the failure anyway rather than panic.
+    if serde_json::to_writer(&mut out, &record).is_err() {
+        out.clear();
+        out.extend_from_slice(
+            br#"{"error":{"kind":"serialize","message":"record could not be written"}}"#,
+        );
+    }
+    out.push(b'\n');
+    (out, outcome)
+}
+
+/// A message from a request task to the writer.
+#[derive(Debug)]
+pub enum Message {
+    /// A finished request: its serialized record and summary contribution.
+    Done {
+        /// Dispatch sequence number (input order among dispatched requests).
+        seq: u64,
+        /// The record, with its newline.
+        record: Vec<u8>,
+        /// For the summary.
+        outcome: Outcome,
+        /// The request's slot in the window, released once the record is written.
+        permit: OwnedSemaphorePermit,
+    },
+    /// A request in flight cut off at the end of the grace period after an interrupt:
+    /// nothing is written, a `--resume` redoes it.
+    Cancelled {
+        /// Dispatch sequence number.
+        seq: u64,
+    },
+}
+
+/// Writes records as they arrive until every sender is gone; returns the tally.
+/// With `ordered`, records wait until every earlier sequence number is written or
+/// cancelled.
+///
+/// # Errors
+/// The first I/O error writing or flushing the output.
+pub async fn write_all(
+    mut rx: UnboundedReceiver<Message>,
+    out: &mut (dyn Write + Send),
+    ordered: bool,
+    mut tally: Tally,
+    progress: &Progress,
+) -> io::Result<Tally> {
+    let mut next_seq = 0u64;
+    // --ordered: records (with their window slots) waiting for an earlier one.
+    let mut pending: BTreeMap<u64, Option<(Vec<u8>, OwnedSemaphorePermit)>> = BTreeMap::new();
+    while let Some(first) = rx.recv().await {
+        let mut message = Some(first);
+        while let Some(m) = message.take() {
+            match m {
+                Message::Done {
+                    seq,
+                    record,
+                    outcome,
+                    permit,
+                } => {
+                    tally.add(&outcome);
+                    progress.record(&outcome);
+                    if ordered {
+                        pending.insert(seq, Some((record, permit)));
+                    } else {
+                        out.write_all(&record)?;
+                    }
+                }
+                Message::Cancelled { seq } => {
+                    tally.cancelled += 1;
+                    if ordered {
+                        pending.insert(seq, None);
+                    }
+                }
+            }
+            while let Some(entry) = pending.first_entry() {
+                if *entry.key() != next_seq {
+                    break;
+                }
+                if let Some((record, _permit)) = entry.remove() {
+                    out.write_all(&record)?;
+                }
+                next_seq += 1;
+            }
+            message = rx.try_recv().ok();
+        }
+        out.flush()?;
+    }
+    // Only reachable when sequence numbers are missing (a task that neither finished nor
+    // reported cancellation): write what is held rather than lose it.
+    for (record, _permit) in pending.into_values().flatten() {
+        out.write_all(&record)?;
+    }
+    out.flush()?;
+    Ok(tally)
+}

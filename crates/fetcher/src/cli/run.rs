@@ -1,0 +1,371 @@
+//! One fetch run: read, dispatch within the window, write, summarize, pick the exit code.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::io::{AsyncBufRead, BufReader};
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::args::{BodyMode, RunOptions, Settings, Sink};
+use super::input::{LineReader, parse_line};
+use super::output::{self, LocalError, Message, RecordOptions};
+use super::progress::Progress;
+use super::resume::{ResumeIndex, key_hash};
+use super::signals::Shutdown;
+use super::summary::Tally;
+use super::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
+use crate::{Fetcher, HttpRequest};
+
+/// What every request task shares.
+struct TaskContext {
+    fetcher: Fetcher,
+    tx: UnboundedSender<Message>,
+    abort: CancellationToken,
+    body: BodyMode,
+    record: RecordOptions,
+}
+
+/// How the dispatch loop ended.
+#[derive(Default)]
+struct Dispatched {
+    skipped: u64,
+    bad_input: u64,
+    fatal: Option<CliError>,
+}
+
+/// Runs a fetch with resolved settings and returns the exit code: 0 all succeeded, 1 some
+/// failed, 2 bad input lines, 130 interrupted.
+///
+/// # Errors
+/// A [`CliError`] when the input, output or configuration is unusable, or the output
+/// cannot be written.
+pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
+    let Settings {
+        fetcher: config,
+        run: opts,
+    } = settings;
+    let started = Instant::now();
+    let concurrency = config.max_concurrent;
+    let fetcher = Fetcher::new(config)?;
+    let progress = Progress::new(opts.progress);
+    let shutdown = Shutdown::listen(opts.grace, progress.clone())
+        .map_err(|e| CliError::Start(format!("signal handlers: {e}")))?;
+    let (resume, mut out, out_name) = open_output(&opts.sink)?;
+    if let Some(index) = &resume
+        && index.truncated_bytes() > 0
+    {
+        progress.println(&format!(
+            "fetcher: {out_name} ended in a partial record ({} bytes); removed it, that request runs again",
+            index.truncated_bytes()
+        ));
+    }
+    if let BodyMode::SaveDir(dir) = &opts.body {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Output {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    let input = open_input(opts.input.as_deref()).await?;
+    let tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
+
+    let (tx, rx) = mpsc::unbounded_channel();
+    let writer_progress = progress.clone();
+    let ordered = opts.ordered;
+    let writer = tokio::spawn(async move {
+        output::write_all(rx, &mut out, ordered, tally, &writer_progress).await
+    });
+    let context = Arc::new(TaskContext {
+        fetcher,
+        tx,
+        abort: shutdown.abort.clone(),
+        body: opts.body.clone(),
+        record: RecordOptions {
+            headers: opts.include_headers,
+            body: opts.body == BodyMode::Inline,
+        },
+    });
+    let tracker = TaskTracker::new();
+    let dispatched = dispatch(
+        input,
+        &opts,
+        concurrency,
+        resume.as_ref(),
+        &out_name,
+        &context,
+        &tracker,
+        &shutdown,
+        &progress,
+    )
+    .await;
+    drop(context);
+    tracker.close();
+    tracker.wait().await;
+    let written = writer
+        .await
+        .map_err(|e| CliError::Start(format!("writer task: {e}")))?;
+    progress.finish();
+    let mut tally = written.map_err(|source| CliError::Output {
+        path: out_name.clone(),
+        source,
+    })?;
+    tally.skipped = dispatched.skipped;
+    tally.bad_input = dispatched.bad_input;
+
+    let interrupted = shutdown.stop.is_cancelled();
+    let wall = started.elapsed();
+    if opts.summary {
+        eprint!("{}", tally.to_text(wall, interrupted));
+    }
+    if let Some(path) = &opts.summary_json {
+        let json = tally.to_json(wall, interrupted);
+        let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        text.push('\n');
+        std::fs::write(path, text).map_err(|source| CliError::Output {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    if let Some(fatal) = dispatched.fatal {
+        return Err(fatal);
+    }
+    Ok(if interrupted {
+        EXIT_INTERRUPTED
+    } else if tally.bad_input > 0 {
+        EXIT_USAGE
+    } else if tally.failed > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Reads the input and starts a task per request, in input order, once the window has room
+/// (records not yet written) and one of the `concurrency` slots is free (requests in
+/// flight, back-off waits included, as a curl transfer holds its slot); returns at the end
+/// of input, on a stop signal, on a bad line with `--strict`, or on a fatal error. A stop
+/// therefore never leaves requests queued to start later: what is not in flight is simply
+/// not started, and a `--resume` does it.
+#[allow(clippy::too_many_arguments)]
+async fn dispatch(
+    input: Box<dyn AsyncBufRead + Unpin + Send>,
+    opts: &RunOptions,
+    concurrency: usize,
+    resume: Option<&ResumeIndex>,
+    out_name: &str,
+    context: &Arc<TaskContext>,
+    tracker: &TaskTracker,
+    shutdown: &Shutdown,
+    progress: &Progress,
+) -> Dispatched {
+    let window = Arc::new(Semaphore::new(opts.window));
+    let slots = Arc::new(Semaphore::new(concurrency));
+    let mut reader = LineReader::new(input);
+    let mut seq = 0u64;
+    let mut done = Dispatched::default();
+    loop {
+        if context.tx.is_closed() {
+            // The writer stopped (an output error); it is reported after the drain.
+            break;
+        }
+        let next = tokio::select! {
+            biased;
+            () = shutdown.stop.cancelled() => break,
+            next = reader.next_line() => next,
+        };
+        let (number, text) = match next {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(source) => {
+                done.fatal = Some(CliError::Input {
+                    path: input_name(opts.input.as_deref()),
+                    source,
+                });
+                break;
+            }
+        };
+        let req = match text.and_then(|t| parse_line(t, opts.input_format, &opts.template)) {
+            Ok(Some(req)) => req,
+            Ok(None) => continue,
+            Err(why) => {
+                progress.println(&format!("fetcher: input line {number}: {why}"));
+                done.bad_input += 1;
+                if opts.strict {
+                    progress.println("fetcher: stopping at the bad line (--strict)");
+                    break;
+                }
+                continue;
+            }
+        };
+        if let Some(index) = resume {
+            match index.lookup(number, key_hash(req.method.as_str(), &req.url)) {
+                Some(true) => {
+                    done.skipped += 1;
+                    continue;
+                }
+                Some(false) => {
+                    done.fatal = Some(CliError::Usage(format!(
+                        "--resume: input line {number} ({} {}) is not the request {out_name} \
+                         recorded for that line; the input changed: resume with the same input, \
+                         or write to a new output file",
+                        req.method, req.url
+                    )));
+                    break;
+                }
+                None => {}
+            }
+        }
+        let Some(permit) = acquire(&window, &shutdown.stop).await else {
+            break;
+        };
+        let Some(slot) = acquire(&slots, &shutdown.stop).await else {
+            break;
+        };
+        tracker.spawn(run_request(context.clone(), seq, number, req, permit, slot));
+        seq += 1;
+    }
+    done
+}
+
+/// A permit of `semaphore`, or `None` once `stop` is cancelled.
+async fn acquire(
+    semaphore: &Arc<Semaphore>,
+    stop: &CancellationToken,
+) -> Option<OwnedSemaphorePermit> {
+    tokio::select! {
+        biased;
+        () = stop.cancelled() => None,
+        permit = Arc::clone(semaphore).acquire_owned() => permit.ok(),
+    }
+}
+
+/// Makes one request and sends its record to the writer (or, if cut off by an interrupt,
+/// a cancellation, so `--ordered` output does not wait for it).
+async fn run_request(
+    context: Arc<TaskContext>,
+    seq: u64,
+    line: u64,
+    req: HttpRequest,
+    permit: OwnedSemaphorePermit,
+    slot: OwnedSemaphorePermit,
+) {
+    let result = tokio::select! {
+        biased;
+        result = context.fetcher.fetch_single(&req) => result,
+        () = context.abort.cancelled() => {
+            let _ = context.tx.send(Message::Cancelled { seq });
+            return;
+        }
+    };
+    drop(slot);
+    let mut body_file = None;
+    let mut local_error = None;
+    if let BodyMode::SaveDir(dir) = &context.body {
+        let response = match &result {
+            Ok(response) => Some(response),
+            Err(e) => e.response.as_deref(),
+        };
+        if let Some(response) = response {
+            let path = dir.join(format!("{line}.body"));
+            match tokio::fs::write(&path, &response.raw).await {
+                Ok(()) => body_file = Some(path.display().to_string()),
+                Err(e) => {
+                    local_error = Some(LocalError {
+                        kind: "save",
+                        message: format!("cannot write {}: {e}", path.display()),
+                    });
+                }
+            }
+        }
+    }
+    let (record, outcome) = output::record(
+        line,
+        &req,
+        &result,
+        context.record,
+        body_file.as_deref(),
+        local_error,
+    );
+    let _ = context.tx.send(Message::Done {
+        seq,
+        record,
+        outcome,
+        permit,
+    });
+}
+
+fn input_name(path: Option<&Path>) -> String {
+    path.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string())
+}
+
+async fn open_input(path: Option<&Path>) -> Result<Box<dyn AsyncBufRead + Unpin + Send>, CliError> {
+    Ok(match path {
+        None => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("fetcher: reading URLs from the terminal; end with Ctrl-D (see --help)");
+            }
+            Box::new(BufReader::with_capacity(1 << 16, tokio::io::stdin()))
+        }
+        Some(path) => {
+            let file = tokio::fs::File::open(path)
+                .await
+                .map_err(|source| CliError::Input {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+            Box::new(BufReader::with_capacity(1 << 16, file))
+        }
+    })
+}
+
+type Output = (Option<ResumeIndex>, Box<dyn Write + Send>, String);
+
+/// Opens the output: stdout, a new file, an overwritten one (`--force`), or an existing one
+/// to append to after reading what it holds (`--resume`).
+fn open_output(sink: &Sink) -> Result<Output, CliError> {
+    let (path, resume, force) = match sink {
+        Sink::Stdout => {
+            return Ok((
+                None,
+                Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
+                "stdout".to_owned(),
+            ));
+        }
+        Sink::File {
+            path,
+            resume,
+            force,
+        } => (path, *resume, *force),
+    };
+    let name = path.display().to_string();
+    let error = |source| CliError::Output {
+        path: name.clone(),
+        source,
+    };
+    let index = if resume {
+        Some(ResumeIndex::load(path)?)
+    } else {
+        if !force && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            return Err(CliError::Usage(format!(
+                "{name} exists; pass --resume to continue it, or --force to overwrite it"
+            )));
+        }
+        None
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(resume)
+        .write(true)
+        .truncate(!resume)
+        .open(path)
+        .map_err(error)?;
+    Ok((
+        index,
+        Box::new(BufWriter::with_capacity(1 << 16, file)),
+        name,
+    ))
+}

@@ -1,0 +1,518 @@
+//! The `fetcher` binary end to end, against the crate's own server on 127.0.0.1: mixed
+//! outcomes, bad input lines, ordered output, resume after a killed run, SIGINT mid-run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use fetcher::server::Server;
+use serde_json::Value;
+
+/// A test server on its own runtime (the binary under test is a separate process).
+struct Harness {
+    server: Server,
+    _runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime
+            .block_on(Server::start("127.0.0.1:0".parse().unwrap()))
+            .unwrap();
+        Self {
+            server,
+            _runtime: runtime,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.server.url(path)
+    }
+
+    /// Writes `lines` as an input file and returns its path.
+    fn input(&self, name: &str, lines: &[String]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        path
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// The binary with quick time-outs and back-off.
+fn fetcher() -> Command {
+    let mut cmd = Command::cargo_bin("fetcher").unwrap();
+    cmd.args([
+        "--timeout",
+        "2s",
+        "--backoff",
+        "10ms",
+        "--backoff-max",
+        "20ms",
+    ]);
+    cmd.timeout(Duration::from_secs(30));
+    cmd
+}
+
+fn records(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect(l))
+        .collect()
+}
+
+fn by_line(records: &[Value]) -> BTreeMap<u64, Value> {
+    let mut map = BTreeMap::new();
+    for r in records {
+        let line = r["line"].as_u64().unwrap();
+        assert!(
+            map.insert(line, r.clone()).is_none(),
+            "line {line} written twice"
+        );
+    }
+    map
+}
+
+fn read_records(path: &Path) -> Vec<Value> {
+    records(&std::fs::read_to_string(path).unwrap())
+}
+
+#[test]
+fn mixed_outcomes_and_bad_lines() {
+    let h = Harness::new();
+    let input = h.input(
+        "in.txt",
+        &[
+            "# a comment".into(),
+            h.url("/json"),
+            String::new(),
+            h.url("/status/404"),
+            format!(
+                r#"{{"url": "{}", "method": "POST", "body": {{"a": 1}}, "headers": {{"X-T": "1"}}}}"#,
+                h.url("/post")
+            ),
+            "{not json".into(),
+            h.url("/status/503"),
+            "not a url".into(),
+            "ftp://127.0.0.1/x".into(),
+        ],
+    );
+    let out = fetcher()
+        .arg(&input)
+        .args(["--retries", "2", "--body"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "bad input lines exit 2: {stderr}"
+    );
+    assert!(
+        stderr.contains("input line 6: not a JSON request"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("input line 8: not a URL"), "{stderr}");
+    assert!(stderr.contains("bad input lines 2"), "{stderr}");
+
+    let got = by_line(&records(&String::from_utf8(out.stdout).unwrap()));
+    assert_eq!(got.keys().copied().collect::<Vec<_>>(), [2, 4, 5, 7, 9]);
+    let ok = &got[&2];
+    assert_eq!(ok["status"], 200);
+    assert_eq!(ok["attempts"], 1);
+    assert!(ok["error"].is_null());
+    assert!(ok["body"].is_object(), "JSON body inline: {ok}");
+    assert!(ok["bytes"].as_u64().unwrap() > 0);
+    assert!(ok["response_time"].as_f64().unwrap() > 0.0);
+
+    let not_found = &got[&4];
+    assert_eq!(not_found["status"], 404);
+    assert_eq!(not_found["attempts"], 1, "404 is not retried by default");
+    assert_eq!(not_found["error"]["kind"], "status");
+
+    let post = &got[&5];
+    assert_eq!(post["method"], "POST");
+    assert_eq!(post["status"], 200);
+    assert_eq!(post["body"]["json"], serde_json::json!({"a": 1}), "{post}");
+
+    let unavailable = &got[&7];
+    assert_eq!(unavailable["status"], 503);
+    assert_eq!(unavailable["attempts"], 3, "503 retried twice");
+    assert_eq!(h.server.hits("/status/503"), 3);
+
+    assert_eq!(got[&9]["error"]["kind"], "invalid_url");
+    assert!(got[&9]["status"].is_null());
+}
+
+#[test]
+fn exit_codes_all_ok_and_some_failed() {
+    let h = Harness::new();
+    let ok = h.input("ok.txt", &[h.url("/json"), h.url("/get")]);
+    fetcher().arg(&ok).assert().code(0);
+    fetcher().arg(&ok).args(["--threads", "2"]).assert().code(0);
+    let some_failed = h.input("bad.txt", &[h.url("/json"), h.url("/status/500")]);
+    fetcher()
+        .arg(&some_failed)
+        .args(["--retries", "0"])
+        .assert()
+        .code(1);
+    fetcher()
+        .args(["--concurrency", "0"])
+        .arg(&ok)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--concurrency must be at least 1",
+        ));
+}
+
+#[test]
+fn stdin_to_stdout_quiet_and_summary_json() {
+    let h = Harness::new();
+    let summary = h.path("summary.json");
+    let out = fetcher()
+        .args(["-", "-q", "--retries", "1", "--summary-json"])
+        .arg(&summary)
+        .write_stdin(format!(
+            "{}\n{}\n{}\n",
+            h.url("/json"),
+            h.url("/json"),
+            h.url("/status/429")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "--quiet and piped: nothing on stderr"
+    );
+    assert_eq!(records(&String::from_utf8(out.stdout).unwrap()).len(), 3);
+
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["requests"]["finished"], 3);
+    assert_eq!(json["requests"]["succeeded"], 2);
+    assert_eq!(json["requests"]["retries"], 1);
+    assert_eq!(json["statusCodeDistribution"]["200"], 2);
+    assert_eq!(json["statusCodeDistribution"]["429"], 1);
+    assert_eq!(json["errorDistribution"]["status"], 1);
+    assert!(json["latencyPercentiles"]["p99.99"].as_f64().unwrap() > 0.0);
+    assert!((json["summary"]["successRate"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn strict_stops_at_the_first_bad_line() {
+    let h = Harness::new();
+    let mut lines = vec![h.url("/get"), "{broken".into()];
+    lines.extend((0..20).map(|_| h.url("/json")));
+    let input = h.input("in.txt", &lines);
+    let out = fetcher()
+        .arg(&input)
+        .args(["--strict", "-c", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(records(&String::from_utf8(out.stdout).unwrap()).len(), 1);
+    assert_eq!(
+        h.server.hits("/json"),
+        0,
+        "nothing after the bad line started"
+    );
+}
+
+#[test]
+fn ordered_output_follows_input_order() {
+    let h = Harness::new();
+    let lines = vec![
+        h.url("/delay/0.3"),
+        h.url("/delay/0.2"),
+        h.url("/delay/0.1"),
+        h.url("/json"),
+        h.url("/status/404"),
+    ];
+    let input = h.input("in.txt", &lines);
+    let out = fetcher().arg(&input).arg("--ordered").output().unwrap();
+    let lines: Vec<u64> = records(&String::from_utf8(out.stdout).unwrap())
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 2, 3, 4, 5]);
+
+    // Without --ordered, records come as requests complete: the slow first line is last.
+    let out = fetcher().arg(&input).output().unwrap();
+    let recs = records(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(recs.last().unwrap()["line"], 1);
+}
+
+#[test]
+fn body_files_and_headers() {
+    let h = Harness::new();
+    let input = h.input("in.txt", &[h.url("/bytes/100"), h.url("/status/418")]);
+    let dir = h.path("bodies");
+    let out = fetcher()
+        .arg(&input)
+        .arg("--save-dir")
+        .arg(&dir)
+        .arg("-i")
+        .output()
+        .unwrap();
+    let got = by_line(&records(&String::from_utf8(out.stdout).unwrap()));
+    let file = got[&1]["body_file"].as_str().unwrap();
+    assert_eq!(std::fs::read(file).unwrap().len(), 100);
+    assert_eq!(got[&1]["bytes"], 100);
+    assert!(
+        got[&1]["headers"]["content-length"].is_string(),
+        "{}",
+        got[&1]
+    );
+    assert!(got[&1].get("body").is_none());
+    assert_eq!(got[&2]["status"], 418);
+}
+
+#[test]
+fn refuses_to_overwrite_without_resume_or_force() {
+    let h = Harness::new();
+    let input = h.input("in.txt", &[h.url("/json")]);
+    let output = h.path("out.jsonl");
+    std::fs::write(&output, "keep me\n").unwrap();
+    fetcher()
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--resume"));
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "keep me\n");
+    fetcher()
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .arg("--force")
+        .assert()
+        .code(0);
+    assert_eq!(read_records(&output).len(), 1);
+}
+
+/// Waits until `path` holds at least `n` complete lines.
+fn wait_for_lines(path: &Path, n: usize, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.matches('\n').count() >= n {
+            return;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "fetcher exited early");
+        assert!(Instant::now() < deadline, "no progress: {text}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn spawn(args: &[&std::ffi::OsStr]) -> Child {
+    StdCommand::new(assert_cmd::cargo::cargo_bin("fetcher"))
+        .args(["--timeout", "5s", "--backoff", "10ms", "-q"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn resume_after_a_killed_run_loses_and_duplicates_nothing() {
+    let h = Harness::new();
+    // 30 requests, a third of them the same URL (duplicates are distinct requests).
+    let lines: Vec<String> = (0..30)
+        .map(|i| match i % 3 {
+            0 => h.url("/delay/0.05"),
+            1 => h.url(&format!("/get?n={i}")),
+            _ => h.url("/json"),
+        })
+        .collect();
+    let input = h.input("in.txt", &lines);
+    let output = h.path("out.jsonl");
+    let mut child = spawn(&[
+        input.as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+        "-c".as_ref(),
+        "1".as_ref(),
+    ]);
+    wait_for_lines(&output, 5, &mut child);
+    child.kill().unwrap(); // SIGKILL: no chance to flush or clean up
+    child.wait().unwrap();
+    // Simulate a record cut in half by the kill.
+    let mut text = std::fs::read_to_string(&output).unwrap();
+    let done_before = text.lines().count();
+    assert!(done_before < 30, "the run was killed before the end");
+    text.push_str(r#"{"line":29,"url":"http://127.0.0.1"#);
+    std::fs::write(&output, text).unwrap();
+
+    let out = fetcher()
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .args(["--resume", "--summary-json"])
+        .arg(h.path("summary.json"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("partial record"), "{stderr}");
+
+    let got = by_line(&read_records(&output));
+    assert_eq!(
+        got.keys().copied().collect::<Vec<_>>(),
+        (1..=30).collect::<Vec<_>>()
+    );
+    for (line, record) in &got {
+        assert_eq!(record["url"], lines[*line as usize - 1]);
+        assert_eq!(record["status"], 200);
+    }
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(h.path("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["requests"]["skipped"], done_before as u64);
+    assert_eq!(summary["requests"]["finished"], 30 - done_before as u64);
+
+    // A second resume has nothing left to do.
+    fetcher()
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .arg("--resume")
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("skipped (resume) 30"));
+    assert_eq!(read_records(&output).len(), 30);
+}
+
+#[test]
+fn resume_refuses_a_changed_input() {
+    let h = Harness::new();
+    let output = h.path("out.jsonl");
+    let first = h.input("a.txt", &[h.url("/json"), h.url("/get")]);
+    fetcher()
+        .arg(&first)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .code(0);
+    let changed = h.input("b.txt", &[h.url("/get"), h.url("/json")]);
+    fetcher()
+        .arg(&changed)
+        .arg("-o")
+        .arg(&output)
+        .arg("--resume")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("the input changed"));
+    assert_eq!(read_records(&output).len(), 2);
+}
+
+/// Sends `signal` (`INT`, `TERM`) with kill(1): the crate forbids unsafe code.
+fn signal(child: &Child, signal: &str) {
+    let status = StdCommand::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Waits for the child to exit, at most `limit`.
+fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("fetcher did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigint_writes_what_finished_and_exits_130() {
+    let h = Harness::new();
+    // Two quick requests, then requests that never get an answer.
+    let mut lines = vec![h.url("/json"), h.url("/get")];
+    lines.extend((0..4).map(|_| h.url("/hang")));
+    lines.extend((0..50).map(|_| h.url("/json")));
+    let input = h.input("in.txt", &lines);
+    let output = h.path("out.jsonl");
+    let summary = h.path("summary.json");
+    let mut child = spawn(&[
+        input.as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+        "-c".as_ref(),
+        "4".as_ref(),
+        "--grace".as_ref(),
+        "200ms".as_ref(),
+        "--summary-json".as_ref(),
+        summary.as_os_str(),
+    ]);
+    wait_for_lines(&output, 2, &mut child);
+    // Give the hanging requests time to reach the server.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.server.hits("/hang") < 4 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    signal(&child, "INT");
+    let status = wait_exit(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130));
+
+    let got = by_line(&read_records(&output));
+    assert_eq!(got.keys().copied().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        h.server.hits("/json"),
+        1,
+        "nothing started after the signal"
+    );
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["interrupted"], true);
+    assert_eq!(json["requests"]["cancelled"], 4);
+    assert_eq!(json["requests"]["finished"], 2);
+}
+
+#[test]
+fn sigterm_then_sigint_cuts_the_grace_period_short() {
+    let h = Harness::new();
+    let input = h.input("in.txt", &[h.url("/hang")]);
+    let output = h.path("out.jsonl");
+    let mut child = spawn(&[
+        input.as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+        "--grace".as_ref(),
+        "60s".as_ref(),
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.server.hits("/hang") < 1 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    signal(&child, "TERM");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still in its grace period"
+    );
+    signal(&child, "INT");
+    let status = wait_exit(&mut child, Duration::from_secs(5));
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "");
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Benchmark of the fetcher CLI against its peers, all on 127.0.0.1 against one nginx
+# serving a 1 KiB body: wrk (the ceiling), curl --parallel, a plain Python aiohttp script,
+# and `fetcher`. 20,000 GETs at concurrency 64 each; wrk only knows durations, so it runs
+# for its shortest, 1 s (some tens of thousands of requests, all to 127.0.0.1).
+# Runs 3 rounds (ROUNDS=n), tools interleaved, and keeps each tool's best: requests/s, client
+# CPU seconds (user + sys) per 10,000 requests and peak RSS; then the ratios to the targets.
+#
+#   scripts/bench-fetcher.sh            # the comparison
+#   scripts/bench-fetcher.sh --million  # also: fetcher's peak memory on 10^6 URLs
+#
+# Needs: nginx, wrk, curl >= 7.66, python3 with aiohttp, GNU time
+#   (apt-get install -y nginx wrk time; pip install aiohttp). Builds fetcher in release mode.
+set -euo pipefail
+
+N=${N:-20000}
+C=${C:-64}
+PORT=${PORT:-18089}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/crates/fetcher/benches"
+WORK=$(mktemp -d)
+chmod 755 "$WORK" # nginx's workers run as an unprivileged user
+URL="http://127.0.0.1:$PORT/1k"
+
+for tool in nginx wrk curl python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 2; }
+done
+python3 -c 'import aiohttp' 2>/dev/null || { echo "missing aiohttp: pip install aiohttp" >&2; exit 2; }
+
+(cd "$ROOT" && cargo build --release -p fetcher --quiet)
+FETCHER="$ROOT/target/release/fetcher"
+
+# --- the server: nginx, one worker (client and server share the machine) -------------
+mkdir -p "$WORK/www" "$WORK/logs"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$WORK/www/1k"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/tmp;
+  proxy_temp_path $WORK/tmp;
+  fastcgi_temp_path $WORK/tmp;
+  uwsgi_temp_path $WORK/tmp;
+  scgi_temp_path $WORK/tmp;
+  server {
+    listen 127.0.0.1:$PORT;
+    root $WORK/www;
+  }
+}
+CONF
+mkdir -p "$WORK/tmp"
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+cleanup() {
+  if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
+  sleep 0.2
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do curl -sf -o /dev/null "$URL" && break; sleep 0.1; done
+curl -sf -o /dev/null "$URL" || { echo "nginx does not serve $URL" >&2; exit 1; }
+
+# --- inputs -------------------------------------------------------------------------
+for i in $(seq "$N"); do echo "$URL"; done > "$WORK/urls.txt"
+awk '{ print "url = \"" $0 "\"\noutput = \"/dev/null\"" }' "$WORK/urls.txt" > "$WORK/curl.cfg"
+
+# measure NAME CMD...: runs CMD under GNU time; records wall, cpu (user+sys), max RSS (KiB)
+declare -A WALL CPU RSS
+measure() {
+  local name=$1; shift
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.$name" "$@" > "$WORK/out.$name" 2> "$WORK/err.$name"; then
+    echo "$name failed:" >&2; cat "$WORK/time.$name" >&2; tail -5 "$WORK/err.$name" >&2; grep -v "\"status\":200" "$WORK/out.$name" | head -3 >&2; exit 1
+  fi
+  tail -1 "$WORK/time.$name" > "$WORK/time.$name.last" && mv "$WORK/time.$name.last" "$WORK/time.$name"
+  read -r wall user sys rss < "$WORK/time.$name"
+  WALL[$name]=$wall
+  CPU[$name]=$(echo "$user + $sys" | bc -l)
+  RSS[$name]=$rss
+}
+
+# keep TOOL RPS CPU10K RSS: the best of the rounds (highest req/s, lowest CPU and RSS)
+declare -A RPS CPU10K PEAK
+keep() {
+  local t=$1 rps=$2 cpu=$3 rss=$4
+  if [ -z "${RPS[$t]:-}" ] || (( $(echo "$rps > ${RPS[$t]}" | bc -l) )); then RPS[$t]=$rps; fi
+  if [ -z "${CPU10K[$t]:-}" ] || (( $(echo "$cpu < ${CPU10K[$t]}" | bc -l) )); then CPU10K[$t]=$cpu; fi
+  if [ -z "${PEAK[$t]:-}" ] || [ "$rss" -lt "${PEAK[$t]}" ]; then PEAK[$t]=$rss; fi
+}
+# keep_run TOOL: the last run of TOOL made N requests
+keep_run() {
+  keep "$1" "$(echo "scale=0; $N / ${WALL[$1]}" | bc -l)" "$(echo "scale=3; ${CPU[$1]} * 10000 / $N" | bc -l)" "${RSS[$1]}"
+}
+
+# Rounds interleave the tools, so a burst of load from elsewhere hits them all alike.
+ROUNDS=${ROUNDS:-3}
+echo "load before: $(uptime)"
+for round in $(seq "$ROUNDS"); do
+  measure wrk wrk -t2 -c"$C" -d1s "$URL"
+  wrk_reqs=$(awk '/requests in/ { print $1 }' "$WORK/out.wrk")
+  wrk_rps=$(awk '/Requests\/sec/ { print $2 }' "$WORK/out.wrk")
+  keep wrk "${wrk_rps%.*}" "$(echo "scale=3; ${CPU[wrk]} * 10000 / $wrk_reqs" | bc -l)" "${RSS[wrk]}"
+  measure curl curl --parallel --parallel-immediate --parallel-max "$C" -s -K "$WORK/curl.cfg"
+  keep_run curl
+  measure python python3 "$BENCH/aiohttp_fetch.py" "$WORK/urls.txt" "$C"
+  keep_run python
+  measure fetcher "$FETCHER" "$WORK/urls.txt" -o - -c "$C"
+  keep_run fetcher
+  ok=$(grep -c '"status":200' "$WORK/out.fetcher" || true)
+  [ "$ok" -eq "$N" ] || { echo "fetcher: only $ok of $N succeeded" >&2; cat "$WORK/err.fetcher" >&2; exit 1; }
+  py_ok=$(grep -c '"status": 200' "$WORK/out.python" || true)
+  [ "$py_ok" -eq "$N" ] || { echo "python: only $py_ok of $N succeeded" >&2; exit 1; }
+done
+echo "load after:  $(uptime)"
+echo "best of $ROUNDS rounds:"
+
+printf '\n%-8s %12s %18s %12s\n' tool 'req/s' 'CPU s/10k req' 'peak RSS'
+for t in wrk curl python fetcher; do
+  printf '%-8s %12s %18s %9s MiB\n' "$t" "${RPS[$t]}" "${CPU10K[$t]}" "$(echo "scale=1; ${PEAK[$t]} / 1024" | bc -l)"
+done
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+echo
+echo "fetcher req/s vs wrk:     $(ratio "${RPS[fetcher]}" "${RPS[wrk]}")   (target >= 0.70)"
+echo "fetcher req/s vs curl:    $(ratio "${RPS[fetcher]}" "${RPS[curl]}")   (target >= 1.5)"
+echo "fetcher req/s vs python:  $(ratio "${RPS[fetcher]}" "${RPS[python]}")   (target 4-5)"
+echo "fetcher CPU/req vs python: $(ratio "${CPU10K[fetcher]}" "${CPU10K[python]}")   (target <= 0.125)"
+echo "fetcher peak RSS vs curl: $(ratio "${PEAK[fetcher]}" "${PEAK[curl]}")   (target <= 1.0)"
+
+if [ "${1:-}" = "--million" ]; then
+  M=1000000
+  awk -v u="$URL" -v m="$M" 'BEGIN { for (i = 1; i <= m; i++) print u "?i=" i }' > "$WORK/million.txt"
+  measure million "$FETCHER" "$WORK/million.txt" -o /dev/null -q -c "$C"
+  echo
+  echo "fetcher, $M URLs: ${WALL[million]} s, peak RSS $(echo "scale=1; ${RSS[million]} / 1024" | bc -l) MiB (target < 100 MiB)"
+fi
