@@ -2,10 +2,11 @@
 //!
 //! Every finite `f64` is an integer multiple of 2⁻¹⁰⁷⁴, so a sum of them is an integer in
 //! those units: [`ExactSum`] keeps it exactly in a fixed-point "superaccumulator" wide
-//! enough for the whole `f64` range plus 64 bits of growth (2¹⁶³ values of `f64::MAX`
-//! would still fit). [`ExactSumSq`] does the same for squares (units of 2⁻²¹⁴⁸). Adding a
-//! value touches three (squares: six) 32-bit limbs held in `i64`s without carrying; the
-//! carries are settled every 2²⁸ additions, so the hot loop is a few integer adds.
+//! enough for the whole `f64` range plus 64 bits of growth. [`ExactSumSq`] does the same
+//! for squares (units of 2⁻²¹⁴⁸). The hot loop does not touch the wide number: each value's
+//! 53-bit mantissa (or its 106-bit square) is added to a 128-bit bin for its binary
+//! exponent — one integer add, no shifting — and every 2²⁰ values the bins are flushed
+//! into the wide number (32-bit limbs in `i64`s, carries settled lazily).
 //!
 //! Both are mergeable (limb-wise addition), which is what makes chunked, threaded or
 //! distributed statistics exact: the merged state is identical to a single pass.
@@ -20,6 +21,12 @@ use num_traits::{One, Zero};
 
 /// Additions between two carry settlements; keeps every limb far from `i64` overflow.
 const SETTLE_EVERY: u32 = 1 << 28;
+
+/// Values between two bin flushes: keeps a bin of squares (< 2^106 each) below 2^127.
+const FLUSH_EVERY: u32 = 1 << 20;
+
+/// One bin per position of a finite `f64` (biased exponent minus one; 0 for subnormals).
+const BINS: usize = 2046;
 
 /// A fixed-point accumulator of `N` 32-bit limbs (stored in `i64` for lazy carries).
 #[derive(Debug, Clone)]
@@ -36,7 +43,7 @@ impl<const N: usize> Limbs<N> {
         }
     }
 
-    /// Adds or subtracts `mag << pos` where `mag < 2^106` (in the accumulator's units).
+    /// Adds or subtracts `mag << pos` (in the accumulator's units); `pos / 32 + 4 < N`.
     #[inline(always)]
     fn add(&mut self, mag: u128, pos: u32, negative: bool) {
         let k = (pos / 32) as usize;
@@ -48,6 +55,7 @@ impl<const N: usize> Limbs<N> {
         self.limbs[k + 2] += sign * i64::from((lo >> 64) as u32);
         let hi = mag >> 64;
         if hi != 0 {
+            // hi < 2^64, so hi << s < 2^95: three limbs.
             let hi = hi << s;
             self.limbs[k + 2] += sign * i64::from(hi as u32);
             self.limbs[k + 3] += sign * i64::from((hi >> 32) as u32);
@@ -127,8 +135,21 @@ fn split(x: f64) -> (u64, u32, bool) {
 /// for x in [1e308, 1e308, -1e308] { big.add(x); }
 /// assert_eq!(big.value(), 1e308);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExactSum(Limbs<68>);
+#[derive(Debug, Clone)]
+pub struct ExactSum {
+    limbs: Limbs<68>,
+    /// Signed mantissa sums per exponent, not yet in `limbs`.
+    bins: Box<[i128]>,
+    pending: u32,
+}
+
+impl PartialEq for ExactSum {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_bigint() == other.to_bigint()
+    }
+}
+
+impl Eq for ExactSum {}
 
 impl Default for ExactSum {
     fn default() -> Self {
@@ -139,22 +160,48 @@ impl Default for ExactSum {
 impl ExactSum {
     /// An empty sum (zero).
     pub fn new() -> Self {
-        Self(Limbs::new())
+        Self {
+            limbs: Limbs::new(),
+            bins: vec![0; BINS].into_boxed_slice(),
+            pending: 0,
+        }
     }
     /// Adds a finite value exactly (a non-finite one is the caller's to refuse).
     #[inline(always)]
     pub fn add(&mut self, x: f64) {
         debug_assert!(x.is_finite());
         let (mant, pos, negative) = split(x);
-        self.0.add(u128::from(mant), pos, negative);
+        let m = i128::from(mant);
+        if let Some(bin) = self.bins.get_mut(pos as usize) {
+            *bin += if negative { -m } else { m };
+        }
+        self.pending += 1;
+        if self.pending == FLUSH_EVERY {
+            self.flush();
+        }
+    }
+    /// Moves the bins into the wide number.
+    fn flush(&mut self) {
+        for (pos, bin) in self.bins.iter_mut().enumerate() {
+            if *bin != 0 {
+                self.limbs.add(bin.unsigned_abs(), pos as u32, *bin < 0);
+                *bin = 0;
+            }
+        }
+        self.pending = 0;
     }
     /// Adds another sum: the result is exactly the sum over both inputs.
     pub fn merge(&mut self, other: &Self) {
-        self.0.merge(&other.0);
+        self.flush();
+        let mut other = other.clone();
+        other.flush();
+        self.limbs.merge(&other.limbs);
     }
     /// The exact sum as an integer number of 2⁻¹⁰⁷⁴ units.
     pub fn to_bigint(&self) -> BigInt {
-        self.0.to_bigint()
+        let mut all = self.clone();
+        all.flush();
+        all.limbs.to_bigint()
     }
     /// The sum, correctly rounded (±inf only when the exact sum is beyond `f64::MAX`).
     pub fn value(&self) -> f64 {
@@ -163,8 +210,21 @@ impl ExactSum {
 }
 
 /// The exact sum of squares of finite `f64`s, in units of 2⁻²¹⁴⁸.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExactSumSq(Limbs<134>);
+#[derive(Debug, Clone)]
+pub struct ExactSumSq {
+    limbs: Limbs<134>,
+    /// Sums of squared mantissas per exponent, not yet in `limbs`.
+    bins: Box<[u128]>,
+    pending: u32,
+}
+
+impl PartialEq for ExactSumSq {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_bigint() == other.to_bigint()
+    }
+}
+
+impl Eq for ExactSumSq {}
 
 impl Default for ExactSumSq {
     fn default() -> Self {
@@ -175,22 +235,47 @@ impl Default for ExactSumSq {
 impl ExactSumSq {
     /// An empty sum (zero).
     pub fn new() -> Self {
-        Self(Limbs::new())
+        Self {
+            limbs: Limbs::new(),
+            bins: vec![0; BINS].into_boxed_slice(),
+            pending: 0,
+        }
     }
     /// Adds `x²` exactly.
     #[inline(always)]
     pub fn add_square(&mut self, x: f64) {
         let (mant, pos, _) = split(x);
-        let mant = u128::from(mant);
-        self.0.add(mant * mant, 2 * pos, false);
+        let m = u128::from(mant);
+        if let Some(bin) = self.bins.get_mut(pos as usize) {
+            *bin += m * m;
+        }
+        self.pending += 1;
+        if self.pending == FLUSH_EVERY {
+            self.flush();
+        }
+    }
+    /// Moves the bins into the wide number: a bin at position p holds squares scaled by 2^(2p).
+    fn flush(&mut self) {
+        for (pos, bin) in self.bins.iter_mut().enumerate() {
+            if *bin != 0 {
+                self.limbs.add(*bin, 2 * pos as u32, false);
+                *bin = 0;
+            }
+        }
+        self.pending = 0;
     }
     /// Adds another sum of squares.
     pub fn merge(&mut self, other: &Self) {
-        self.0.merge(&other.0);
+        self.flush();
+        let mut other = other.clone();
+        other.flush();
+        self.limbs.merge(&other.limbs);
     }
     /// The exact sum as an integer number of 2⁻²¹⁴⁸ units.
     pub fn to_bigint(&self) -> BigInt {
-        self.0.to_bigint()
+        let mut all = self.clone();
+        all.flush();
+        all.limbs.to_bigint()
     }
 }
 
@@ -345,12 +430,36 @@ mod tests {
         let xs = [1.5, -2.25e300, 3e-320, 7.0, 2.25e300];
         let mut one = ExactSum::new();
         xs.iter().for_each(|&x| one.add(x));
+        assert_eq!(one, one.clone());
         let (mut a, mut b) = (ExactSum::new(), ExactSum::new());
         xs[..2].iter().for_each(|&x| a.add(x));
         xs[2..].iter().for_each(|&x| b.add(x));
         a.merge(&b);
         assert_eq!(a.to_bigint(), one.to_bigint());
         assert_eq!(a.value(), 8.5 + 3e-320);
+    }
+
+    #[test]
+    fn flushing_many_times_keeps_the_sums_exact() {
+        // 3 · 2^20 + 5 values: three flushes plus pending bins, large and tiny mixed.
+        let n = 3 * FLUSH_EVERY as u64 + 5;
+        let (mut sum, mut sq) = (ExactSum::new(), ExactSumSq::new());
+        for i in 0..n {
+            let x = if i % 2 == 0 { f64::MAX } else { -f64::MAX };
+            sum.add(x);
+            sq.add_square(x);
+            sum.add(f64::from_bits(1));
+        }
+        // (n+1)/2 positive, n/2 negative: net +MAX (n odd), plus n tiny units.
+        assert_eq!(sum.to_bigint(), split_big(f64::MAX) + BigInt::from(n));
+        let (m, p, _) = split(f64::MAX);
+        let square = (BigInt::from(m) * BigInt::from(m)) << (2 * p);
+        assert_eq!(sq.to_bigint(), square * BigInt::from(n));
+    }
+
+    fn split_big(x: f64) -> BigInt {
+        let (m, p, _) = split(x);
+        BigInt::from(m) << p
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! error names the line (or JSON array index) that was bad.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
@@ -18,8 +18,8 @@ use serde_json::Value;
 
 use crate::categorical::{CategoricalProcessor, CategoricalState};
 use crate::error::{Error, Result};
-use crate::numeric::{NumericProcessor, Position};
-use crate::processor::log_failure;
+use crate::numeric::{NumericFold, NumericProcessor, Position};
+use crate::processor::{Processor, log_failure};
 use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
@@ -138,6 +138,8 @@ pub struct Source {
     pub format: Format,
     /// The delimiter a `.tsv` name or a sniffed tab implies.
     pub default_delimiter: u8,
+    /// The file, when the input is one (it can then be read in parallel parts).
+    pub path: Option<PathBuf>,
     reader: Box<dyn BufRead>,
 }
 
@@ -165,6 +167,7 @@ impl Source {
                     name: p.display().to_string(),
                     format: format.unwrap_or_else(|| Format::from_path(p)),
                     default_delimiter: if tsv { b'\t' } else { b',' },
+                    path: Some(p.to_path_buf()),
                     reader: Box::new(BufReader::with_capacity(BUFFER, file)),
                 })
             }
@@ -190,6 +193,7 @@ impl Source {
             name: name.to_owned(),
             format,
             default_delimiter: if tabbed { b'\t' } else { b',' },
+            path: None,
             reader: Box::new(reader),
         })
     }
@@ -408,22 +412,60 @@ fn read_csv(
     Ok(items)
 }
 
+/// Files of numbers one per line at least this big are read in parallel parts.
+const PARALLEL_MIN_BYTES: u64 = 16 << 20;
+
 /// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
 /// lines skipped), JSON items converted as `float(item)`.
+///
+/// A big file of lines is cut into line-aligned parts read by one thread per core; the
+/// parts' folds merge exactly (see [`NumericFold::merge`]). If a part fails, the file is
+/// read again in one pass so the error names the right line.
 ///
 /// # Errors
 /// Any error of the stream or the fold, naming the bad position; logged at ERROR.
 pub fn run_numeric(
     processor: &NumericProcessor,
-    mut source: Source,
+    source: Source,
     csv: &CsvOptions,
 ) -> Result<ProcessingResult> {
-    let mut fold = processor.fold();
-    let start = fold.started();
+    run_numeric_with(processor, source, csv, PARALLEL_MIN_BYTES)
+}
+
+fn run_numeric_with(
+    processor: &NumericProcessor,
+    mut source: Source,
+    csv: &CsvOptions,
+    parallel_min_bytes: u64,
+) -> Result<ProcessingResult> {
+    let start = Instant::now();
+    if source.format == Format::Lines
+        && let Some(path) = source.path.clone()
+    {
+        if let Some(result) =
+            run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
+        {
+            return result;
+        }
+        // A part failed: unless the time is already up, read again in one pass.
+        processor
+            .check_deadline(start, &source.name)
+            .map_err(|e| log_failure(start, e))?;
+    }
+    let mut fold = processor.fold_from(start);
+    let name = source.name.clone();
+    let outcome = fold_items(&mut fold, &mut source, csv);
+    outcome
+        .and_then(|items| fold.finish_stream(&name, source.format.name(), items))
+        .map_err(|e| log_failure(start, e))
+}
+
+/// Folds every item of `source`; returns how many items (non-blank) there were.
+fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<u64> {
     let name = source.name.clone();
     let mut items = 0u64;
-    let outcome = for_each_item(
-        &mut source,
+    for_each_item(
+        source,
         csv,
         &|field| parse_bytes(field).is_some(),
         &mut |item, at| {
@@ -432,13 +474,7 @@ pub fn run_numeric(
                     if text.trim_ascii().is_empty() {
                         return Ok(());
                     }
-                    parse_bytes(text).ok_or_else(|| {
-                        let shown = String::from_utf8_lossy(text);
-                        Error::Processing(format!(
-                            "Numeric processing failed: {name}: {at}: Cannot Convert {shown} to numeric: {}",
-                            string_reason(&shown)
-                        ))
-                    })?
+                    parse_bytes(text).ok_or_else(|| bad_number(&name, at, text))?
                 }
                 Item::Json(value) => value_to_f64(&value).map_err(|m| {
                     Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
@@ -447,10 +483,98 @@ pub fn run_numeric(
             items += 1;
             fold.push(x, at)
         },
-    );
-    outcome
-        .and_then(|_| fold.finish_stream(&name, source.format.name(), items))
-        .map_err(|e| log_failure(start, e))
+    )?;
+    Ok(items)
+}
+
+fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
+    let shown = String::from_utf8_lossy(text);
+    Error::Processing(format!(
+        "Numeric processing failed: {name}: {at}: Cannot Convert {shown} to numeric: {}",
+        string_reason(&shown)
+    ))
+}
+
+/// The parallel path: `None` when it does not apply or a part failed (the caller then
+/// reads the file in one pass, which reports errors with their true line numbers).
+fn run_numeric_parallel(
+    processor: &NumericProcessor,
+    source: &Source,
+    path: &Path,
+    start: Instant,
+    min_bytes: u64,
+) -> Option<Result<ProcessingResult>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(2, 4);
+    let size = std::fs::metadata(path).ok()?.len();
+    if size < min_bytes || size == 0 {
+        return None;
+    }
+    let ranges = line_aligned_ranges(path, size, threads).ok()?;
+    let folds: Vec<Option<(NumericFold<'_>, u64)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(from, to)| scope.spawn(move || fold_range(processor, path, from, to, start)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut parts = folds.into_iter();
+    let (mut total, mut items) = parts.next()??;
+    for part in parts {
+        let (fold, n) = part?;
+        total.merge(fold);
+        items += n;
+    }
+    if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
+        return None;
+    }
+    Some(
+        total
+            .finish_stream(&source.name, source.format.name(), items)
+            .map_err(|e| log_failure(start, e)),
+    )
+}
+
+/// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
+fn line_aligned_ranges(path: &Path, size: u64, parts: usize) -> io::Result<Vec<(u64, u64)>> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut cuts = vec![0u64];
+    let mut skipped = Vec::new();
+    for k in 1..parts as u64 {
+        let mark = (size * k / parts as u64).max(*cuts.last().unwrap_or(&0));
+        reader.seek(SeekFrom::Start(mark))?;
+        skipped.clear();
+        let n = reader.read_until(b'\n', &mut skipped)? as u64;
+        cuts.push((mark + n).min(size));
+    }
+    cuts.push(size);
+    Ok(cuts.windows(2).map(|w| (w[0], w[1])).collect())
+}
+
+/// Folds the lines in bytes `from..to` of `path`; `None` on any error.
+fn fold_range<'p>(
+    processor: &'p NumericProcessor,
+    path: &Path,
+    from: u64,
+    to: u64,
+    start: Instant,
+) -> Option<(NumericFold<'p>, u64)> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut source = Source {
+        name: path.display().to_string(),
+        format: Format::Lines,
+        default_delimiter: b',',
+        path: None,
+        reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
+    };
+    let mut fold = processor.fold_from(start);
+    let items = fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
+    Some((fold, items))
 }
 
 /// Streams texts (lines, CSV fields or JSON strings) into `processor`.
@@ -563,4 +687,85 @@ fn streamed(source: &Source, items: u64) -> InputData {
         format: source.format.name().into(),
         items,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NumericOptions, ProcessorConfig};
+    use std::io::Write;
+
+    fn processor(max: i128) -> NumericProcessor {
+        let config = ProcessorConfig::builder("t")
+            .max_input_size(max)
+            .build()
+            .unwrap();
+        NumericProcessor::with_options(config, NumericOptions::default())
+    }
+
+    fn numbers_file(lines: &[String]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(lines.join("\n").as_bytes()).unwrap();
+        f
+    }
+
+    fn run(p: &NumericProcessor, path: &Path, min_bytes: u64) -> Result<ProcessingResult> {
+        let source = Source::open(Some(path), Some(Format::Lines)).unwrap();
+        run_numeric_with(p, source, &CsvOptions::default(), min_bytes)
+    }
+
+    #[test]
+    fn parallel_parts_give_exactly_the_one_pass_result() {
+        let lines: Vec<String> = (0..5000)
+            .map(|i| format!("{}", f64::from(i) * 0.37 - 900.0))
+            .collect();
+        let f = numbers_file(&lines);
+        let p = processor(100_000);
+        let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
+        let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
+        assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
+        let parallel = run(&p, f.path(), 0).unwrap();
+        let sequential = run(&p, f.path(), u64::MAX).unwrap();
+        assert_eq!(parallel.output_data, sequential.output_data);
+        assert_eq!(parallel.input_data, sequential.input_data);
+        assert_eq!(parallel.output_data["count"], 5000);
+    }
+
+    #[test]
+    fn a_bad_line_in_a_later_part_is_reported_with_its_true_line() {
+        let mut lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        lines[4321] = "oops".into();
+        let f = numbers_file(&lines);
+        let err = run(&processor(100_000), f.path(), 0).unwrap_err();
+        assert!(
+            err.to_string().contains("line 4322: Cannot Convert oops"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_size_limit_holds_across_parts() {
+        let lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let f = numbers_file(&lines);
+        let err = run(&processor(4000), f.path(), 0).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Input size 4001 exceeds maximum 4000 (at line 4001)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn line_aligned_ranges_cover_the_file_at_line_starts() {
+        let lines: Vec<String> = (0..100).map(|i| "x".repeat(i % 7 + 1)).collect();
+        let f = numbers_file(&lines);
+        let bytes = std::fs::read(f.path()).unwrap();
+        let ranges = line_aligned_ranges(f.path(), bytes.len() as u64, 3).unwrap();
+        assert_eq!(ranges.first().unwrap().0, 0);
+        assert_eq!(ranges.last().unwrap().1, bytes.len() as u64);
+        for w in ranges.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert_eq!(bytes[w[1].0 as usize - 1], b'\n');
+        }
+    }
 }

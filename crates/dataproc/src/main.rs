@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -59,14 +60,13 @@ fn run(command: Command) -> Result<(), Error> {
                 .max_input_size(500)
                 .build()?;
             let result = NumericProcessor::new(config).process(&json!([45, 10, 23, 43]))?;
-            println!("Numeric Result:");
-            println!("{}", result.to_json());
+            emit(&format!("Numeric Result:\n{}", result.to_json()));
             Ok(())
         }
         other => {
             let job = Job::try_from(other)?;
             let result = execute(job)?;
-            println!("{}", result.to_json());
+            emit(&result.to_json());
             Ok(())
         }
     }
@@ -88,4 +88,10 @@ fn execute(job: Job) -> Result<ProcessingResult, Error> {
             dataproc::create(&tag, job.config)?.process(&items)
         }
     }
+}
+
+/// Writes the output and a line break; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }

@@ -4,8 +4,9 @@
 //! 1.0/0.0, and strings with surrounding white space, a sign, an exponent, `inf`/`nan`/
 //! `infinity` in any case and `_` between digits (`"1_000"`). Rust's `str::parse::<f64>`
 //! (an Eisel–Lemire parser, correctly rounded) accepts the same grammar except white space
-//! and `_`, so [`parse_bytes`] tries it first and only falls back to the slower
-//! [`parse_py_float`] when it fails — the common case allocates nothing.
+//! and `_`, so [`parse_py_float`] tries it first; for streamed bytes [`parse_bytes`] uses
+//! `fast-float2`, the same algorithm on bytes. Only when the fast path fails does the
+//! slower Python-compatible path run — the common case allocates nothing.
 //!
 //! Not covered: non-ASCII decimal digits (Python accepts `"١٢"`); they are refused.
 
@@ -54,13 +55,12 @@ pub fn parse_py_float(text: &str) -> Option<f64> {
 }
 
 /// Parses one line of bytes: the fast path for streamed input. Trims ASCII white space,
-/// tries the standard parser, and falls back to [`parse_py_float`].
+/// tries `fast-float2` (Eisel–Lemire on bytes, no UTF-8 check; the same grammar as
+/// `str::parse::<f64>`), and falls back to [`parse_py_float`] for the rest of Python's
+/// grammar (`_` separators, Unicode white space).
 #[inline]
 pub fn parse_bytes(line: &[u8]) -> Option<f64> {
-    let trimmed = line.trim_ascii();
-    if let Ok(text) = std::str::from_utf8(trimmed)
-        && let Ok(x) = text.parse::<f64>()
-    {
+    if let Ok(x) = fast_float2::parse::<f64, _>(line.trim_ascii()) {
         return Some(x);
     }
     parse_py_float(std::str::from_utf8(line).ok()?)
@@ -141,6 +141,25 @@ mod tests {
         ] {
             assert_eq!(parse_py_float(text), None, "{text:?}");
             assert_eq!(parse_bytes(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte fast path and the text path agree on float-like strings.
+        #[test]
+        fn fast_path_agrees_with_python_path(text in "[ 0-9._eE+-]{0,12}|[+-]?(inf|nan|infinity|INF|NaN)[ ]?") {
+            let fast = parse_bytes(text.as_bytes()).map(f64::to_bits);
+            let slow = parse_py_float(&text).map(f64::to_bits);
+            proptest::prop_assert_eq!(fast, slow, "{:?}", text);
+        }
+
+        /// Shortest round-trip text of any double parses back to it.
+        #[test]
+        fn any_double_round_trips(bits in proptest::prelude::any::<u64>()) {
+            let x = f64::from_bits(bits);
+            let text = format!("{x:e}");
+            let back = parse_bytes(text.as_bytes());
+            proptest::prop_assert!(back.is_some_and(|b| b.to_bits() == bits || (b.is_nan() && x.is_nan())));
         }
     }
 
