@@ -46,13 +46,11 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::List => {
-            for entry in dataproc::registered() {
-                println!(
-                    "{:<12} {:<22} {}",
-                    entry.processor_type, entry.name, entry.description
-                );
-            }
-            Ok(())
+            let lines: Vec<String> = dataproc::registered()
+                .iter()
+                .map(|e| format!("{:<12} {:<22} {}", e.processor_type, e.name, e.description))
+                .collect();
+            emit(&lines.join("\n"))
         }
         Command::Example => {
             let config = ProcessorConfig::builder("NumericStats")
@@ -60,14 +58,12 @@ fn run(command: Command) -> Result<(), Error> {
                 .max_input_size(500)
                 .build()?;
             let result = NumericProcessor::new(config).process(&json!([45, 10, 23, 43]))?;
-            emit(&format!("Numeric Result:\n{}", result.to_json()));
-            Ok(())
+            emit(&format!("Numeric Result:\n{}", result.to_json()))
         }
         other => {
             let job = Job::try_from(other)?;
             let result = execute(job)?;
-            emit(&result.to_json());
-            Ok(())
+            emit(&result.to_json())
         }
     }
 }
@@ -90,8 +86,14 @@ fn execute(job: Job) -> Result<ProcessingResult, Error> {
     }
 }
 
-/// Writes the output and a line break; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) {
+/// Writes the output and a line break. A closed pipe (`| head`) is not an error; any
+/// other write failure is a processing error (the result could not be delivered).
+fn emit(text: &str) -> Result<(), Error> {
     let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Processing(format!(
+            "cannot write the result to standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
 }

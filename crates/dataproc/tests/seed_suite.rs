@@ -393,6 +393,25 @@ fn streaming_fold_enforces_the_size_limit() {
     );
 }
 
+#[test]
+fn timeout_is_enforced_on_long_streams() {
+    // The seed never enforces timeout_seconds; here a stream past its time-out stops with a
+    // processing error. The clock is read every 2^16 values, so a 1 ns limit is always past.
+    let c = ProcessorConfig::builder("x")
+        .max_input_size(1 << 20)
+        .timeout_seconds(1e-9)
+        .build()
+        .unwrap();
+    let p = NumericProcessor::new(c);
+    let mut fold = p.fold();
+    let err = (0..1u64 << 17)
+        .find_map(|i| fold.push(1.0, dataproc::Position::Line(i + 1)).err())
+        .expect("the time-out fires");
+    assert_eq!(err.kind(), ErrorKind::Processing);
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(err.to_string().contains("at line 65536"), "{err}");
+}
+
 // ---------------------------------------------------------------- other processors
 
 #[test]
