@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dataproc::input::{CsvOptions, Format, Source, run_numeric};
-use dataproc::{NumericOptions, NumericProcessor, ProcessorConfig};
+use dataproc::{Median, NumericOptions, NumericProcessor, ProcessorConfig};
 
 /// `n` pseudo-random numbers with 6–17 significant digits, one per line.
 fn lines(n: usize) -> Arc<[u8]> {
@@ -28,7 +28,7 @@ fn lines(n: usize) -> Arc<[u8]> {
     Arc::from(out.into_bytes())
 }
 
-fn processor(median: bool) -> NumericProcessor {
+fn processor(median: Median) -> NumericProcessor {
     let config = ProcessorConfig::builder("bench")
         .max_input_size(i128::MAX)
         .timeout_seconds(f64::INFINITY)
@@ -50,9 +50,13 @@ fn parse_and_stats(c: &mut Criterion) {
     for n in [1_000_000usize, 10_000_000] {
         let data = lines(n);
         group.throughput(Throughput::Elements(n as u64));
-        for median in [false, true] {
+        for (name, median) in [
+            ("no-median", Median::Omitted),
+            ("approx-median", Median::Approximate),
+            ("exact-median", Median::Exact),
+        ] {
             let p = processor(median);
-            let id = BenchmarkId::new(if median { "median" } else { "no-median" }, n);
+            let id = BenchmarkId::new(name, n);
             group.bench_with_input(id, &data, |b, data| {
                 b.iter(|| {
                     let source = Source::from_reader(
@@ -74,7 +78,7 @@ fn parse_and_stats(c: &mut Criterion) {
     let values: Vec<f64> = (0..1_000_000).map(|i| f64::from(i) * 0.37 - 1e5).collect();
     let mut group = c.benchmark_group("fold");
     group.throughput(Throughput::Elements(values.len() as u64));
-    let p = processor(false);
+    let p = processor(Median::Omitted);
     group.bench_function("typed 1e6", |b| {
         b.iter(|| black_box(p.process_numbers(&values).unwrap_or_else(|e| panic!("{e}"))));
     });

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dataproc::config::RawConfig;
 use dataproc::input::{Column, CsvOptions, Format};
-use dataproc::{Error, NumericOptions, ProcessorConfig};
+use dataproc::{Error, Median, NumericOptions, ProcessorConfig};
 
 /// Streaming statistics and the seed's data processors.
 #[derive(Debug, Parser)]
@@ -41,9 +41,13 @@ pub enum Command {
         /// Skip NaN and ±inf and count them, instead of failing at the first.
         #[arg(long)]
         skip_non_finite: bool,
-        /// Leave out the exact median: memory stays flat however long the input is.
-        #[arg(long)]
+        /// Leave out the median: memory stays flat however long the input is.
+        #[arg(long, conflicts_with = "approx_median")]
         no_median: bool,
+        /// Approximate the median (within 0.5 %) from a bounded sketch instead of keeping
+        /// every value (8 bytes each) for the exact one.
+        #[arg(long)]
+        approx_median: bool,
     },
     /// Lines, words, characters, distinct words, top words of a text (streamed).
     Text {
@@ -181,10 +185,16 @@ impl TryFrom<Command> for Job {
                 config,
                 skip_non_finite,
                 no_median,
+                approx_median,
             } => {
+                let median = match (no_median, approx_median) {
+                    (true, _) => Median::Omitted,
+                    (_, true) => Median::Approximate,
+                    _ => Median::Exact,
+                };
                 let options = NumericOptions {
                     skip_non_finite,
-                    median: !no_median,
+                    median,
                 };
                 (JobKind::Numeric(options), input, config, None)
             }

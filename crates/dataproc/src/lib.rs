@@ -38,6 +38,7 @@ pub mod processor;
 pub mod pyfloat;
 pub mod pyjson;
 pub mod result;
+pub mod sketch;
 pub mod stats;
 pub mod text;
 
@@ -45,7 +46,7 @@ pub use categorical::CategoricalProcessor;
 pub use config::{ProcessorConfig, ProcessorConfigBuilder};
 pub use dataproc_macros::processor;
 pub use error::{Error, ErrorKind, Result};
-pub use numeric::{NumericOptions, NumericProcessor, Position};
+pub use numeric::{Median, NumericOptions, NumericProcessor, Position};
 pub use pipeline::PipelineProcessor;
 pub use processor::{DynProcessor, Processor, ProcessorEntry, create, registered};
 pub use result::{InputData, ProcessingResult, StreamedInput};

@@ -4,8 +4,9 @@
 //! Three ways in, one fold: [`NumericProcessor::process`] takes JSON-like items as the
 //! seed's does, [`NumericProcessor::process_numbers`] takes typed `f64`s, and the input
 //! readers ([`crate::input`]) stream values into a [`NumericFold`] without holding them
-//! (except for the exact median, which needs every value: 8 bytes each; switch it off
-//! with [`NumericOptions::median`] for unbounded streams).
+//! (except for the exact median, which needs every value: 8 bytes each; for unbounded
+//! streams choose [`Median::Approximate`] — a bounded, mergeable sketch — or
+//! [`Median::Omitted`] in [`NumericOptions::median`]).
 //!
 //! NaN and ±inf: by default an error naming the position; with
 //! [`NumericOptions::skip_non_finite`] they are skipped and counted in the metadata
@@ -26,6 +27,7 @@ use crate::processor::{Processor, elapsed, log_failure};
 use crate::pyfloat::value_to_f64;
 use crate::pyjson::py_float_repr;
 use crate::result::{InputData, ProcessingResult, StreamedInput};
+use crate::sketch::{DEFAULT_ALPHA, QuantileSketch};
 use crate::stats::{NumericState, median};
 
 /// How often (in values) a fold looks at the clock.
@@ -49,37 +51,44 @@ impl fmt::Display for Position {
     }
 }
 
+/// How the median is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Median {
+    /// Exactly, as `statistics.median`: keeps every value (8 bytes each), O(n) selection.
+    #[default]
+    Exact,
+    /// Within 0.5 % relative error from a mergeable sketch of bounded size
+    /// ([`crate::sketch`]): for streams too long to keep.
+    Approximate,
+    /// Not at all: memory stays flat.
+    Omitted,
+}
+
 /// Numeric options beyond the seed's config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NumericOptions {
     /// Skip NaN and ±inf and count them, instead of failing on the first.
     pub skip_non_finite: bool,
-    /// Compute the exact median (keeps every value: 8 bytes each).
-    pub median: bool,
-}
-
-impl Default for NumericOptions {
-    fn default() -> Self {
-        Self {
-            skip_non_finite: false,
-            median: true,
-        }
-    }
+    /// How the median is found.
+    pub median: Median,
 }
 
 impl NumericOptions {
-    /// Reads `skip_non_finite` and `median` (booleans) from a config's `additional_params`.
+    /// Reads `skip_non_finite` (boolean) and `median` (`true`/`"exact"`,
+    /// `"approximate"`, `false`/`"none"`) from a config's `additional_params`.
     pub fn from_params(params: &Map<String, Value>) -> Self {
-        let defaults = Self::default();
+        let median = match params.get("median") {
+            Some(Value::Bool(false)) => Median::Omitted,
+            Some(Value::String(s)) if s == "none" => Median::Omitted,
+            Some(Value::String(s)) if s == "approximate" => Median::Approximate,
+            _ => Median::Exact,
+        };
         Self {
             skip_non_finite: params
                 .get("skip_non_finite")
                 .and_then(Value::as_bool)
-                .unwrap_or(defaults.skip_non_finite),
-            median: params
-                .get("median")
-                .and_then(Value::as_bool)
-                .unwrap_or(defaults.median),
+                .unwrap_or(false),
+            median,
         }
     }
 }
@@ -208,7 +217,9 @@ impl NumericProcessor {
         NumericFold {
             processor: self,
             state: NumericState::new(),
-            values: self.options.median.then(Vec::new),
+            values: (self.options.median == Median::Exact).then(Vec::new),
+            sketch: (self.options.median == Median::Approximate)
+                .then(|| QuantileSketch::new(DEFAULT_ALPHA)),
             skipped: 0,
             seen: 0,
             start,
@@ -223,6 +234,7 @@ pub struct NumericFold<'p> {
     processor: &'p NumericProcessor,
     state: NumericState,
     values: Option<Vec<f64>>,
+    sketch: Option<QuantileSketch>,
     skipped: u64,
     seen: u64,
     start: Instant,
@@ -255,6 +267,9 @@ impl NumericFold<'_> {
         if let Some(values) = &mut self.values {
             values.push(x);
         }
+        if let Some(sketch) = &mut self.sketch {
+            sketch.push(x);
+        }
         let max = self.processor.config.max_input_size();
         if self.state.count() as u128 > max as u128 {
             return Err(Error::Validation(format!(
@@ -272,6 +287,9 @@ impl NumericFold<'_> {
         self.state.merge(&other.state);
         self.skipped += other.skipped;
         self.seen += other.seen;
+        if let (Some(mine), Some(theirs)) = (&mut self.sketch, &other.sketch) {
+            mine.merge(theirs);
+        }
         if let (Some(mine), Some(theirs)) = (&mut self.values, &mut other.values) {
             const SLICE: usize = 1 << 20;
             mine.reserve_exact(theirs.len());
@@ -319,7 +337,11 @@ impl NumericFold<'_> {
             };
             return Err(Error::Validation(why));
         }
-        let med = self.values.as_mut().and_then(|v| median(v));
+        let med = match (&mut self.values, &self.sketch) {
+            (Some(values), _) => median(values),
+            (None, Some(sketch)) => sketch.quantile(0.5),
+            (None, None) => None,
+        };
         let output = self.state.to_output(med);
         let mut result = ProcessingResult::new(
             "NumericProcessor",
@@ -334,11 +356,19 @@ impl NumericFold<'_> {
             NumericProcessor::PROCESSOR_TYPE.into(),
         );
         m.insert("std_dev".into(), "sample (n-1)".into());
-        if self.values.is_none() {
-            m.insert(
-                "median".into(),
-                "omitted (needs every value in memory)".into(),
-            );
+        match self.processor.options.median {
+            Median::Exact => {}
+            Median::Approximate => {
+                let note = format!(
+                    "approximate (sketch, relative error <= {}%)",
+                    DEFAULT_ALPHA * 100.0
+                );
+                m.insert("median".into(), note.into());
+            }
+            Median::Omitted => {
+                let note = "omitted (the exact median needs every value in memory)";
+                m.insert("median".into(), note.into());
+            }
         }
         if self.processor.options.skip_non_finite {
             m.insert("skipped_non_finite".into(), self.skipped.into());

@@ -127,6 +127,24 @@ fn nan_fails_by_default_and_can_be_skipped() {
 }
 
 #[test]
+fn the_median_can_be_approximate_or_left_out() {
+    let numbers: String = (1..=1001).map(|i| format!("{i}\n")).collect();
+    let (_d, path) = file("txt", &numbers);
+    let v = output(dataproc().arg("numeric").arg(&path).arg("--approx-median"));
+    let m = v["output_data"]["median"].as_f64().unwrap();
+    assert!((m - 501.0).abs() <= 501.0 * 0.005, "{m}");
+    assert!(
+        v["metadata"]["median"]
+            .as_str()
+            .unwrap()
+            .starts_with("approximate")
+    );
+    let v = output(dataproc().arg("numeric").arg(&path).arg("--no-median"));
+    assert!(v["output_data"].get("median").is_none());
+    assert_eq!(v["output_data"]["mean"], 501.0);
+}
+
+#[test]
 fn huge_values_do_not_overflow() {
     let (_d, path) = file("txt", "1e308\n1e308\n-1e308\n");
     let out = dataproc()

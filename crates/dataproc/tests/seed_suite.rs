@@ -315,7 +315,7 @@ fn nan_and_infinity_fail_naming_the_position_by_default() {
 fn nan_and_infinity_can_be_skipped_and_counted() {
     let options = NumericOptions {
         skip_non_finite: true,
-        median: true,
+        median: dataproc::Median::Exact,
     };
     let p = NumericProcessor::with_options(config(100), options);
     let r = p.process(&json!([1, "nan", 3, "inf", "-inf"])).unwrap();
