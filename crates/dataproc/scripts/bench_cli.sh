@@ -49,7 +49,8 @@ declare -A SECS
 run() {
   local name=$1; shift
   local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+  out=$(tail -1 "$WORK/time.txt")
   local secs=${out% *} kib=${out#* }
   SECS[$name]=$secs
   printf "%-22s %8.2f s %8.1f MiB\n" "$name" "$secs" "$(echo "$kib/1024" | bc -l)"
@@ -58,6 +59,7 @@ run() {
 echo "file: $DATA ($(du -m "$DATA" | cut -f1) MB), $(nproc) cores; load: $(uptime | sed 's/.*load average: //')"
 run dataproc "$BIN" --quiet numeric "$DATA"
 run dataproc-no-median "$BIN" --quiet numeric --no-median "$DATA"
+run dataproc-approx-median "$BIN" --quiet numeric --approx-median "$DATA"
 if command -v datamash >/dev/null; then
   run datamash sh -c "datamash count 1 sum 1 mean 1 median 1 min 1 max 1 sstdev 1 < '$DATA'"
 fi
@@ -66,8 +68,11 @@ if python3 -c 'import numpy' 2>/dev/null; then
 fi
 run python-statistics python3 "$WORK/seed_stats.py" "$DATA"
 
-echo "ratios (peer time / dataproc time, exact median on):"
+echo "ratios (peer time / dataproc time; all peers compute the exact median):"
 for peer in python-statistics numpy datamash; do
-  [ -n "${SECS[$peer]:-}" ] && printf "  %-18s %6.1fx\n" "$peer" "$(echo "${SECS[$peer]} / ${SECS[dataproc]}" | bc -l)"
+  [ -z "${SECS[$peer]:-}" ] && continue
+  printf "  %-18s %6.1fx (exact median)  %6.1fx (--no-median)\n" "$peer" \
+    "$(echo "${SECS[$peer]} / ${SECS[dataproc]}" | bc -l)" \
+    "$(echo "${SECS[$peer]} / ${SECS[dataproc-no-median]}" | bc -l)"
 done
 echo "load after: $(uptime | sed 's/.*load average: //')"
