@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::config::ProcessorConfig;
 use crate::error::Result;
-use crate::processor::{Processor, elapsed, log_failure};
+use crate::processor::{Processor, seed_result, timed};
 use crate::pyjson::py_str;
 use crate::result::{InputData, ProcessingResult};
 
@@ -104,16 +104,14 @@ impl Processor for CategoricalProcessor {
     }
 
     fn process(&self, data: &Value) -> Result<ProcessingResult> {
-        let start = Instant::now();
-        let run = || {
+        timed(|start| {
             let items = self.validate_input(data)?;
             let mut state = CategoricalState::default();
             for item in items {
                 state.push(&py_str(item));
             }
             Ok(self.finish(&state, InputData::Items(data.clone()), start))
-        };
-        run().map_err(|e| log_failure(start, e))
+        })
     }
 }
 
@@ -126,18 +124,14 @@ impl CategoricalProcessor {
         start: Instant,
     ) -> ProcessingResult {
         let output = state.to_output(self.config.count_param("top_k"));
-        let mut result = ProcessingResult::new(
+        let result = seed_result(
             "CategoricalProcessor",
+            Self::PROCESSOR_TYPE,
+            "categorical",
             input,
             Value::Object(output),
-            elapsed(start),
+            start,
         );
-        result
-            .metadata
-            .insert("data_type".into(), "categorical".into());
-        result
-            .metadata
-            .insert("processor_type".into(), Self::PROCESSOR_TYPE.into());
         self.log_result(&result, state.count);
         result
     }

@@ -22,7 +22,8 @@ use num_traits::{One, Zero};
 /// Additions between two carry settlements; keeps every limb far from `i64` overflow.
 const SETTLE_EVERY: u32 = 1 << 28;
 
-/// Values between two bin flushes: keeps a bin of squares (< 2^106 each) below 2^127.
+/// Values between two bin flushes: keeps a bin of squares (< 2^106 each) below 2^126,
+/// inside an `i128`.
 const FLUSH_EVERY: u32 = 1 << 20;
 
 /// One bin per position of a finite `f64` (biased exponent minus one; 0 for subnormals).
@@ -124,6 +125,68 @@ fn split(x: f64) -> (u64, u32, bool) {
     }
 }
 
+/// A wide fixed-point number fed through per-exponent bins: `bins[p]` holds a sum of
+/// integers scaled by `2^(SCALE·p)` units, flushed into `limbs` every [`FLUSH_EVERY`] adds.
+#[derive(Debug, Clone)]
+struct Binned<const N: usize, const SCALE: u32> {
+    limbs: Limbs<N>,
+    bins: Box<[i128]>,
+    pending: u32,
+}
+
+impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
+    fn new() -> Self {
+        Self {
+            limbs: Limbs::new(),
+            bins: vec![0; BINS].into_boxed_slice(),
+            pending: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, value: i128, pos: u32) {
+        if let Some(bin) = self.bins.get_mut(pos as usize) {
+            *bin += value;
+        }
+        self.pending += 1;
+        if self.pending == FLUSH_EVERY {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (pos, bin) in self.bins.iter_mut().enumerate() {
+            if *bin != 0 {
+                self.limbs
+                    .add(bin.unsigned_abs(), SCALE * pos as u32, *bin < 0);
+                *bin = 0;
+            }
+        }
+        self.pending = 0;
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.flush();
+        let mut other = other.clone();
+        other.flush();
+        self.limbs.merge(&other.limbs);
+    }
+
+    fn to_bigint(&self) -> BigInt {
+        let mut all = self.clone();
+        all.flush();
+        all.limbs.to_bigint()
+    }
+}
+
+impl<const N: usize, const SCALE: u32> PartialEq for Binned<N, SCALE> {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_bigint() == other.to_bigint()
+    }
+}
+
+impl<const N: usize, const SCALE: u32> Eq for Binned<N, SCALE> {}
+
 /// The exact sum of finite `f64`s, in units of 2⁻¹⁰⁷⁴.
 ///
 /// ```
@@ -135,21 +198,8 @@ fn split(x: f64) -> (u64, u32, bool) {
 /// for x in [1e308, 1e308, -1e308] { big.add(x); }
 /// assert_eq!(big.value(), 1e308);
 /// ```
-#[derive(Debug, Clone)]
-pub struct ExactSum {
-    limbs: Limbs<68>,
-    /// Signed mantissa sums per exponent, not yet in `limbs`.
-    bins: Box<[i128]>,
-    pending: u32,
-}
-
-impl PartialEq for ExactSum {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_bigint() == other.to_bigint()
-    }
-}
-
-impl Eq for ExactSum {}
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactSum(Binned<68, 1>);
 
 impl Default for ExactSum {
     fn default() -> Self {
@@ -160,11 +210,7 @@ impl Default for ExactSum {
 impl ExactSum {
     /// An empty sum (zero).
     pub fn new() -> Self {
-        Self {
-            limbs: Limbs::new(),
-            bins: vec![0; BINS].into_boxed_slice(),
-            pending: 0,
-        }
+        Self(Binned::new())
     }
     /// Adds a finite value exactly (a non-finite one is the caller's to refuse).
     #[inline(always)]
@@ -172,36 +218,15 @@ impl ExactSum {
         debug_assert!(x.is_finite());
         let (mant, pos, negative) = split(x);
         let m = i128::from(mant);
-        if let Some(bin) = self.bins.get_mut(pos as usize) {
-            *bin += if negative { -m } else { m };
-        }
-        self.pending += 1;
-        if self.pending == FLUSH_EVERY {
-            self.flush();
-        }
-    }
-    /// Moves the bins into the wide number.
-    fn flush(&mut self) {
-        for (pos, bin) in self.bins.iter_mut().enumerate() {
-            if *bin != 0 {
-                self.limbs.add(bin.unsigned_abs(), pos as u32, *bin < 0);
-                *bin = 0;
-            }
-        }
-        self.pending = 0;
+        self.0.add(if negative { -m } else { m }, pos);
     }
     /// Adds another sum: the result is exactly the sum over both inputs.
     pub fn merge(&mut self, other: &Self) {
-        self.flush();
-        let mut other = other.clone();
-        other.flush();
-        self.limbs.merge(&other.limbs);
+        self.0.merge(&other.0);
     }
     /// The exact sum as an integer number of 2⁻¹⁰⁷⁴ units.
     pub fn to_bigint(&self) -> BigInt {
-        let mut all = self.clone();
-        all.flush();
-        all.limbs.to_bigint()
+        self.0.to_bigint()
     }
     /// The sum, correctly rounded (±inf only when the exact sum is beyond `f64::MAX`).
     pub fn value(&self) -> f64 {
@@ -209,22 +234,10 @@ impl ExactSum {
     }
 }
 
-/// The exact sum of squares of finite `f64`s, in units of 2⁻²¹⁴⁸.
-#[derive(Debug, Clone)]
-pub struct ExactSumSq {
-    limbs: Limbs<134>,
-    /// Sums of squared mantissas per exponent, not yet in `limbs`.
-    bins: Box<[u128]>,
-    pending: u32,
-}
-
-impl PartialEq for ExactSumSq {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_bigint() == other.to_bigint()
-    }
-}
-
-impl Eq for ExactSumSq {}
+/// The exact sum of squares of finite `f64`s, in units of 2⁻²¹⁴⁸ (a square's mantissa,
+/// below 2¹⁰⁶, sits at twice its value's position).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactSumSq(Binned<134, 2>);
 
 impl Default for ExactSumSq {
     fn default() -> Self {
@@ -235,47 +248,22 @@ impl Default for ExactSumSq {
 impl ExactSumSq {
     /// An empty sum (zero).
     pub fn new() -> Self {
-        Self {
-            limbs: Limbs::new(),
-            bins: vec![0; BINS].into_boxed_slice(),
-            pending: 0,
-        }
+        Self(Binned::new())
     }
     /// Adds `x²` exactly.
     #[inline(always)]
     pub fn add_square(&mut self, x: f64) {
         let (mant, pos, _) = split(x);
-        let m = u128::from(mant);
-        if let Some(bin) = self.bins.get_mut(pos as usize) {
-            *bin += m * m;
-        }
-        self.pending += 1;
-        if self.pending == FLUSH_EVERY {
-            self.flush();
-        }
-    }
-    /// Moves the bins into the wide number: a bin at position p holds squares scaled by 2^(2p).
-    fn flush(&mut self) {
-        for (pos, bin) in self.bins.iter_mut().enumerate() {
-            if *bin != 0 {
-                self.limbs.add(*bin, 2 * pos as u32, false);
-                *bin = 0;
-            }
-        }
-        self.pending = 0;
+        let m = i128::from(mant);
+        self.0.add(m * m, pos);
     }
     /// Adds another sum of squares.
     pub fn merge(&mut self, other: &Self) {
-        self.flush();
-        let mut other = other.clone();
-        other.flush();
-        self.limbs.merge(&other.limbs);
+        self.0.merge(&other.0);
     }
     /// The exact sum as an integer number of 2⁻²¹⁴⁸ units.
     pub fn to_bigint(&self) -> BigInt {
-        let mut all = self.clone();
-        all.flush();
-        all.limbs.to_bigint()
+        self.0.to_bigint()
     }
 }
 

@@ -7,7 +7,17 @@
 //! [`#[processor]`](macro@processor), which also registers each processor by type tag
 //! (see [`registered`]). Beyond the seed: `text`, `categorical` and `pipeline`
 //! processors; exact, correctly rounded statistics ([`exact`], [`stats`]); streaming
-//! readers for big inputs ([`input`]).
+//! readers for big inputs ([`input`]), which fold big files in parallel parts; an
+//! approximate median in bounded memory ([`sketch`]).
+//!
+//! Memory: every numeric statistic streams in constant memory (mergeable states) except
+//! the exact median, which keeps 8 bytes per value; [`Median::Approximate`] or
+//! [`Median::Omitted`] keep memory flat for unbounded streams.
+//!
+//! Departures from the seed, on purpose: validation failures from `process` stay
+//! validation errors; `sum` is correctly rounded; NaN/±inf fail with their position
+//! unless skipped and counted; `timeout_seconds` is enforced; a streamed result describes
+//! its input instead of echoing it; the metadata labels the std dev as `sample (n-1)`.
 //!
 //! Where Rust's types replace a run-time check of the seed: the abstract base cannot be
 //! instantiated (it is a trait); the class rules fail the build; a pipeline only accepts

@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
-use crate::processor::{Processor, elapsed, log_failure};
+use crate::processor::{Processor, elapsed, seed_result, timed};
 use crate::pyfloat::value_to_f64;
 use crate::pyjson::py_float_repr;
 use crate::result::{InputData, ProcessingResult, StreamedInput};
@@ -126,8 +126,7 @@ impl Processor for NumericProcessor {
     }
 
     fn process(&self, data: &Value) -> Result<ProcessingResult> {
-        let start = Instant::now();
-        let run = || {
+        timed(|start| {
             let items = if self.config.validate_input() {
                 self.validate_input(data)?
             } else {
@@ -141,8 +140,7 @@ impl Processor for NumericProcessor {
                 fold.push(x, Position::Item(i as u64))?;
             }
             fold.finish(InputData::Items(data.clone()), items.len() as u64)
-        };
-        run().map_err(|e| log_failure(start, e))
+        })
     }
 }
 
@@ -168,8 +166,7 @@ impl NumericProcessor {
     /// Validation errors for empty or oversized input; a processing error for NaN/±inf
     /// unless they are skipped.
     pub fn process_numbers(&self, values: &[f64]) -> Result<ProcessingResult> {
-        let start = Instant::now();
-        let run = || {
+        timed(|start| {
             if values.is_empty() {
                 return Err(Error::Validation("Input data cannot be empty".into()));
             }
@@ -186,8 +183,7 @@ impl NumericProcessor {
             }
             let echo = Value::Array(values.iter().map(|&x| Value::from(x)).collect());
             fold.finish(InputData::Items(echo), values.len() as u64)
-        };
-        run().map_err(|e| log_failure(start, e))
+        })
     }
 
     /// A processing error once `timeout_seconds` have passed since `start`.
@@ -343,18 +339,15 @@ impl NumericFold<'_> {
             (None, None) => None,
         };
         let output = self.state.to_output(med);
-        let mut result = ProcessingResult::new(
+        let mut result = seed_result(
             "NumericProcessor",
+            NumericProcessor::PROCESSOR_TYPE,
+            "numeric",
             input,
             Value::Object(output),
-            elapsed(self.start),
+            self.start,
         );
         let m = &mut result.metadata;
-        m.insert("data_type".into(), "numeric".into());
-        m.insert(
-            "processor_type".into(),
-            NumericProcessor::PROCESSOR_TYPE.into(),
-        );
         m.insert("std_dev".into(), "sample (n-1)".into());
         match self.processor.options.median {
             Median::Exact => {}

@@ -12,13 +12,12 @@
 //! `["hello world", 3.14, [1,1,3,4,5], null]`.
 
 use std::cmp::Ordering;
-use std::time::Instant;
 
 use serde_json::Value;
 
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
-use crate::processor::{Processor, elapsed, log_failure};
+use crate::processor::{Processor, seed_result, timed};
 use crate::pyjson::py_type_name;
 use crate::result::{InputData, ProcessingResult};
 
@@ -237,24 +236,21 @@ impl Processor for PipelineProcessor {
     }
 
     fn process(&self, data: &Value) -> Result<ProcessingResult> {
-        let start = Instant::now();
-        let run = || {
+        timed(|start| {
             let items = self.validate_input(data)?;
             let output = self.pipeline.process_batch(items);
             let failed = output.iter().filter(|v| v.is_null()).count();
-            let mut result = ProcessingResult::new(
+            let mut result = seed_result(
                 "PipelineProcessor",
+                Self::PROCESSOR_TYPE,
+                "mixed",
                 InputData::Items(data.clone()),
                 Value::Array(output),
-                elapsed(start),
+                start,
             );
-            let m = &mut result.metadata;
-            m.insert("data_type".into(), "mixed".into());
-            m.insert("processor_type".into(), Self::PROCESSOR_TYPE.into());
-            m.insert("unprocessed".into(), failed.into());
+            result.metadata.insert("unprocessed".into(), failed.into());
             self.log_result(&result, items.len() as u64);
             Ok(result)
-        };
-        run().map_err(|e| log_failure(start, e))
+        })
     }
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
-use crate::result::ProcessingResult;
+use crate::result::{InputData, ProcessingResult};
 
 /// A data processor (the seed's abstract `DataProcessor`).
 ///
@@ -111,6 +111,34 @@ pub fn validate_items<'a>(config: &ProcessorConfig, data: &'a Value) -> Result<&
 /// Seconds since `start`, as the seed's `time.time() - start_time`.
 pub fn elapsed(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
+}
+
+/// Runs `body` with its start time; a failure is logged the seed's way (see
+/// [`log_failure`]) and passed on.
+///
+/// # Errors
+/// Whatever `body` returns.
+pub fn timed<T>(body: impl FnOnce(Instant) -> Result<T>) -> Result<T> {
+    let start = Instant::now();
+    body(start).map_err(|e| log_failure(start, e))
+}
+
+/// A result stamped now, timed from `start`, with the seed's two metadata keys
+/// (`data_type`, `processor_type`).
+pub fn seed_result(
+    processor_name: &str,
+    processor_type: &str,
+    data_type: &str,
+    input: InputData,
+    output: Value,
+    start: Instant,
+) -> ProcessingResult {
+    let mut result = ProcessingResult::new(processor_name, input, output, elapsed(start));
+    result.metadata.insert("data_type".into(), data_type.into());
+    result
+        .metadata
+        .insert("processor_type".into(), processor_type.into());
+    result
 }
 
 /// Logs a failed run the seed's way ("Processing failed after {t:.3f}s: {e}") and passes

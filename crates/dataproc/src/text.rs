@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
-use crate::processor::{Processor, elapsed, log_failure};
+use crate::processor::{Processor, seed_result, timed};
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult};
 
@@ -116,8 +116,7 @@ impl Processor for TextProcessor {
     }
 
     fn process(&self, data: &Value) -> Result<ProcessingResult> {
-        let start = Instant::now();
-        let run = || {
+        timed(|start| {
             let items = self.validate_input(data)?;
             let mut state = TextState::default();
             for item in items {
@@ -136,8 +135,7 @@ impl Processor for TextProcessor {
                 items.len() as u64,
                 start,
             ))
-        };
-        run().map_err(|e| log_failure(start, e))
+        })
     }
 }
 
@@ -151,16 +149,14 @@ impl TextProcessor {
         start: Instant,
     ) -> ProcessingResult {
         let output = state.to_output(top_k(&self.config));
-        let mut result = ProcessingResult::new(
+        let result = seed_result(
             "TextProcessor",
+            Self::PROCESSOR_TYPE,
+            "text",
             input,
             Value::Object(output),
-            elapsed(start),
+            start,
         );
-        result.metadata.insert("data_type".into(), "text".into());
-        result
-            .metadata
-            .insert("processor_type".into(), Self::PROCESSOR_TYPE.into());
         self.log_result(&result, items);
         result
     }

@@ -6,8 +6,9 @@
 // The seed's example batch holds 3.14159 and expects 3.14: data, not an approximation of pi.
 #![allow(clippy::approx_constant)]
 
+use std::cell::RefCell;
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Once;
 
 use dataproc::pyjson::py_float_repr;
 use dataproc::{
@@ -502,12 +503,16 @@ fn processors_register_by_type_tag() {
 
 // ---------------------------------------------------------------- logging
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+thread_local! {
+    static CAPTURED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
-impl io::Write for Captured {
+/// Appends to this thread's capture buffer (each test runs on its own thread).
+struct ThreadCapture;
+
+impl io::Write for ThreadCapture {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        CAPTURED.with(|c| c.borrow_mut().extend_from_slice(buf));
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -515,19 +520,23 @@ impl io::Write for Captured {
     }
 }
 
+/// The log lines `run` emits on this thread. One global subscriber (installed once)
+/// avoids tracing's per-callsite interest cache racing between scoped subscribers.
 fn logged(run: impl FnOnce()) -> String {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .with_target(false)
-        .without_time()
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::with_default(subscriber, run);
-    let bytes = captured.0.lock().unwrap().clone();
-    String::from_utf8(bytes).unwrap()
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| ThreadCapture)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_target(false)
+            .without_time()
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+    CAPTURED.with(|c| c.borrow_mut().clear());
+    run();
+    CAPTURED.with(|c| String::from_utf8(c.borrow().clone()).unwrap())
 }
 
 #[test]
