@@ -130,7 +130,8 @@ pub enum FormatArg {
 /// The processor configuration: a JSON file, then flags over it.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
-    /// A JSON config with the seed's fields (name, description, max_input_size, ...).
+    /// A JSON config with the seed's fields (name, description, max_input_size, ...);
+    /// fields left out take the seed's defaults (max_input_size 1000, timeout 30 s).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The configuration's name.

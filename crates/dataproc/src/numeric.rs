@@ -181,8 +181,7 @@ impl NumericProcessor {
             for (i, &x) in values.iter().enumerate() {
                 fold.push(x, Position::Item(i as u64))?;
             }
-            let echo = Value::Array(values.iter().map(|&x| Value::from(x)).collect());
-            fold.finish(InputData::Items(echo), values.len() as u64)
+            fold.finish(InputData::Numbers(values.to_vec()), values.len() as u64)
         })
     }
 

@@ -15,6 +15,8 @@ use crate::pyjson::to_py_json;
 pub enum InputData {
     /// The whole input, kept as the seed keeps it.
     Items(Value),
+    /// Typed numbers, kept as they are (turned into JSON only when the result is).
+    Numbers(Vec<f64>),
     /// A stream that was folded without being held.
     Streamed(StreamedInput),
 }
@@ -35,6 +37,7 @@ impl InputData {
     pub fn to_value(&self) -> Value {
         match self {
             Self::Items(items) => items.clone(),
+            Self::Numbers(xs) => Value::Array(xs.iter().map(|&x| Value::from(x)).collect()),
             Self::Streamed(s) => {
                 let mut map = Map::new();
                 map.insert("streamed".into(), Value::Bool(true));
