@@ -140,6 +140,8 @@ pub struct Source {
     pub default_delimiter: u8,
     /// The file, when the input is one (it can then be read in parallel parts).
     pub path: Option<PathBuf>,
+    /// Whether the reader is at the start of the input (where a UTF-8 BOM is skipped).
+    at_start: bool,
     reader: Box<dyn BufRead>,
 }
 
@@ -168,6 +170,7 @@ impl Source {
                     format: format.unwrap_or_else(|| Format::from_path(p)),
                     default_delimiter: if tsv { b'\t' } else { b',' },
                     path: Some(p.to_path_buf()),
+                    at_start: true,
                     reader: Box::new(BufReader::with_capacity(BUFFER, file)),
                 })
             }
@@ -186,6 +189,7 @@ impl Source {
     ) -> Result<Self> {
         let mut reader = BufReader::with_capacity(BUFFER, reader);
         let head = reader.fill_buf().map_err(|e| read_error(name, &e))?;
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         let tabbed = first_line.contains(&b'\t') && !first_line.contains(&b',');
         let format = format.unwrap_or_else(|| Format::sniff(head));
@@ -194,6 +198,7 @@ impl Source {
             format,
             default_delimiter: if tabbed { b'\t' } else { b',' },
             path: None,
+            at_start: true,
             reader: Box::new(reader),
         })
     }
@@ -224,6 +229,9 @@ pub fn for_each_item(
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
 ) -> Result<u64> {
     let name = source.name.clone();
+    if std::mem::take(&mut source.at_start) {
+        skip_bom(&mut source.reader).map_err(|e| read_error(&name, &e))?;
+    }
     match source.format {
         Format::Lines => read_lines(&mut source.reader, &name, &mut |line, at| {
             each(Item::Text(line), at)
@@ -249,6 +257,14 @@ pub fn for_each_item(
             )
         }
     }
+}
+
+/// Skips a UTF-8 byte order mark at the reader's position.
+fn skip_bom(reader: &mut dyn BufRead) -> io::Result<()> {
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
 }
 
 /// Lines from a reader, borrowed from its buffer (a line split across reads is copied
@@ -570,6 +586,7 @@ fn fold_range<'p>(
         format: Format::Lines,
         default_delimiter: b',',
         path: None,
+        at_start: from == 0,
         reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
     };
     let mut fold = processor.fold_from(start);

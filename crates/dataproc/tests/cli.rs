@@ -69,6 +69,26 @@ fn numbers_from_stdin_with_sniffed_formats() {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped() {
+    for (ext, text) in [
+        ("txt", "\u{feff}1.5\n2\n"),
+        ("csv", "\u{feff}x,y\n1.5,0\n2,0\n"),
+        ("json", "\u{feff}[1.5, 2]"),
+    ] {
+        let (_d, path) = file(ext, text);
+        let mut cmd = dataproc();
+        cmd.arg("numeric").arg(&path);
+        if ext == "csv" {
+            cmd.args(["--column", "x"]);
+        }
+        assert_eq!(output(&mut cmd)["output_data"]["sum"], 3.5, "{ext}");
+    }
+    let v = output(dataproc().arg("numeric").write_stdin("\u{feff}[1.5, 2]"));
+    assert_eq!(v["input_data"]["format"], "json");
+    assert_eq!(v["output_data"]["sum"], 3.5);
+}
+
+#[test]
 fn json_lines_and_json_arrays_from_files() {
     let (_d, path) = file("jsonl", "1\n\"2.5\"\n\n3\n");
     let v = output(dataproc().arg("numeric").arg(&path));
