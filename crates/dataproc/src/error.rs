@@ -1,7 +1,7 @@
 //! The one error type of the library (the seed's `exceptions.py`).
 //!
 //! The seed has a base `DataProcessingError` with three subclasses. In Rust that is one
-//! enum, [`Error`], whose variants are the three kinds; [`Error::kind`] answers "which
+//! enum, [`Error`](enum@Error), whose variants are the three kinds; [`Error::kind`] answers "which
 //! kind?" where Python code would catch a subclass, and matching on `Error` is catching
 //! the base. The display text is the seed's message, unchanged.
 
@@ -21,7 +21,7 @@ pub enum Error {
     Configuration(String),
 }
 
-/// Which of the three kinds an [`Error`] is.
+/// Which of the three kinds an [`Error`](enum@Error) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// See [`Error::Validation`].

@@ -28,7 +28,7 @@ use crate::pyfloat::value_to_f64;
 use crate::pyjson::py_float_repr;
 use crate::result::{InputData, ProcessingResult, StreamedInput};
 use crate::sketch::{DEFAULT_ALPHA, QuantileSketch};
-use crate::stats::{NumericState, median};
+use crate::stats::{NumericState, median_owned};
 
 /// How often (in values) a fold looks at the clock.
 const CLOCK_EVERY: u64 = 1 << 16;
@@ -332,8 +332,8 @@ impl NumericFold<'_> {
             };
             return Err(Error::Validation(why));
         }
-        let med = match (&mut self.values, &self.sketch) {
-            (Some(values), _) => median(values),
+        let med = match (self.values.take(), &self.sketch) {
+            (Some(values), _) => median_owned(values),
             (None, Some(sketch)) => sketch.quantile(0.5),
             (None, None) => None,
         };

@@ -3,7 +3,7 @@
 //! Where the seed checks at run time, Rust checks earlier:
 //! - The abstract base cannot be instantiated: [`Processor`] is a trait.
 //! - The metaclass rules (implement `process`, define `PROCESSOR_TYPE`, name ends with
-//!   `Processor`) are checked by the [`processor`](crate::processor) attribute macro
+//!   `Processor`) are checked by the [`processor`](macro@crate::processor) attribute macro
 //!   when the crate compiles; a processor that breaks one does not compile.
 //! - "Input data must be list" stays a run-time check because `process` takes any
 //!   JSON-like value, as the seed's does.

@@ -163,13 +163,61 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
         return Some(upper);
     }
     let lower = left.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some(middle(lower, upper))
+}
+
+/// [`median`] for values the caller gives up: the same result, found faster by selecting
+/// on integer keys that order as the doubles do (made in place, no extra memory).
+///
+/// ```
+/// use dataproc::stats::median_owned;
+/// assert_eq!(median_owned(vec![45.0, 10.0, 23.0, 43.0]), Some(33.0));
+/// assert_eq!(median_owned(vec![-0.5, -2.0, 7.0]), Some(-0.5));
+/// ```
+pub fn median_owned(values: Vec<f64>) -> Option<f64> {
+    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
+    let n = keys.len();
+    if n == 0 {
+        return None;
+    }
+    let k = n / 2;
+    let (left, upper, _) = keys.select_nth_unstable(k);
+    let upper = from_order_key(*upper);
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    let lower = from_order_key(left.iter().copied().max().unwrap_or(0));
+    Some(middle(lower, upper))
+}
+
+/// An integer whose order is `f64::total_cmp`'s order of `x`.
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The inverse of [`order_key`].
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
+}
+
+/// The mean of two middle values as Python writes it, `(a + b) / 2`, except where that
+/// overflows: halving first is exact there.
+fn middle(lower: f64, upper: f64) -> f64 {
     let sum = lower + upper;
-    // Python writes (a + b) / 2, which overflows for huge values; halving first is exact there.
-    Some(if sum.is_finite() {
+    if sum.is_finite() {
         sum / 2.0
     } else {
         lower / 2.0 + upper / 2.0
-    })
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +235,27 @@ mod tests {
         // python3 -c 'import statistics; print(statistics.stdev([45,10,23,43]))'
         assert_eq!(state.std_dev(), Some(16.760568804985905));
         assert_eq!(state.variance(), Some(280.9166666666667));
+    }
+
+    #[test]
+    fn order_keys_order_as_total_cmp() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e308,
+            -1.0,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            2.5,
+            f64::MAX,
+        ];
+        for w in xs.windows(2) {
+            assert!(order_key(w[0]) < order_key(w[1]), "{} < {}", w[0], w[1]);
+        }
+        for x in xs {
+            assert_eq!(from_order_key(order_key(x)).to_bits(), x.to_bits());
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use dataproc::exact::ExactSum;
-use dataproc::stats::{NumericState, median};
+use dataproc::stats::{NumericState, median, median_owned};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{FromPrimitive, Signed, Zero};
@@ -31,8 +31,17 @@ fn is_correctly_rounded(r: f64, target: &BigRational) -> bool {
 /// neighbours bracket the root, i.e. their squares bracket `target`.
 fn is_correctly_rounded_sqrt(r: f64, target: &BigRational) -> bool {
     let two = BigRational::from_integer(BigInt::from(2));
+    // Beyond f64::MAX + ulp/2 the root rounds to infinity.
+    let overflow = exact(f64::MAX) + BigRational::from_integer(BigInt::from(1) << 970u32);
+    if r.is_infinite() {
+        return target >= &(&overflow * &overflow);
+    }
     let lo = (exact(r.next_down().max(0.0)) + exact(r)) / &two;
-    let hi = (exact(r.next_up()) + exact(r)) / &two;
+    let hi = if r == f64::MAX {
+        overflow
+    } else {
+        (exact(r.next_up()) + exact(r)) / &two
+    };
     &(&lo * &lo) <= target && target <= &(&hi * &hi)
 }
 
@@ -131,11 +140,12 @@ proptest! {
     }
 
     #[test]
-    fn median_matches_sorting(mut xs in prop::collection::vec(-1e9f64..1e9, 1..200)) {
+    fn median_matches_sorting(mut xs in prop::collection::vec(prop_oneof![-1e9f64..1e9, any_finite()], 1..200)) {
         let mut sorted = xs.clone();
         sorted.sort_by(f64::total_cmp);
         let n = sorted.len();
         let want = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+        prop_assert_eq!(median_owned(xs.clone()), Some(want));
         prop_assert_eq!(median(&mut xs), Some(want));
     }
 
