@@ -7,8 +7,7 @@
 //! and `_`, so [`parse_py_float`] tries it first; for streamed bytes [`parse_bytes`] uses
 //! `fast-float2`, the same algorithm on bytes. Only when the fast path fails does the
 //! slower Python-compatible path run — the common case allocates nothing.
-//!
-//! Not covered: non-ASCII decimal digits (Python accepts `"١٢"`); they are refused.
+//! Like Python, any Unicode decimal digit counts as its ASCII digit (`"١٢٣"` is 123).
 
 use serde_json::Value;
 
@@ -32,6 +31,18 @@ fn is_py_space(c: char) -> bool {
 /// ```
 pub fn parse_py_float(text: &str) -> Option<f64> {
     let trimmed = text.trim_matches(is_py_space);
+    if !trimmed.is_ascii() {
+        // Python first turns every Unicode decimal digit into its ASCII digit.
+        let ascii: String = trimmed
+            .chars()
+            .map(|c| decimal_digit(c).map_or(c, |d| char::from(b'0' + d)))
+            .collect();
+        return if ascii.is_ascii() {
+            parse_py_float(&ascii)
+        } else {
+            None
+        };
+    }
     if let Ok(x) = trimmed.parse::<f64>() {
         return Some(x);
     }
@@ -52,6 +63,27 @@ pub fn parse_py_float(text: &str) -> Option<f64> {
         }
     }
     cleaned.parse::<f64>().ok()
+}
+
+/// The first code point (digit zero) of every run of Unicode decimal digits (category
+/// Nd), as Python 3.11's `unicodedata` (Unicode 14) lists them; each run is 0..=9.
+const DIGIT_ZEROS: [u32; 65] = [
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// The value of a non-ASCII Unicode decimal digit.
+fn decimal_digit(c: char) -> Option<u8> {
+    let code = u32::from(c);
+    let i = DIGIT_ZEROS
+        .partition_point(|&zero| zero <= code)
+        .checked_sub(1)?;
+    let offset = code - DIGIT_ZEROS[i];
+    (offset < 10).then_some(offset as u8)
 }
 
 /// Parses one line of bytes: the fast path for streamed input. Trims ASCII white space,
@@ -120,6 +152,11 @@ mod tests {
             ("nan", f64::NAN),
             ("-Infinity", f64::NEG_INFINITY),
             ("INF", f64::INFINITY),
+            // python3 -c "print(float('١٢٣'), float('１_０'), float(' ٣.٥e٢ '))"
+            ("١٢٣", 123.0),
+            ("１_０", 10.0),
+            (" ٣.٥e٢ ", 350.0),
+            ("\u{1D7D9}", 1.0),
         ];
         for (text, want) in ok {
             let got = parse_py_float(text);
@@ -138,6 +175,7 @@ mod tests {
     fn python_refusals_are_refused() {
         for text in [
             "", " ", "1_", "1__0", "_1", "1._5", "1_.5", "0x10", "1e", "abc", "1 2", "infinit",
+            "١x", "²",
         ] {
             assert_eq!(parse_py_float(text), None, "{text:?}");
             assert_eq!(parse_bytes(text.as_bytes()), None, "{text:?}");
