@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::categorical::{CategoricalProcessor, CategoricalState};
 use crate::error::{Error, Result};
 use crate::numeric::{NumericFold, NumericProcessor, Position};
-use crate::processor::{Processor, log_failure};
+use crate::processor::{Processor, check_streamed, empty_input, log_failure};
 use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
@@ -486,12 +486,12 @@ fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions)
         &|field| parse_bytes(field).is_some(),
         &mut |item, at| {
             let x = match item {
-                Item::Text(text) => {
-                    if text.trim_ascii().is_empty() {
-                        return Ok(());
-                    }
-                    parse_bytes(text).ok_or_else(|| bad_number(&name, at, text))?
-                }
+                Item::Text(text) => match parse_bytes(text) {
+                    Some(x) => x,
+                    // Blank lines are skipped; checked only off the fast path.
+                    None if text.trim_ascii().is_empty() => return Ok(()),
+                    None => return Err(bad_number(&name, at, text)),
+                },
                 Item::Json(value) => value_to_f64(&value).map_err(|m| {
                     Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
                 })?,
@@ -606,11 +606,11 @@ pub fn run_text(
     let start = Instant::now();
     let mut state = TextState::default();
     let name = source.name.clone();
-    let max = crate::Processor::config(processor).max_input_size();
+    let config = Processor::config(processor);
     let mut items = 0u64;
     let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
         items += 1;
-        check_size(items, max, at)?;
+        check_streamed(config, items, &at)?;
         match item {
             Item::Text(t) => {
                 let t = t.strip_suffix(b"\r").unwrap_or(t);
@@ -629,7 +629,7 @@ pub fn run_text(
     let run = || {
         outcome?;
         if items == 0 {
-            return Err(Error::Validation("Input data cannot be empty".into()));
+            return Err(empty_input());
         }
         Ok(processor.finish(&state, streamed(&source, items), items, start))
     };
@@ -648,7 +648,7 @@ pub fn run_categorical(
 ) -> Result<ProcessingResult> {
     let start = Instant::now();
     let mut state = CategoricalState::default();
-    let max = crate::Processor::config(processor).max_input_size();
+    let config = Processor::config(processor);
     let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
         match item {
             Item::Text(t) => {
@@ -660,12 +660,12 @@ pub fn run_categorical(
             }
             Item::Json(v) => state.push(&py_str(&v)),
         }
-        check_size(state.count, max, at)
+        check_streamed(config, state.count, &at)
     });
     let run = || {
         outcome?;
         if state.count == 0 {
-            return Err(Error::Validation("Input data cannot be empty".into()));
+            return Err(empty_input());
         }
         Ok(processor.finish(&state, streamed(&source, state.count), start))
     };
@@ -687,15 +687,6 @@ pub fn read_items(mut source: Source, csv: &CsvOptions) -> Result<Value> {
         Ok(())
     })?;
     Ok(Value::Array(items))
-}
-
-fn check_size(count: u64, max: usize, at: Position) -> Result<()> {
-    if count as u128 > max as u128 {
-        return Err(Error::Validation(format!(
-            "Input size {count} exceeds maximum {max} (at {at})"
-        )));
-    }
-    Ok(())
 }
 
 fn streamed(source: &Source, items: u64) -> InputData {

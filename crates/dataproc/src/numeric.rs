@@ -23,7 +23,9 @@ use serde_json::{Map, Value};
 
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
-use crate::processor::{Processor, elapsed, seed_result, timed};
+use crate::processor::{
+    Processor, check_length, check_streamed, elapsed, empty_input, seed_result, timed,
+};
 use crate::pyfloat::value_to_f64;
 use crate::pyjson::py_float_repr;
 use crate::result::{InputData, ProcessingResult, StreamedInput};
@@ -167,16 +169,7 @@ impl NumericProcessor {
     /// unless they are skipped.
     pub fn process_numbers(&self, values: &[f64]) -> Result<ProcessingResult> {
         timed(|start| {
-            if values.is_empty() {
-                return Err(Error::Validation("Input data cannot be empty".into()));
-            }
-            if values.len() > self.config.max_input_size() {
-                return Err(Error::Validation(format!(
-                    "Input size {} exceeds maximum {}",
-                    values.len(),
-                    self.config.max_input_size()
-                )));
-            }
+            check_length(&self.config, values.len())?;
             let mut fold = self.fold_from(start);
             for (i, &x) in values.iter().enumerate() {
                 fold.push(x, Position::Item(i as u64))?;
@@ -265,14 +258,7 @@ impl NumericFold<'_> {
         if let Some(sketch) = &mut self.sketch {
             sketch.push(x);
         }
-        let max = self.processor.config.max_input_size();
-        if self.state.count() as u128 > max as u128 {
-            return Err(Error::Validation(format!(
-                "Input size {} exceeds maximum {max} (at {at})",
-                self.state.count()
-            )));
-        }
-        Ok(())
+        check_streamed(&self.processor.config, self.state.count(), &at)
     }
 
     /// Combines a fold of another part of the same input into this one. Kept values move
@@ -328,7 +314,7 @@ impl NumericFold<'_> {
                     self.skipped
                 )
             } else {
-                "Input data cannot be empty".into()
+                empty_input().message().to_owned()
             };
             return Err(Error::Validation(why));
         }

@@ -95,17 +95,48 @@ pub fn validate_items<'a>(config: &ProcessorConfig, data: &'a Value) -> Result<&
     let Value::Array(items) = data else {
         return Err(Error::Validation("Input data must be list".into()));
     };
-    if items.is_empty() {
-        return Err(Error::Validation("Input data cannot be empty".into()));
+    check_length(config, items.len())?;
+    Ok(items)
+}
+
+/// The seed's size checks for a list of `len` items: not empty, not over `max_input_size`.
+///
+/// # Errors
+/// "Input data cannot be empty" or "Input size {n} exceeds maximum {max}".
+pub fn check_length(config: &ProcessorConfig, len: usize) -> Result<()> {
+    if len == 0 {
+        return Err(empty_input());
     }
-    if items.len() > config.max_input_size() {
+    if len > config.max_input_size() {
         return Err(Error::Validation(format!(
-            "Input size {} exceeds maximum {}",
-            items.len(),
+            "Input size {len} exceeds maximum {}",
             config.max_input_size()
         )));
     }
-    Ok(items)
+    Ok(())
+}
+
+/// The seed's "Input data cannot be empty" (a validation error).
+pub fn empty_input() -> Error {
+    Error::Validation("Input data cannot be empty".into())
+}
+
+/// The size check of a stream, once `count` items have arrived by `at`.
+///
+/// # Errors
+/// "Input size {count} exceeds maximum {max} (at {at})" past `max_input_size`.
+pub fn check_streamed(
+    config: &ProcessorConfig,
+    count: u64,
+    at: &dyn std::fmt::Display,
+) -> Result<()> {
+    let max = config.max_input_size();
+    if count as u128 > max as u128 {
+        return Err(Error::Validation(format!(
+            "Input size {count} exceeds maximum {max} (at {at})"
+        )));
+    }
+    Ok(())
 }
 
 /// Seconds since `start`, as the seed's `time.time() - start_time`.
