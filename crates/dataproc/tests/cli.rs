@@ -101,15 +101,11 @@ fn json_lines_and_json_arrays_from_files() {
 #[test]
 fn a_bad_line_is_named_and_the_exit_code_is_non_zero() {
     let (_d, path) = file("txt", "1\n2\nthree\n4\n");
-    dataproc()
-        .arg("numeric")
-        .arg(&path)
-        .assert()
-        .code(4)
-        .stdout("")
-        .stderr(predicate::str::contains(
-            "line 3: Cannot Convert three to numeric",
-        ));
+    fails(
+        dataproc().arg("numeric").arg(&path),
+        4,
+        "line 3: Cannot Convert three to numeric",
+    );
 }
 
 #[test]
