@@ -1,0 +1,303 @@
+//! Command-line arguments of the `dataproc` binary and their one conversion into library
+//! configuration ([`Job`]), so `main` only parses, converts, runs and maps errors.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dataproc::config::RawConfig;
+use dataproc::input::{Column, CsvOptions, Format};
+use dataproc::{Error, Median, NumericOptions, ProcessorConfig};
+
+/// Streaming statistics and the seed's data processors.
+#[derive(Debug, Parser)]
+#[command(name = "dataproc", version, about)]
+pub struct Cli {
+    /// Also log (at DEBUG) to this size-rotating file, as the seed's `dataproc.log`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Rotate the log file at this size.
+    #[arg(long, global = true, default_value_t = 1024, value_name = "BYTES")]
+    pub log_max_bytes: u64,
+    /// Rotated log files to keep.
+    #[arg(long, global = true, default_value_t = 3, value_name = "N")]
+    pub log_backups: u64,
+    /// Only warnings and errors on the console.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Count, sum, mean, median, min, max, sample std dev of numbers (streamed).
+    Numeric {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Skip NaN and ±inf and count them, instead of failing at the first.
+        #[arg(long)]
+        skip_non_finite: bool,
+        /// Leave out the median: memory stays flat however long the input is.
+        #[arg(long, conflicts_with = "approx_median")]
+        no_median: bool,
+        /// Approximate the median (within 0.5 %) from a bounded sketch instead of keeping
+        /// every value (8 bytes each) for the exact one.
+        #[arg(long)]
+        approx_median: bool,
+    },
+    /// Lines, words, characters, distinct words, top words of a text (streamed).
+    Text {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// How many top words to list.
+        #[arg(long, value_name = "K")]
+        top_k: Option<u64>,
+    },
+    /// Frequencies, mode and cardinality of labels (streamed).
+    Categorical {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// List only the K most frequent categories.
+        #[arg(long, value_name = "K")]
+        top_k: Option<u64>,
+    },
+    /// The seed's per-item pipeline: JSON items in, processed items out.
+    Pipeline {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Any registered processor by type tag, over JSON items (or lines as strings).
+    Run {
+        /// The type tag (see `dataproc list`).
+        processor_type: String,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// The registered processors.
+    List,
+    /// The seed's `main.py`: NumericStats over [45, 10, 23, 43].
+    Example,
+}
+
+/// Where the input comes from and how to read it.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input file; `-` or nothing for standard input.
+    #[arg(value_name = "FILE|-")]
+    pub file: Option<PathBuf>,
+    /// Input format; default from the file extension, or sniffed from standard input.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// CSV column by header name or index from 0 (implies CSV).
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub column: Option<String>,
+    /// CSV field delimiter: one character, or `tab` (implies CSV).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// The first CSV record is a header (default: detected).
+    #[arg(long, conflicts_with = "no_header")]
+    pub header: bool,
+    /// The first CSV record is data.
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+/// Input formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// One value per line.
+    Lines,
+    /// Delimited records.
+    Csv,
+    /// A JSON array.
+    Json,
+    /// One JSON value per line.
+    Jsonl,
+}
+
+/// The processor configuration: a JSON file, then flags over it.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// A JSON config with the seed's fields (name, description, max_input_size, ...);
+    /// fields left out take the seed's defaults (max_input_size 1000, timeout 30 s).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The configuration's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The configuration's description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Refuse inputs with more items (default on the CLI: no limit).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_input_size: Option<i128>,
+    /// Give up after this many seconds (default on the CLI: no limit).
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub timeout: Option<f64>,
+}
+
+/// Everything a run needs, in library terms.
+#[derive(Debug)]
+pub struct Job {
+    /// What to run.
+    pub kind: JobKind,
+    /// The input file (`None`: standard input).
+    pub file: Option<PathBuf>,
+    /// A forced format.
+    pub format: Option<Format>,
+    /// CSV settings.
+    pub csv: CsvOptions,
+    /// The processor configuration.
+    pub config: ProcessorConfig,
+}
+
+/// Which processor runs.
+#[derive(Debug)]
+pub enum JobKind {
+    /// Numeric statistics.
+    Numeric(NumericOptions),
+    /// Text counts.
+    Text,
+    /// Categorical counts.
+    Categorical,
+    /// A registered processor over collected items.
+    Items(String),
+}
+
+impl TryFrom<Command> for Job {
+    type Error = Error;
+
+    fn try_from(command: Command) -> Result<Self, Error> {
+        let (kind, input, config, top_k) = match command {
+            Command::Numeric {
+                input,
+                config,
+                skip_non_finite,
+                no_median,
+                approx_median,
+            } => {
+                let median = match (no_median, approx_median) {
+                    (true, _) => Median::Omitted,
+                    (_, true) => Median::Approximate,
+                    _ => Median::Exact,
+                };
+                let options = NumericOptions {
+                    skip_non_finite,
+                    median,
+                };
+                (JobKind::Numeric(options), input, config, None)
+            }
+            Command::Text {
+                input,
+                config,
+                top_k,
+            } => (JobKind::Text, input, config, top_k),
+            Command::Categorical {
+                input,
+                config,
+                top_k,
+            } => (JobKind::Categorical, input, config, top_k),
+            Command::Pipeline { input, config } => {
+                (JobKind::Items("pipeline".into()), input, config, None)
+            }
+            Command::Run {
+                processor_type,
+                input,
+                config,
+            } => (JobKind::Items(processor_type), input, config, None),
+            Command::List | Command::Example => {
+                return Err(Error::Configuration(
+                    "this command takes no input; nothing to configure".into(),
+                ));
+            }
+        };
+        let default_name = match &kind {
+            JobKind::Numeric(_) => "numeric",
+            JobKind::Text => "text",
+            JobKind::Categorical => "categorical",
+            JobKind::Items(tag) => tag.as_str(),
+        };
+        let mut builder = match &config.config {
+            Some(path) => read_config(path)?.into_builder(),
+            None => ProcessorConfig::builder(default_name)
+                .max_input_size(i128::MAX)
+                .timeout_seconds(f64::INFINITY),
+        };
+        if let Some(name) = config.name {
+            builder = builder.name(name);
+        }
+        if let Some(d) = config.description {
+            builder = builder.description(d);
+        }
+        if let Some(n) = config.max_input_size {
+            builder = builder.max_input_size(n);
+        }
+        if let Some(t) = config.timeout {
+            builder = builder.timeout_seconds(t);
+        }
+        if let Some(k) = top_k {
+            builder = builder.param("top_k", k);
+        }
+        let csv_implied = input.column.is_some() || input.delimiter.is_some();
+        let format = match input.format {
+            Some(FormatArg::Lines) => Some(Format::Lines),
+            Some(FormatArg::Csv) => Some(Format::Csv),
+            Some(FormatArg::Json) => Some(Format::Json),
+            Some(FormatArg::Jsonl) => Some(Format::JsonLines),
+            None if csv_implied => Some(Format::Csv),
+            None => None,
+        };
+        let csv = CsvOptions {
+            column: input
+                .column
+                .as_deref()
+                .map_or(Column::Index(0), Column::parse),
+            delimiter: input
+                .delimiter
+                .as_deref()
+                .map(parse_delimiter)
+                .transpose()?,
+            header: match (input.header, input.no_header) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+        };
+        Ok(Self {
+            kind,
+            file: input.file,
+            format,
+            csv,
+            config: builder.build()?,
+        })
+    }
+}
+
+fn read_config(path: &Path) -> Result<RawConfig, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Configuration(format!("cannot read config {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Configuration(format!("invalid config {}: {e}", path.display())))
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, Error> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
+        t => Err(Error::Configuration(format!(
+            "--delimiter must be one ASCII character or `tab`, not {t:?}"
+        ))),
+    }
+}

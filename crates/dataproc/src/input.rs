@@ -1,0 +1,779 @@
+//! Streaming input readers: one value per line, a CSV column, a JSON array, JSON lines.
+//!
+//! Readers hand items one at a time to a callback and never hold the input: a line or a
+//! CSV record is borrowed from a reused buffer, a JSON array is walked element by element.
+//! The format comes from the file's extension (`.csv`, `.tsv`, `.json`, `.jsonl` /
+//! `.ndjson`, anything else: lines), is sniffed from standard input, or is given.
+//!
+//! The `run_*` functions drive a processor over a stream and return its result; every
+//! error names the line (or JSON array index) that was bad.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::categorical::{CategoricalProcessor, CategoricalState};
+use crate::error::{Error, Result};
+use crate::numeric::{NumericFold, NumericProcessor, Position};
+use crate::processor::{Processor, check_streamed, empty_input, log_failure};
+use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
+use crate::pyjson::{py_str, py_type_name};
+use crate::result::{InputData, ProcessingResult, StreamedInput};
+use crate::text::{TextProcessor, TextState};
+
+/// Read buffer size: big reads keep the parser busy.
+const BUFFER: usize = 1 << 20;
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One item per line.
+    Lines,
+    /// Delimited records; one column is read.
+    Csv,
+    /// One JSON array of items.
+    Json,
+    /// One JSON value per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The name shown in results (`lines`, `csv`, `json`, `jsonl`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Lines => "lines",
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::JsonLines => "jsonl",
+        }
+    }
+
+    /// The format a file name implies.
+    ///
+    /// ```
+    /// use dataproc::input::Format;
+    /// assert_eq!(Format::from_path("a.CSV".as_ref()), Format::Csv);
+    /// assert_eq!(Format::from_path("a.ndjson".as_ref()), Format::JsonLines);
+    /// assert_eq!(Format::from_path("numbers.txt".as_ref()), Format::Lines);
+    /// ```
+    pub fn from_path(path: &Path) -> Self {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv" | "tsv") => Self::Csv,
+            Some("json") => Self::Json,
+            Some("jsonl" | "ndjson") => Self::JsonLines,
+            _ => Self::Lines,
+        }
+    }
+
+    /// Guesses the format from the first bytes of a stream: `[` JSON, `{` or `"` JSON
+    /// lines, a comma or tab in the first line CSV, else lines.
+    pub fn sniff(head: &[u8]) -> Self {
+        match head.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => Self::Json,
+            Some(b'{' | b'"') => Self::JsonLines,
+            _ => {
+                let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+                if first.contains(&b',') || first.contains(&b'\t') {
+                    Self::Csv
+                } else {
+                    Self::Lines
+                }
+            }
+        }
+    }
+}
+
+/// Which CSV column to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    /// By header name (the first record is then the header).
+    Name(String),
+    /// By index from 0.
+    Index(usize),
+}
+
+impl Column {
+    /// A number is an index, anything else a name.
+    pub fn parse(text: &str) -> Self {
+        text.parse()
+            .map_or_else(|_| Self::Name(text.to_owned()), Self::Index)
+    }
+}
+
+/// CSV settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// The column to read (default: the first).
+    pub column: Column,
+    /// Field delimiter; `None`: tab for `.tsv` or a tab-sniffed stream, else comma.
+    pub delimiter: Option<u8>,
+    /// Whether the first record is a header; `None`: yes when a column is named, else
+    /// when its first field does not look like data.
+    pub header: Option<bool>,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self {
+            column: Column::Index(0),
+            delimiter: None,
+            header: None,
+        }
+    }
+}
+
+/// An opened input: a buffered reader plus what is known about it.
+pub struct Source {
+    /// A path, or `-` for standard input.
+    pub name: String,
+    /// The format in force.
+    pub format: Format,
+    /// The delimiter a `.tsv` name or a sniffed tab implies.
+    pub default_delimiter: u8,
+    /// The file, when the input is one (it can then be read in parallel parts).
+    pub path: Option<PathBuf>,
+    /// Whether the reader is at the start of the input (where a UTF-8 BOM is skipped).
+    at_start: bool,
+    reader: Box<dyn BufRead>,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Source {
+    /// Opens a file, or standard input for `None` or `-`; `format` overrides the guess.
+    ///
+    /// # Errors
+    /// A validation error when the file cannot be opened or read.
+    pub fn open(path: Option<&Path>, format: Option<Format>) -> Result<Self> {
+        match path {
+            Some(p) if p != Path::new("-") => {
+                let file = File::open(p)
+                    .map_err(|e| Error::Validation(format!("cannot open {}: {e}", p.display())))?;
+                let tsv = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+                Ok(Self {
+                    name: p.display().to_string(),
+                    format: format.unwrap_or_else(|| Format::from_path(p)),
+                    default_delimiter: if tsv { b'\t' } else { b',' },
+                    path: Some(p.to_path_buf()),
+                    at_start: true,
+                    reader: Box::new(BufReader::with_capacity(BUFFER, file)),
+                })
+            }
+            _ => Self::from_reader("-", io::stdin(), format),
+        }
+    }
+
+    /// Wraps any reader; the format is sniffed unless given.
+    ///
+    /// # Errors
+    /// A validation error when the first bytes cannot be read.
+    pub fn from_reader(
+        name: &str,
+        reader: impl Read + 'static,
+        format: Option<Format>,
+    ) -> Result<Self> {
+        let mut reader = BufReader::with_capacity(BUFFER, reader);
+        let head = reader.fill_buf().map_err(|e| read_error(name, &e))?;
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let tabbed = first_line.contains(&b'\t') && !first_line.contains(&b',');
+        let format = format.unwrap_or_else(|| Format::sniff(head));
+        Ok(Self {
+            name: name.to_owned(),
+            format,
+            default_delimiter: if tabbed { b'\t' } else { b',' },
+            path: None,
+            at_start: true,
+            reader: Box::new(reader),
+        })
+    }
+}
+
+fn read_error(source: &str, e: &io::Error) -> Error {
+    Error::Validation(format!("cannot read {source}: {e}"))
+}
+
+/// One item from a stream: raw text (a line or a CSV field) or a JSON value.
+#[derive(Debug)]
+pub enum Item<'a> {
+    /// A line (without its line break) or a CSV field.
+    Text(&'a [u8]),
+    /// An element of a JSON array or a JSON line.
+    Json(Value),
+}
+
+/// Calls `each` for every item of `source`, in order, with its position; stops at the
+/// first error. Returns how many items there were.
+///
+/// # Errors
+/// Read and syntax errors (naming the line or index), or the first error of `each`.
+pub fn for_each_item(
+    source: &mut Source,
+    csv: &CsvOptions,
+    looks_like_data: &dyn Fn(&[u8]) -> bool,
+    each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
+) -> Result<u64> {
+    let name = source.name.clone();
+    if std::mem::take(&mut source.at_start) {
+        skip_bom(&mut source.reader).map_err(|e| read_error(&name, &e))?;
+    }
+    match source.format {
+        Format::Lines => read_lines(&mut source.reader, &name, &mut |line, at| {
+            each(Item::Text(line), at)
+        }),
+        Format::JsonLines => read_lines(&mut source.reader, &name, &mut |line, at| {
+            if line.trim_ascii().is_empty() {
+                return Ok(());
+            }
+            let value = serde_json::from_slice(line)
+                .map_err(|e| Error::Validation(format!("{name}: {at}: invalid JSON: {e}")))?;
+            each(Item::Json(value), at)
+        }),
+        Format::Json => read_json_array(&mut source.reader, &name, each),
+        Format::Csv => {
+            let delimiter = csv.delimiter.unwrap_or(source.default_delimiter);
+            read_csv(
+                &mut source.reader,
+                &name,
+                csv,
+                delimiter,
+                looks_like_data,
+                each,
+            )
+        }
+    }
+}
+
+/// Skips a UTF-8 byte order mark at the reader's position.
+fn skip_bom(reader: &mut dyn BufRead) -> io::Result<()> {
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
+}
+
+/// Lines from a reader, borrowed from its buffer (a line split across reads is copied
+/// once). Empty lines are passed on; the callers decide.
+fn read_lines(
+    reader: &mut dyn BufRead,
+    name: &str,
+    each: &mut dyn FnMut(&[u8], Position) -> Result<()>,
+) -> Result<u64> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line_no: u64 = 0;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_error(name, &e)),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let len = buf.len();
+        let mut pos = 0;
+        for nl in memchr::memchr_iter(b'\n', buf) {
+            line_no += 1;
+            if carry.is_empty() {
+                each(&buf[pos..nl], Position::Line(line_no))?;
+            } else {
+                carry.extend_from_slice(&buf[pos..nl]);
+                each(&carry, Position::Line(line_no))?;
+                carry.clear();
+            }
+            pos = nl + 1;
+        }
+        carry.extend_from_slice(&buf[pos..]);
+        reader.consume(len);
+    }
+    if !carry.is_empty() {
+        line_no += 1;
+        each(&carry, Position::Line(line_no))?;
+    }
+    Ok(line_no)
+}
+
+/// The elements of one JSON array, without building the array.
+fn read_json_array(
+    reader: &mut dyn BufRead,
+    name: &str,
+    each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
+) -> Result<u64> {
+    struct Walk<'a> {
+        each: &'a mut dyn FnMut(Item<'_>, Position) -> Result<()>,
+        failure: Option<Error>,
+    }
+    impl<'de> Visitor<'de> for &mut Walk<'_> {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array of items")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+            let mut index = 0u64;
+            while let Some(value) = seq.next_element::<Value>()? {
+                if let Err(e) = (self.each)(Item::Json(value), Position::Item(index)) {
+                    self.failure = Some(e);
+                    return Err(serde::de::Error::custom("stopped"));
+                }
+                index += 1;
+            }
+            Ok(index)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for &mut Walk<'_> {
+        type Value = u64;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    let mut walk = Walk {
+        each,
+        failure: None,
+    };
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let outcome = (&mut walk)
+        .deserialize(&mut de)
+        .and_then(|n| de.end().map(|()| n));
+    match (outcome, walk.failure) {
+        (_, Some(e)) => Err(e),
+        (Ok(n), None) => Ok(n),
+        (Err(e), None) => Err(Error::Validation(format!(
+            "{name}: invalid JSON array: {e}"
+        ))),
+    }
+}
+
+/// One column of a CSV stream, quoting handled by the `csv` crate.
+fn read_csv(
+    reader: &mut dyn BufRead,
+    name: &str,
+    opts: &CsvOptions,
+    delimiter: u8,
+    looks_like_data: &dyn Fn(&[u8]) -> bool,
+    each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
+) -> Result<u64> {
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(BUFFER)
+        .from_reader(reader);
+    let mut record = csv::ByteRecord::new();
+    let mut index = match &opts.column {
+        Column::Index(i) => Some(*i),
+        Column::Name(_) => None,
+    };
+    let mut items = 0u64;
+    let mut first = true;
+    loop {
+        let more = csv.read_byte_record(&mut record).map_err(|e| {
+            let at = e
+                .position()
+                .map_or_else(String::new, |p| format!("line {}: ", p.line()));
+            Error::Validation(format!("{name}: {at}invalid CSV: {e}"))
+        })?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if first {
+            first = false;
+            let header = match (&opts.column, opts.header) {
+                (Column::Name(wanted), _) => {
+                    let found = record
+                        .iter()
+                        .position(|f| f.trim_ascii() == wanted.as_bytes());
+                    let Some(found) = found else {
+                        let names: Vec<_> = record.iter().map(String::from_utf8_lossy).collect();
+                        return Err(Error::Validation(format!(
+                            "{name}: no column '{wanted}' in the header ({}); pass --column with one of these or an index",
+                            names.join(", ")
+                        )));
+                    };
+                    index = Some(found);
+                    true
+                }
+                (Column::Index(_), Some(h)) => h,
+                (Column::Index(i), None) => record.get(*i).is_some_and(|f| !looks_like_data(f)),
+            };
+            if header {
+                continue;
+            }
+        }
+        let i = index.unwrap_or(0);
+        let Some(field) = record.get(i) else {
+            return Err(Error::Validation(format!(
+                "{name}: line {line}: no column {i} (the record has {} fields)",
+                record.len()
+            )));
+        };
+        items += 1;
+        each(Item::Text(field), Position::Line(line))?;
+    }
+    Ok(items)
+}
+
+/// Files of numbers one per line at least this big are read in parallel parts.
+const PARALLEL_MIN_BYTES: u64 = 16 << 20;
+
+/// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
+/// lines skipped), JSON items converted as `float(item)`.
+///
+/// A big file of lines is cut into line-aligned parts read by one thread per core; the
+/// parts' folds merge exactly (see [`NumericFold::merge`]). If a part fails, the file is
+/// read again in one pass so the error names the right line.
+///
+/// # Errors
+/// Any error of the stream or the fold, naming the bad position; logged at ERROR.
+pub fn run_numeric(
+    processor: &NumericProcessor,
+    source: Source,
+    csv: &CsvOptions,
+) -> Result<ProcessingResult> {
+    run_numeric_with(processor, source, csv, PARALLEL_MIN_BYTES)
+}
+
+fn run_numeric_with(
+    processor: &NumericProcessor,
+    mut source: Source,
+    csv: &CsvOptions,
+    parallel_min_bytes: u64,
+) -> Result<ProcessingResult> {
+    let start = Instant::now();
+    if source.format == Format::Lines
+        && let Some(path) = source.path.clone()
+    {
+        if let Some(result) =
+            run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
+        {
+            return result;
+        }
+        // A part failed: unless the time is already up, read again in one pass.
+        processor
+            .check_deadline(start, &source.name)
+            .map_err(|e| log_failure(start, e))?;
+    }
+    let mut fold = processor.fold_from(start);
+    let name = source.name.clone();
+    let outcome = fold_items(&mut fold, &mut source, csv);
+    outcome
+        .and_then(|items| fold.finish_stream(&name, source.format.name(), items))
+        .map_err(|e| log_failure(start, e))
+}
+
+/// Folds every item of `source`; returns how many items (non-blank) there were.
+fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<u64> {
+    let name = source.name.clone();
+    let mut items = 0u64;
+    for_each_item(
+        source,
+        csv,
+        &|field| parse_bytes(field).is_some(),
+        &mut |item, at| {
+            let x = match item {
+                Item::Text(text) => match parse_bytes(text) {
+                    Some(x) => x,
+                    // Blank lines are skipped; checked only off the fast path.
+                    None if text.trim_ascii().is_empty() => return Ok(()),
+                    None => return Err(bad_number(&name, at, text)),
+                },
+                Item::Json(value) => value_to_f64(&value).map_err(|m| {
+                    Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
+                })?,
+            };
+            items += 1;
+            fold.push(x, at)
+        },
+    )?;
+    Ok(items)
+}
+
+fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
+    let shown = String::from_utf8_lossy(text);
+    Error::Processing(format!(
+        "Numeric processing failed: {name}: {at}: Cannot Convert {shown} to numeric: {}",
+        string_reason(&shown)
+    ))
+}
+
+/// The parallel path: `None` when it does not apply or a part failed (the caller then
+/// reads the file in one pass, which reports errors with their true line numbers).
+fn run_numeric_parallel(
+    processor: &NumericProcessor,
+    source: &Source,
+    path: &Path,
+    start: Instant,
+    min_bytes: u64,
+) -> Option<Result<ProcessingResult>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(2, 4);
+    let size = std::fs::metadata(path).ok()?.len();
+    if size < min_bytes || size == 0 {
+        return None;
+    }
+    let ranges = line_aligned_ranges(path, size, threads).ok()?;
+    let folds: Vec<Option<(NumericFold<'_>, u64)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(from, to)| scope.spawn(move || fold_range(processor, path, from, to, start)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut parts = folds.into_iter();
+    let (mut total, mut items) = parts.next()??;
+    for part in parts {
+        let (fold, n) = part?;
+        total.merge(fold);
+        items += n;
+    }
+    if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
+        return None;
+    }
+    Some(
+        total
+            .finish_stream(&source.name, source.format.name(), items)
+            .map_err(|e| log_failure(start, e)),
+    )
+}
+
+/// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
+fn line_aligned_ranges(path: &Path, size: u64, parts: usize) -> io::Result<Vec<(u64, u64)>> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut cuts = vec![0u64];
+    let mut skipped = Vec::new();
+    for k in 1..parts as u64 {
+        let mark = (size * k / parts as u64).max(*cuts.last().unwrap_or(&0));
+        reader.seek(SeekFrom::Start(mark))?;
+        skipped.clear();
+        let n = reader.read_until(b'\n', &mut skipped)? as u64;
+        cuts.push((mark + n).min(size));
+    }
+    cuts.push(size);
+    Ok(cuts.windows(2).map(|w| (w[0], w[1])).collect())
+}
+
+/// Folds the lines in bytes `from..to` of `path`; `None` on any error.
+fn fold_range<'p>(
+    processor: &'p NumericProcessor,
+    path: &Path,
+    from: u64,
+    to: u64,
+    start: Instant,
+) -> Option<(NumericFold<'p>, u64)> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut source = Source {
+        name: path.display().to_string(),
+        format: Format::Lines,
+        default_delimiter: b',',
+        path: None,
+        at_start: from == 0,
+        reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
+    };
+    let mut fold = processor.fold_from(start);
+    let items = fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
+    Some((fold, items))
+}
+
+/// Streams texts (lines, CSV fields or JSON strings) into `processor`.
+///
+/// # Errors
+/// Stream errors, a JSON item that is not a string, or more than `max_input_size` items.
+pub fn run_text(
+    processor: &TextProcessor,
+    mut source: Source,
+    csv: &CsvOptions,
+) -> Result<ProcessingResult> {
+    let start = Instant::now();
+    let mut state = TextState::default();
+    let name = source.name.clone();
+    let config = Processor::config(processor);
+    let mut items = 0u64;
+    let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+        items += 1;
+        check_streamed(config, items, &at)?;
+        match item {
+            Item::Text(t) => {
+                let t = t.strip_suffix(b"\r").unwrap_or(t);
+                state.push(&String::from_utf8_lossy(t));
+            }
+            Item::Json(Value::String(s)) => state.push(&s),
+            Item::Json(other) => {
+                return Err(Error::Processing(format!(
+                    "Text processing failed: {name}: {at}: expected 'str', not '{}'",
+                    py_type_name(&other)
+                )));
+            }
+        }
+        Ok(())
+    });
+    let run = || {
+        outcome?;
+        if items == 0 {
+            return Err(empty_input());
+        }
+        Ok(processor.finish(&state, streamed(&source, items), items, start))
+    };
+    run().map_err(|e| log_failure(start, e))
+}
+
+/// Streams categories (trimmed lines, CSV fields, JSON items as `str()`) into
+/// `processor`; blank lines are skipped.
+///
+/// # Errors
+/// Stream errors or more than `max_input_size` items.
+pub fn run_categorical(
+    processor: &CategoricalProcessor,
+    mut source: Source,
+    csv: &CsvOptions,
+) -> Result<ProcessingResult> {
+    let start = Instant::now();
+    let mut state = CategoricalState::default();
+    let config = Processor::config(processor);
+    let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+        match item {
+            Item::Text(t) => {
+                let t = t.trim_ascii();
+                if t.is_empty() {
+                    return Ok(());
+                }
+                state.push(&String::from_utf8_lossy(t));
+            }
+            Item::Json(v) => state.push(&py_str(&v)),
+        }
+        check_streamed(config, state.count, &at)
+    });
+    let run = || {
+        outcome?;
+        if state.count == 0 {
+            return Err(empty_input());
+        }
+        Ok(processor.finish(&state, streamed(&source, state.count), start))
+    };
+    run().map_err(|e| log_failure(start, e))
+}
+
+/// Reads every item into a JSON list (for processors that keep their input, such as the
+/// pipeline): JSON arrays and JSON lines as values, lines and CSV fields as strings.
+///
+/// # Errors
+/// Stream errors.
+pub fn read_items(mut source: Source, csv: &CsvOptions) -> Result<Value> {
+    let mut items = Vec::new();
+    for_each_item(&mut source, csv, &|_| true, &mut |item, _| {
+        items.push(match item {
+            Item::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+            Item::Json(v) => v,
+        });
+        Ok(())
+    })?;
+    Ok(Value::Array(items))
+}
+
+fn streamed(source: &Source, items: u64) -> InputData {
+    InputData::Streamed(StreamedInput {
+        source: source.name.clone(),
+        format: source.format.name().into(),
+        items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NumericOptions, ProcessorConfig};
+    use std::io::Write;
+
+    fn processor(max: i128) -> NumericProcessor {
+        let config = ProcessorConfig::builder("t")
+            .max_input_size(max)
+            .build()
+            .unwrap();
+        NumericProcessor::with_options(config, NumericOptions::default())
+    }
+
+    fn numbers_file(lines: &[String]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(lines.join("\n").as_bytes()).unwrap();
+        f
+    }
+
+    fn run(p: &NumericProcessor, path: &Path, min_bytes: u64) -> Result<ProcessingResult> {
+        let source = Source::open(Some(path), Some(Format::Lines)).unwrap();
+        run_numeric_with(p, source, &CsvOptions::default(), min_bytes)
+    }
+
+    #[test]
+    fn parallel_parts_give_exactly_the_one_pass_result() {
+        let lines: Vec<String> = (0..5000)
+            .map(|i| format!("{}", f64::from(i) * 0.37 - 900.0))
+            .collect();
+        let f = numbers_file(&lines);
+        let p = processor(100_000);
+        let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
+        let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
+        assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
+        let parallel = run(&p, f.path(), 0).unwrap();
+        let sequential = run(&p, f.path(), u64::MAX).unwrap();
+        assert_eq!(parallel.output_data, sequential.output_data);
+        assert_eq!(parallel.input_data, sequential.input_data);
+        assert_eq!(parallel.output_data["count"], 5000);
+    }
+
+    #[test]
+    fn a_bad_line_in_a_later_part_is_reported_with_its_true_line() {
+        let mut lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        lines[4321] = "oops".into();
+        let f = numbers_file(&lines);
+        let err = run(&processor(100_000), f.path(), 0).unwrap_err();
+        assert!(
+            err.to_string().contains("line 4322: Cannot Convert oops"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_size_limit_holds_across_parts() {
+        let lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let f = numbers_file(&lines);
+        let err = run(&processor(4000), f.path(), 0).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Input size 4001 exceeds maximum 4000 (at line 4001)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn line_aligned_ranges_cover_the_file_at_line_starts() {
+        let lines: Vec<String> = (0..100).map(|i| "x".repeat(i % 7 + 1)).collect();
+        let f = numbers_file(&lines);
+        let bytes = std::fs::read(f.path()).unwrap();
+        let ranges = line_aligned_ranges(f.path(), bytes.len() as u64, 3).unwrap();
+        assert_eq!(ranges.first().unwrap().0, 0);
+        assert_eq!(ranges.last().unwrap().1, bytes.len() as u64);
+        for w in ranges.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert_eq!(bytes[w[1].0 as usize - 1], b'\n');
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The `dataproc` binary end to end: formats, bad lines, empty input, NaN, huge values,
+//! CSV quoting, configuration errors, exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// The seed's example batch holds 3.14159 and expects 3.14: data, not an approximation of pi.
+#![allow(clippy::approx_constant)]
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn dataproc() -> Command {
+    let mut cmd = Command::cargo_bin("dataproc").unwrap();
+    cmd.arg("--quiet");
+    cmd
+}
+
+/// A file with these contents and this extension in a fresh temporary directory.
+fn file(ext: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("input.{ext}"));
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(contents.as_bytes())
+        .unwrap();
+    (dir, path)
+}
+
+/// Runs `cmd`, expecting exit code `code`, nothing on stdout and `text` on stderr.
+fn fails(cmd: &mut Command, code: i32, text: &str) {
+    cmd.assert()
+        .code(code)
+        .stdout("")
+        .stderr(predicate::str::contains(text));
+}
+
+fn output(cmd: &mut Command) -> Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn numbers_one_per_line_from_a_file() {
+    let (_dir, path) = file("txt", "45\n10\n\n 23 \n43\r\n");
+    let v = output(dataproc().arg("numeric").arg(&path));
+    assert_eq!(v["output_data"]["count"], 4);
+    assert_eq!(v["output_data"]["std_dev"], 16.760568804985905);
+    assert_eq!(v["input_data"]["streamed"], true);
+    assert_eq!(v["input_data"]["format"], "lines");
+}
+
+#[test]
+fn numbers_from_stdin_with_sniffed_formats() {
+    let v = output(dataproc().arg("numeric").write_stdin("[1, \"2\", true]"));
+    assert_eq!(v["output_data"]["sum"], 4.0);
+    assert_eq!(v["input_data"]["format"], "json");
+    let v = output(dataproc().arg("numeric").write_stdin("1,x\n2,y\n"));
+    assert_eq!(v["input_data"]["format"], "csv");
+    assert_eq!(v["output_data"]["sum"], 3.0);
+    fails(
+        dataproc()
+            .args(["numeric", "--format", "lines"])
+            .write_stdin("[1]\n"),
+        4,
+        "line 1: Cannot Convert [1]",
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    for (ext, text) in [
+        ("txt", "\u{feff}1.5\n2\n"),
+        ("csv", "\u{feff}x,y\n1.5,0\n2,0\n"),
+        ("json", "\u{feff}[1.5, 2]"),
+    ] {
+        let (_d, path) = file(ext, text);
+        let mut cmd = dataproc();
+        cmd.arg("numeric").arg(&path);
+        if ext == "csv" {
+            cmd.args(["--column", "x"]);
+        }
+        assert_eq!(output(&mut cmd)["output_data"]["sum"], 3.5, "{ext}");
+    }
+    let v = output(dataproc().arg("numeric").write_stdin("\u{feff}[1.5, 2]"));
+    assert_eq!(v["input_data"]["format"], "json");
+    assert_eq!(v["output_data"]["sum"], 3.5);
+}
+
+#[test]
+fn json_lines_and_json_arrays_from_files() {
+    let (_d, path) = file("jsonl", "1\n\"2.5\"\n\n3\n");
+    let v = output(dataproc().arg("numeric").arg(&path));
+    assert_eq!(v["output_data"]["sum"], 6.5);
+    let (_d, path) = file("json", "[1e16, 1.0, -1e16]");
+    let v = output(dataproc().arg("numeric").arg(&path));
+    assert_eq!(v["output_data"]["sum"], 1.0);
+}
+
+#[test]
+fn a_bad_line_is_named_and_the_exit_code_is_non_zero() {
+    let (_d, path) = file("txt", "1\n2\nthree\n4\n");
+    fails(
+        dataproc().arg("numeric").arg(&path),
+        4,
+        "line 3: Cannot Convert three to numeric",
+    );
+}
+
+#[test]
+fn a_bad_json_line_is_named() {
+    let (_d, path) = file("jsonl", "1\n{oops\n");
+    fails(
+        dataproc().arg("numeric").arg(&path),
+        3,
+        "line 2: invalid JSON",
+    );
+}
+
+#[test]
+fn empty_input_is_a_validation_error() {
+    for contents in ["", "\n\n  \n"] {
+        let (_d, path) = file("txt", contents);
+        fails(
+            dataproc().arg("numeric").arg(&path),
+            3,
+            "Input data cannot be empty",
+        );
+    }
+}
+
+#[test]
+fn nan_fails_by_default_and_can_be_skipped() {
+    let (_d, path) = file("txt", "1\nnan\n3\n-inf\n");
+    fails(
+        dataproc().arg("numeric").arg(&path),
+        4,
+        "line 2: value nan is not finite",
+    );
+    let v = output(
+        dataproc()
+            .arg("numeric")
+            .arg(&path)
+            .arg("--skip-non-finite"),
+    );
+    assert_eq!(v["output_data"]["count"], 2);
+    assert_eq!(v["metadata"]["skipped_non_finite"], 2);
+}
+
+#[test]
+fn the_median_can_be_approximate_or_left_out() {
+    let numbers: String = (1..=1001).map(|i| format!("{i}\n")).collect();
+    let (_d, path) = file("txt", &numbers);
+    let v = output(dataproc().arg("numeric").arg(&path).arg("--approx-median"));
+    let m = v["output_data"]["median"].as_f64().unwrap();
+    assert!((m - 501.0).abs() <= 501.0 * 0.005, "{m}");
+    assert!(
+        v["metadata"]["median"]
+            .as_str()
+            .unwrap()
+            .starts_with("approximate")
+    );
+    let v = output(dataproc().arg("numeric").arg(&path).arg("--no-median"));
+    assert!(v["output_data"].get("median").is_none());
+    assert_eq!(v["output_data"]["mean"], 501.0);
+}
+
+#[test]
+fn huge_values_do_not_overflow() {
+    let (_d, path) = file("txt", "1e308\n1e308\n-1e308\n");
+    let out = dataproc()
+        .arg("numeric")
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\"sum\": 1e+308,"), "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["output_data"]["max"], 1e308);
+    assert_eq!(v["output_data"]["median"], 1e308);
+}
+
+#[test]
+fn csv_column_by_name_with_quoting() {
+    let (_d, path) = file(
+        "csv",
+        "id,\"price, usd\",note\n1,\"1_000\",\"a, b\"\n2,\" 2.5 \",\"say \"\"hi\"\"\"\n",
+    );
+    let v = output(
+        dataproc()
+            .arg("numeric")
+            .arg(&path)
+            .args(["--column", "price, usd"]),
+    );
+    assert_eq!(v["output_data"]["sum"], 1002.5);
+    assert_eq!(v["input_data"]["format"], "csv");
+}
+
+#[test]
+fn csv_column_by_index_detects_the_header() {
+    let (_d, path) = file("csv", "a,b\n1,10\n2,20\n");
+    let v = output(dataproc().arg("numeric").arg(&path).args(["--column", "1"]));
+    assert_eq!(v["output_data"]["sum"], 30.0);
+    let (_d, path) = file("csv", "5,10\n1,20\n");
+    let v = output(dataproc().arg("numeric").arg(&path).args(["--column", "1"]));
+    assert_eq!(v["output_data"]["sum"], 30.0);
+    let (_d, path) = file("tsv", "x\ty\n1\t2\n");
+    let v = output(dataproc().arg("numeric").arg(&path).args(["--column", "y"]));
+    assert_eq!(v["output_data"]["sum"], 2.0);
+    let v = output(
+        dataproc()
+            .args(["numeric", "--delimiter", ";", "--no-header"])
+            .write_stdin("3;4\n5;6\n"),
+    );
+    assert_eq!(v["output_data"]["sum"], 8.0);
+}
+
+#[test]
+fn csv_errors_name_the_line() {
+    let (_d, path) = file("csv", "a,b\n1,2\n3\n");
+    fails(
+        dataproc().arg("numeric").arg(&path).args(["--column", "b"]),
+        3,
+        "line 3: no column 1",
+    );
+    let (_d, path) = file("csv", "a,b\n1,2\n");
+    dataproc()
+        .arg("numeric")
+        .arg(&path)
+        .args(["--column", "zz"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "no column 'zz' in the header (a, b)",
+        ));
+}
+
+#[test]
+fn bad_configuration_is_refused_without_panic() {
+    fails(
+        dataproc()
+            .args(["numeric", "--max-input-size", "0"])
+            .write_stdin("1\n"),
+        2,
+        "max_input_size must be positive.",
+    );
+    dataproc()
+        .args(["numeric", "--timeout", "-1"])
+        .write_stdin("1\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "timeout_seconds must be positive.",
+        ));
+    let (_d, path) = file("json", r#"{"name": "x", "timeout_seconds": 0}"#);
+    dataproc()
+        .arg("numeric")
+        .arg("--config")
+        .arg(&path)
+        .write_stdin("1\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "timeout_seconds must be positive.",
+        ));
+}
+
+#[test]
+fn size_limit_from_flags() {
+    dataproc()
+        .args(["numeric", "--max-input-size", "2"])
+        .write_stdin("1\n2\n3\n")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "Input size 3 exceeds maximum 2 (at line 3)",
+        ));
+}
+
+#[test]
+fn the_seed_example() {
+    let out = dataproc()
+        .arg("example")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let json = text.strip_prefix("Numeric Result:\n").unwrap();
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["input_data"], serde_json::json!([45, 10, 23, 43]));
+    assert_eq!(v["output_data"]["median"], 33.0);
+    assert!(json.contains("\n  \"output_data\": {\n    \"count\": 4,\n    \"sum\": 121.0,"));
+}
+
+#[test]
+fn text_categorical_pipeline_and_list() {
+    let v = output(dataproc().arg("text").write_stdin("the cat\nThe dog\n\n"));
+    assert_eq!(v["output_data"]["lines"], 3);
+    assert_eq!(
+        v["output_data"]["top_words"][0],
+        serde_json::json!(["the", 2])
+    );
+    let v = output(
+        dataproc()
+            .args(["categorical", "--top-k", "1"])
+            .write_stdin("red\nblue\nred\n"),
+    );
+    assert_eq!(v["output_data"]["mode"], "red");
+    assert_eq!(v["output_data"]["cardinality"], 2);
+    assert_eq!(
+        v["output_data"]["frequencies"],
+        serde_json::json!({"red": 2})
+    );
+    let v = output(
+        dataproc()
+            .arg("pipeline")
+            .write_stdin(r#"["  HELLO WORLD  ", 3.14159, [3,1,4,1,5], {"invalid": "data"}]"#),
+    );
+    assert_eq!(
+        v["output_data"],
+        serde_json::json!(["hello world", 3.14, [1, 1, 3, 4, 5], null])
+    );
+    dataproc()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("numeric").and(predicate::str::contains("TextProcessor")));
+    let v = output(dataproc().args(["run", "numeric"]).write_stdin("[1, 2]"));
+    assert_eq!(v["output_data"]["mean"], 1.5);
+}
+
+#[test]
+fn log_file_is_written_rotated_and_off_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("dataproc.log");
+    // Two lines (an ERROR for the dict, the INFO summary) against a 50-byte limit: rotates.
+    Command::cargo_bin("dataproc")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--log-max-bytes", "50", "--log-backups", "2", "--log-file"])
+        .arg(&log)
+        .arg("pipeline")
+        .write_stdin(r#"[{"a": 1}, 2]"#)
+        .assert()
+        .success();
+    let mut text = String::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("dataproc.log"), "{name}");
+        text.push_str(&std::fs::read_to_string(&path).unwrap());
+        files += 1;
+    }
+    assert!(files >= 2, "the file rotated");
+    assert!(text.contains("[INFO] Processed 2 items in"), "{text}");
+    assert!(
+        text.contains("[ERROR] Error processing item: No processor found for datatype: dict"),
+        "{text}"
+    );
+    // Without --log-file nothing is written.
+    let quiet = tempfile::tempdir().unwrap();
+    Command::cargo_bin("dataproc")
+        .unwrap()
+        .current_dir(quiet.path())
+        .args(["numeric", "-"])
+        .write_stdin("1\n")
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_dir(quiet.path()).unwrap().count(), 0);
+}
