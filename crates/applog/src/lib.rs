@@ -13,21 +13,22 @@
 //!     console: Some(tracing::Level::INFO),
 //!     file: Some(FileLog::new(dir.path().join("app.log"), 2048, 3)),
 //! };
-//! // A binary would call `applog::init(&config)` once, at start-up, and keep the guard.
+//! // A binary calls `let _guard = applog::init(&config)?;` once, at start-up, and keeps
+//! // the guard until `main` returns.
 //! assert_eq!(config.file.as_ref().unwrap().backups, 3);
 //! ```
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use logroller::{LogRollerBuilder, Rotation, RotationSize};
 use thiserror::Error;
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -125,12 +126,87 @@ fn level_name(level: Level) -> &'static str {
     }
 }
 
-/// Installs the global subscriber described by `config`. Call once, early in `main`.
+/// Keeps the log file open; dropping it closes the file and finishes any rotation in
+/// progress. Hold it until the end of `main`: the global subscriber itself is never dropped,
+/// so without the guard a rotation begun just before exit could leave a half-renamed file.
+#[must_use = "the log file is closed when the guard is dropped"]
+#[derive(Debug, Default)]
+pub struct LogGuard {
+    file: Option<SharedFile>,
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        if let Some(file) = self.file.take() {
+            file.close();
+        }
+    }
+}
+
+/// The rotating file shared between the subscriber (which writes) and the [`LogGuard`]
+/// (which closes it). After the close, writes are dropped silently.
+#[derive(Clone)]
+struct SharedFile(Arc<Mutex<Option<logroller::LogRoller>>>);
+
+impl fmt::Debug for SharedFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedFile")
+    }
+}
+
+impl SharedFile {
+    fn new(roller: logroller::LogRoller) -> Self {
+        Self(Arc::new(Mutex::new(Some(roller))))
+    }
+
+    /// Drops the roller, which waits for its rotation work to finish.
+    fn close(&self) {
+        let roller = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        drop(roller);
+    }
+}
+
+impl io::Write for SharedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+        {
+            Some(roller) => roller.write(buf),
+            None => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+        {
+            Some(roller) => roller.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'a> MakeWriter<'a> for SharedFile {
+    type Writer = SharedFile;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Installs the global subscriber described by `config`. Call once, early in `main`, and
+/// keep the returned guard alive until `main` returns.
 ///
 /// # Errors
 /// [`LogError::File`] when the log file cannot be opened, [`LogError::AlreadySet`] when a
 /// subscriber is already installed.
-pub fn init(config: &LogConfig) -> Result<(), LogError> {
+pub fn init(config: &LogConfig) -> Result<LogGuard, LogError> {
     let console = config.console.map(|level| {
         let filter = EnvFilter::builder()
             .with_default_directive(LevelFilter::from_level(level).into())
@@ -140,21 +216,25 @@ pub fn init(config: &LogConfig) -> Result<(), LogError> {
             .event_format(SeedFormat)
             .with_filter(filter)
     });
-    let file = match &config.file {
-        Some(file) => Some(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(Mutex::new(open_rotating(file)?))
-                .event_format(SeedFormat)
-                .with_filter(LevelFilter::from_level(file.level)),
-        ),
+    let shared = match &config.file {
+        Some(file) => Some((SharedFile::new(open_rotating(file)?), file.level)),
         None => None,
     };
+    let file = shared.as_ref().map(|(writer, level)| {
+        tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(writer.clone())
+            .event_format(SeedFormat)
+            .with_filter(LevelFilter::from_level(*level))
+    });
     tracing_subscriber::registry()
         .with(console)
         .with(file)
         .try_init()
-        .map_err(|_| LogError::AlreadySet)
+        .map_err(|_| LogError::AlreadySet)?;
+    Ok(LogGuard {
+        file: shared.map(|(writer, _)| writer),
+    })
 }
 
 /// Opens the rotating writer behind a [`FileLog`].
@@ -215,6 +295,41 @@ mod tests {
         assert_eq!(names, ["app.log", "app.log.1", "app.log.2", "app.log.3"]);
         let live = std::fs::metadata(dir.path().join("app.log")).unwrap().len();
         assert!(live <= 200, "live file is {live} bytes");
+    }
+
+    /// The path a binary takes: the subscriber writes through a shared handle that is never
+    /// dropped, and the guard closes the file. Every rotation must be finished by then, run
+    /// after run, with numbered backups and no `.pending` files left over.
+    #[test]
+    fn guard_finishes_rotation_across_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = FileLog::new(dir.path().join("app.log"), 120, 2);
+        // like the global subscriber, the writers are never dropped
+        let mut never_dropped = Vec::new();
+        for run in 0..3 {
+            let mut writer = SharedFile::new(open_rotating(&file).unwrap());
+            let guard = LogGuard {
+                file: Some(writer.clone()),
+            };
+            for i in 0..10 {
+                // one write per line, as the fmt layer does
+                let line = format!("run {run} line {i:02} of a log that rotates\n");
+                writer.write_all(line.as_bytes()).unwrap();
+            }
+            drop(guard);
+            // written after the close: dropped, not an error
+            writer.write_all(b"late line\n").unwrap();
+            never_dropped.push(writer);
+        }
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["app.log", "app.log.1", "app.log.2"]);
+        let live = std::fs::read_to_string(dir.path().join("app.log")).unwrap();
+        assert!(live.starts_with("run 2"), "{live}");
+        assert!(!live.contains("late line"), "{live}");
     }
 
     #[test]

@@ -25,10 +25,13 @@ fn main() -> ExitCode {
             .as_ref()
             .map(|p| applog::FileLog::new(p, cli.log_max_bytes, cli.log_backups)),
     };
-    if let Err(e) = applog::init(&log) {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
-    }
+    let _log = match applog::init(&log) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -108,7 +108,7 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
             max_retries,
             log_file,
         }) => {
-            init_logging(&applog::LogConfig {
+            let _log = init_logging(&applog::LogConfig {
                 console: Some(tracing::Level::INFO),
                 file: log_file.map(|path| applog::FileLog::new(path, 2048, 3)),
             })?;
@@ -123,7 +123,7 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(args::Command::Serve { addr }) => {
-            init_logging(&applog::LogConfig {
+            let _log = init_logging(&applog::LogConfig {
                 console: Some(tracing::Level::INFO),
                 file: None,
             })?;
@@ -136,14 +136,16 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
         }
         None => {
             let settings = args::Settings::try_from(cli.fetch)?;
-            if settings.run.log.console.is_some() || settings.run.log.file.is_some() {
-                init_logging(&settings.run.log)?;
-            }
+            let _log = if settings.run.log.console.is_some() || settings.run.log.file.is_some() {
+                init_logging(&settings.run.log)?
+            } else {
+                applog::LogGuard::default()
+            };
             runtime.block_on(fetch(settings)).map(ExitCode::from)
         }
     }
 }
 
-fn init_logging(config: &applog::LogConfig) -> Result<(), CliError> {
+fn init_logging(config: &applog::LogConfig) -> Result<applog::LogGuard, CliError> {
     applog::init(config).map_err(|e| CliError::Start(e.to_string()))
 }
