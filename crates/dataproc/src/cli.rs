@@ -10,7 +10,14 @@ use dataproc::{Error, Median, NumericOptions, ProcessorConfig};
 
 /// Streaming statistics and the seed's data processors.
 #[derive(Debug, Parser)]
-#[command(name = "dataproc", version, about)]
+#[command(
+    name = "dataproc",
+    version,
+    about,
+    after_help = "On failure: one line on stderr, `dataproc: KIND error: MESSAGE`; exit code 2 \
+                  configuration, 3 validation (bad input), 4 processing. The library's ERROR \
+                  event for the failure goes to --log-file only, not to the console."
+)]
 pub struct Cli {
     /// Also log (at DEBUG) to this size-rotating file, as the seed's `dataproc.log`.
     #[arg(long, global = true, value_name = "PATH")]

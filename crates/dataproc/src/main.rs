@@ -1,4 +1,9 @@
 //! The `dataproc` command line: parse, convert to library configuration, run, print.
+//!
+//! A failure shows as one line on standard error, `dataproc: {kind} error: {message}`,
+//! and the exit code says the kind (2 configuration, 3 validation, 4 processing). The
+//! library's own ERROR event for the failure ("Processing failed after {t}s: ...") is kept
+//! off the console, where it would repeat that line, and still goes to `--log-file`.
 
 mod cli;
 
@@ -7,26 +12,26 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dataproc::input::{self, Source};
+use dataproc::processor::FAILURE_TARGET;
 use dataproc::{
     CategoricalProcessor, Error, ErrorKind, NumericProcessor, ProcessingResult, Processor,
     ProcessorConfig, TextProcessor,
 };
 use serde_json::json;
+use std::sync::Mutex;
 use tracing::Level;
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{EnvFilter, FilterExt, LevelFilter, filter_fn};
+use tracing_subscriber::fmt;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use cli::{Cli, Command, Job, JobKind};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let log = applog::LogConfig {
-        console: Some(if cli.quiet { Level::WARN } else { Level::INFO }),
-        file: cli
-            .log_file
-            .as_ref()
-            .map(|p| applog::FileLog::new(p, cli.log_max_bytes, cli.log_backups)),
-    };
-    if let Err(e) = applog::init(&log) {
-        eprintln!("error: {e}");
+    if let Err(e) = init_logging(&cli) {
+        eprintln!("dataproc: configuration error: {e}");
         return ExitCode::from(2);
     }
     match run(cli.command) {
@@ -37,10 +42,45 @@ fn main() -> ExitCode {
                 ErrorKind::Validation => ("validation error", 3),
                 ErrorKind::Processing => ("processing error", 4),
             };
-            eprintln!("dataproc: {label}: {e}");
+            eprintln!("dataproc: {label}: {}", one_line(e.message()));
             ExitCode::from(code)
         }
     }
+}
+
+/// The seed's logging (applog's format and rotating file), with the library's failure
+/// event ([`FAILURE_TARGET`]) left off the console: `main` prints the error itself.
+fn init_logging(cli: &Cli) -> Result<(), applog::LogError> {
+    let level = if cli.quiet { Level::WARN } else { Level::INFO };
+    let console = EnvFilter::builder()
+        .with_default_directive(LevelFilter::from_level(level).into())
+        .from_env_lossy()
+        .and(filter_fn(|meta| meta.target() != FAILURE_TARGET));
+    let file = match &cli.log_file {
+        Some(path) => {
+            let file = applog::FileLog::new(path, cli.log_max_bytes, cli.log_backups);
+            let writer = Mutex::new(applog::open_rotating(&file)?);
+            let layer = fmt::layer().with_ansi(false).with_writer(writer);
+            Some(
+                layer
+                    .event_format(applog::SeedFormat)
+                    .with_filter(LevelFilter::DEBUG),
+            )
+        }
+        None => None,
+    };
+    let stderr = fmt::layer().with_writer(io::stderr);
+    tracing_subscriber::registry()
+        .with(stderr.event_format(applog::SeedFormat).with_filter(console))
+        .with(file)
+        .try_init()
+        .map_err(|_| applog::LogError::AlreadySet)
+}
+
+/// The message on one line: line breaks inside it (a quoted CSV field can hold one) are
+/// shown as `\n` / `\r`.
+fn one_line(message: &str) -> String {
+    message.replace('\r', "\\r").replace('\n', "\\n")
 }
 
 fn run(command: Command) -> Result<(), Error> {

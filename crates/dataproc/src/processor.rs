@@ -172,10 +172,19 @@ pub fn seed_result(
     result
 }
 
-/// Logs a failed run the seed's way ("Processing failed after {t:.3f}s: {e}") and passes
-/// the error on.
+/// The `tracing` target of the seed's failure event (see [`log_failure`]), so a binary that
+/// reports the error itself can keep the event off its console and still log it to a file.
+pub const FAILURE_TARGET: &str = "dataproc::failure";
+
+/// Logs a failed run the seed's way ("Processing failed after {t:.3f}s: {e}", at ERROR,
+/// target [`FAILURE_TARGET`]) and passes the error on.
 pub fn log_failure(start: Instant, error: Error) -> Error {
-    tracing::error!("Processing failed after {:.3}s: {}", elapsed(start), error);
+    tracing::error!(
+        target: FAILURE_TARGET,
+        "Processing failed after {:.3}s: {}",
+        elapsed(start),
+        error
+    );
     error
 }
 

@@ -375,3 +375,59 @@ fn log_file_is_written_rotated_and_off_by_default() {
         .success();
     assert_eq!(std::fs::read_dir(quiet.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_failure_is_one_line_on_stderr_and_the_seed_event_goes_to_the_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("dataproc.log");
+    let (_d, path) = file("txt", "1\n2\nthree\n4\n");
+    // Without --quiet: the console is at INFO, where the library's ERROR event would show.
+    let out = Command::cargo_bin("dataproc")
+        .unwrap()
+        .arg("--log-file")
+        .arg(&log)
+        .arg("numeric")
+        .arg(&path)
+        .assert()
+        .code(4)
+        .stdout("")
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [format!(
+            "dataproc: processing error: Numeric processing failed: {}: line 3: Cannot Convert \
+             three to numeric: could not convert string to float: 'three'",
+            path.display()
+        )],
+        "{stderr}"
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("[ERROR] Processing failed after ")
+            && logged.contains("line 3: Cannot Convert three"),
+        "{logged}"
+    );
+}
+
+#[test]
+fn a_line_break_inside_a_bad_csv_field_stays_on_the_one_error_line() {
+    let (_d, path) = file("csv", "1\n\"x\ny\"\n");
+    let out = Command::cargo_bin("dataproc")
+        .unwrap()
+        .args(["numeric", "--no-header"])
+        .arg(&path)
+        .assert()
+        .code(4)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("Cannot Convert x\\ny to numeric"),
+        "{stderr}"
+    );
+}
