@@ -268,7 +268,8 @@ fn skip_bom(reader: &mut dyn BufRead) -> io::Result<()> {
 }
 
 /// Lines from a reader, borrowed from its buffer (a line split across reads is copied
-/// once). Empty lines are passed on; the callers decide.
+/// once). A line ends at `\n` or `\r\n` (neither is passed on, as Python's text mode
+/// reads them). Empty lines are passed on; the callers decide.
 fn read_lines(
     reader: &mut dyn BufRead,
     name: &str,
@@ -290,10 +291,10 @@ fn read_lines(
         for nl in memchr::memchr_iter(b'\n', buf) {
             line_no += 1;
             if carry.is_empty() {
-                each(&buf[pos..nl], Position::Line(line_no))?;
+                each(without_cr(&buf[pos..nl]), Position::Line(line_no))?;
             } else {
                 carry.extend_from_slice(&buf[pos..nl]);
-                each(&carry, Position::Line(line_no))?;
+                each(without_cr(&carry), Position::Line(line_no))?;
                 carry.clear();
             }
             pos = nl + 1;
@@ -303,9 +304,15 @@ fn read_lines(
     }
     if !carry.is_empty() {
         line_no += 1;
-        each(&carry, Position::Line(line_no))?;
+        each(without_cr(&carry), Position::Line(line_no))?;
     }
     Ok(line_no)
+}
+
+/// A line without the `\r` of a `\r\n` line end.
+#[inline]
+fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// The elements of one JSON array, without building the array.
@@ -612,10 +619,7 @@ pub fn run_text(
         items += 1;
         check_streamed(config, items, &at)?;
         match item {
-            Item::Text(t) => {
-                let t = t.strip_suffix(b"\r").unwrap_or(t);
-                state.push(&String::from_utf8_lossy(t));
-            }
+            Item::Text(t) => state.push(&String::from_utf8_lossy(t)),
             Item::Json(Value::String(s)) => state.push(&s),
             Item::Json(other) => {
                 return Err(Error::Processing(format!(

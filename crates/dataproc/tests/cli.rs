@@ -431,3 +431,23 @@ fn a_line_break_inside_a_bad_csv_field_stays_on_the_one_error_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn crlf_line_ends_are_not_part_of_the_items() {
+    let v = output(
+        dataproc()
+            .args(["run", "categorical", "--format", "lines"])
+            .write_stdin("Red\r\nred\r\nRed\r\n"),
+    );
+    assert_eq!(
+        v["output_data"]["frequencies"],
+        serde_json::json!({"Red": 2, "red": 1})
+    );
+    let v = output(dataproc().args(["run", "text"]).write_stdin("ab\r\ncd\r\n"));
+    assert_eq!(v["output_data"]["characters"], 4);
+    fails(
+        dataproc().arg("numeric").write_stdin("1\r\nx\r\n"),
+        4,
+        "line 2: Cannot Convert x to numeric: could not convert string to float: 'x'\n",
+    );
+}
