@@ -451,3 +451,13 @@ fn crlf_line_ends_are_not_part_of_the_items() {
         "line 2: Cannot Convert x to numeric: could not convert string to float: 'x'\n",
     );
 }
+
+#[test]
+fn a_list_of_mixed_kinds_in_the_pipeline_is_a_null_not_a_panic() {
+    // This list made the standard sort panic ("comparison function does not correctly
+    // implement a total order") when the pipeline fed it an inconsistent comparator.
+    let list = r#"[["40",3,"5",9,"9",19,"41",31,"20",15,"43","47","8","18","17",30,"1",38,22,25,29,"10","28",14,"43","36",42,"24",26,38]]"#;
+    let v = output(dataproc().arg("pipeline").write_stdin(list));
+    assert_eq!(v["output_data"], serde_json::json!([null]));
+    assert_eq!(v["metadata"]["unprocessed"], 1);
+}
