@@ -441,8 +441,8 @@ const PARALLEL_MIN_BYTES: u64 = 16 << 20;
 /// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
 /// lines skipped), JSON items converted as `float(item)`.
 ///
-/// A big file of lines is cut into line-aligned parts read by one thread per core; the
-/// parts' folds merge exactly (see [`NumericFold::merge`]). If a part fails, the file is
+/// A file of lines of at least 16 MiB is cut into line-aligned parts read by one thread
+/// per core (2 to 4 threads); the parts' folds merge exactly (see [`NumericFold::merge`]). If a part fails, the file is
 /// read again in one pass so the error names the right line.
 ///
 /// # Errors
