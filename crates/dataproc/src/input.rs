@@ -477,16 +477,14 @@ fn run_numeric_with(
     }
     let mut fold = processor.fold_from(start);
     let name = source.name.clone();
-    let outcome = fold_items(&mut fold, &mut source, csv);
-    outcome
-        .and_then(|items| fold.finish_stream(&name, source.format.name(), items))
+    fold_items(&mut fold, &mut source, csv)
+        .and_then(|()| fold.finish_stream(&name, source.format.name()))
         .map_err(|e| log_failure(start, e))
 }
 
-/// Folds every item of `source`; returns how many items (non-blank) there were.
-fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<u64> {
+/// Folds every item of `source` (blank lines skipped).
+fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<()> {
     let name = source.name.clone();
-    let mut items = 0u64;
     for_each_item(
         source,
         csv,
@@ -503,11 +501,10 @@ fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions)
                     Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
                 })?,
             };
-            items += 1;
             fold.push(x, at)
         },
     )?;
-    Ok(items)
+    Ok(())
 }
 
 fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
@@ -535,7 +532,7 @@ fn run_numeric_parallel(
         return None;
     }
     let ranges = line_aligned_ranges(path, size, threads).ok()?;
-    let folds: Vec<Option<(NumericFold<'_>, u64)>> = std::thread::scope(|scope| {
+    let folds: Vec<Option<NumericFold<'_>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = ranges
             .iter()
             .map(|&(from, to)| scope.spawn(move || fold_range(processor, path, from, to, start)))
@@ -546,18 +543,16 @@ fn run_numeric_parallel(
             .collect()
     });
     let mut parts = folds.into_iter();
-    let (mut total, mut items) = parts.next()??;
+    let mut total = parts.next()??;
     for part in parts {
-        let (fold, n) = part?;
-        total.merge(fold);
-        items += n;
+        total.merge(part?);
     }
     if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
         return None;
     }
     Some(
         total
-            .finish_stream(&source.name, source.format.name(), items)
+            .finish_stream(&source.name, source.format.name())
             .map_err(|e| log_failure(start, e)),
     )
 }
@@ -585,7 +580,7 @@ fn fold_range<'p>(
     from: u64,
     to: u64,
     start: Instant,
-) -> Option<(NumericFold<'p>, u64)> {
+) -> Option<NumericFold<'p>> {
     let mut file = File::open(path).ok()?;
     file.seek(SeekFrom::Start(from)).ok()?;
     let mut source = Source {
@@ -597,8 +592,8 @@ fn fold_range<'p>(
         reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
     };
     let mut fold = processor.fold_from(start);
-    let items = fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
-    Some((fold, items))
+    fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
+    Some(fold)
 }
 
 /// Streams texts (lines, CSV fields or JSON strings) into `processor`.

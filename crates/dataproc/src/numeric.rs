@@ -141,7 +141,7 @@ impl Processor for NumericProcessor {
                 let x = value_to_f64(item).map_err(numeric_failure)?;
                 fold.push(x, Position::Item(i as u64))?;
             }
-            fold.finish(InputData::Items(data.clone()), items.len() as u64)
+            fold.finish(InputData::Items(data.clone()))
         })
     }
 }
@@ -174,7 +174,7 @@ impl NumericProcessor {
             for (i, &x) in values.iter().enumerate() {
                 fold.push(x, Position::Item(i as u64))?;
             }
-            fold.finish(InputData::Numbers(values.to_vec()), values.len() as u64)
+            fold.finish(InputData::Numbers(values.to_vec()))
         })
     }
 
@@ -209,7 +209,6 @@ impl NumericProcessor {
             sketch: (self.options.median == Median::Approximate)
                 .then(|| QuantileSketch::new(DEFAULT_ALPHA)),
             skipped: 0,
-            seen: 0,
             start,
         }
     }
@@ -224,7 +223,6 @@ pub struct NumericFold<'p> {
     values: Option<Vec<f64>>,
     sketch: Option<QuantileSketch>,
     skipped: u64,
-    seen: u64,
     start: Instant,
 }
 
@@ -236,8 +234,7 @@ impl NumericFold<'_> {
     /// passed; a validation error once more than `max_input_size` values arrived.
     #[inline]
     pub fn push(&mut self, x: f64, at: Position) -> Result<()> {
-        self.seen += 1;
-        if self.seen.is_multiple_of(CLOCK_EVERY) {
+        if (self.items() + 1).is_multiple_of(CLOCK_EVERY) {
             self.processor.check_deadline(self.start, &at)?;
         }
         if !x.is_finite() {
@@ -267,7 +264,6 @@ impl NumericFold<'_> {
     pub fn merge(&mut self, mut other: NumericFold<'_>) {
         self.state.merge(&other.state);
         self.skipped += other.skipped;
-        self.seen += other.seen;
         if let (Some(mine), Some(theirs)) = (&mut self.sketch, &other.sketch) {
             mine.merge(theirs);
         }
@@ -288,6 +284,11 @@ impl NumericFold<'_> {
         self.state.count()
     }
 
+    /// How many values were taken so far: the finite ones and the skipped non-finite ones.
+    pub fn items(&self) -> u64 {
+        self.state.count() + self.skipped
+    }
+
     /// When the run started.
     pub fn started(&self) -> Instant {
         self.start
@@ -297,16 +298,16 @@ impl NumericFold<'_> {
     ///
     /// # Errors
     /// A validation error when no value arrived.
-    pub fn finish_stream(self, source: &str, format: &str, items: u64) -> Result<ProcessingResult> {
+    pub fn finish_stream(self, source: &str, format: &str) -> Result<ProcessingResult> {
         let input = InputData::Streamed(StreamedInput {
             source: source.into(),
             format: format.into(),
-            items,
+            items: self.items(),
         });
-        self.finish(input, items)
+        self.finish(input)
     }
 
-    fn finish(mut self, input: InputData, items: u64) -> Result<ProcessingResult> {
+    fn finish(mut self, input: InputData) -> Result<ProcessingResult> {
         if self.state.count() == 0 {
             let why = if self.skipped > 0 {
                 format!(
@@ -351,7 +352,7 @@ impl NumericFold<'_> {
         if self.processor.options.skip_non_finite {
             m.insert("skipped_non_finite".into(), self.skipped.into());
         }
-        self.processor.log_result(&result, items);
+        self.processor.log_result(&result, self.items());
         Ok(result)
     }
 }

@@ -49,6 +49,7 @@ fn numbers_one_per_line_from_a_file() {
     assert_eq!(v["output_data"]["std_dev"], 16.760568804985905);
     assert_eq!(v["input_data"]["streamed"], true);
     assert_eq!(v["input_data"]["format"], "lines");
+    assert_eq!(v["input_data"]["items"], 4, "the blank line is not an item");
 }
 
 #[test]
@@ -146,6 +147,8 @@ fn nan_fails_by_default_and_can_be_skipped() {
     );
     assert_eq!(v["output_data"]["count"], 2);
     assert_eq!(v["metadata"]["skipped_non_finite"], 2);
+    // The items read: the finite ones and the skipped ones.
+    assert_eq!(v["input_data"]["items"], 4);
 }
 
 #[test]
