@@ -158,12 +158,18 @@ impl Source {
     /// Opens a file, or standard input for `None` or `-`; `format` overrides the guess.
     ///
     /// # Errors
-    /// A validation error when the file cannot be opened or read.
+    /// A validation error when the file cannot be opened or is a directory.
     pub fn open(path: Option<&Path>, format: Option<Format>) -> Result<Self> {
         match path {
             Some(p) if p != Path::new("-") => {
                 let file = File::open(p)
                     .map_err(|e| Error::Validation(format!("cannot open {}: {e}", p.display())))?;
+                if file.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(Error::Validation(format!(
+                        "cannot read {}: it is a directory; pass a file, or - for standard input",
+                        p.display()
+                    )));
+                }
                 let tsv = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
                 Ok(Self {
                     name: p.display().to_string(),

@@ -464,3 +464,36 @@ fn a_list_of_mixed_kinds_in_the_pipeline_is_a_null_not_a_panic() {
     assert_eq!(v["output_data"], serde_json::json!([null]));
     assert_eq!(v["metadata"]["unprocessed"], 1);
 }
+
+#[test]
+fn a_missing_file_or_a_directory_is_a_clear_validation_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.txt");
+    fails(dataproc().arg("numeric").arg(&missing), 3, "cannot open ");
+    let out = dataproc()
+        .arg("numeric")
+        .arg(dir.path())
+        .assert()
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "dataproc: validation error: cannot read {}: it is a directory; pass a file, or - \
+             for standard input\n",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_a_bad_number_not_a_crash() {
+    fails(
+        dataproc().arg("numeric").write_stdin(&b"1\n\xff2\n"[..]),
+        4,
+        "line 2: Cannot Convert \u{fffd}2 to numeric",
+    );
+}
