@@ -36,6 +36,18 @@ fn fails(cmd: &mut Command, code: i32, text: &str) {
         .stderr(predicate::str::contains(text));
 }
 
+/// Runs `cmd`, expecting exit code `code` and nothing on stdout; returns its stderr.
+fn stderr_of(cmd: &mut Command, code: i32) -> String {
+    let out = cmd
+        .assert()
+        .code(code)
+        .stdout("")
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn output(cmd: &mut Command) -> Value {
     let out = cmd.assert().success().get_output().stdout.clone();
     serde_json::from_slice(&out).unwrap()
@@ -385,19 +397,15 @@ fn a_failure_is_one_line_on_stderr_and_the_seed_event_goes_to_the_log_file() {
     let log = dir.path().join("dataproc.log");
     let (_d, path) = file("txt", "1\n2\nthree\n4\n");
     // Without --quiet: the console is at INFO, where the library's ERROR event would show.
-    let out = Command::cargo_bin("dataproc")
-        .unwrap()
-        .arg("--log-file")
-        .arg(&log)
-        .arg("numeric")
-        .arg(&path)
-        .assert()
-        .code(4)
-        .stdout("")
-        .get_output()
-        .stderr
-        .clone();
-    let stderr = String::from_utf8(out).unwrap();
+    let stderr = stderr_of(
+        Command::cargo_bin("dataproc")
+            .unwrap()
+            .arg("--log-file")
+            .arg(&log)
+            .arg("numeric")
+            .arg(&path),
+        4,
+    );
     assert_eq!(
         stderr.lines().collect::<Vec<_>>(),
         [format!(
@@ -418,16 +426,13 @@ fn a_failure_is_one_line_on_stderr_and_the_seed_event_goes_to_the_log_file() {
 #[test]
 fn a_line_break_inside_a_bad_csv_field_stays_on_the_one_error_line() {
     let (_d, path) = file("csv", "1\n\"x\ny\"\n");
-    let out = Command::cargo_bin("dataproc")
-        .unwrap()
-        .args(["numeric", "--no-header"])
-        .arg(&path)
-        .assert()
-        .code(4)
-        .get_output()
-        .stderr
-        .clone();
-    let stderr = String::from_utf8(out).unwrap();
+    let stderr = stderr_of(
+        Command::cargo_bin("dataproc")
+            .unwrap()
+            .args(["numeric", "--no-header"])
+            .arg(&path),
+        4,
+    );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
         stderr.contains("Cannot Convert x\\ny to numeric"),
@@ -470,15 +475,7 @@ fn a_missing_file_or_a_directory_is_a_clear_validation_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.txt");
     fails(dataproc().arg("numeric").arg(&missing), 3, "cannot open ");
-    let out = dataproc()
-        .arg("numeric")
-        .arg(dir.path())
-        .assert()
-        .code(3)
-        .get_output()
-        .stderr
-        .clone();
-    let stderr = String::from_utf8(out).unwrap();
+    let stderr = stderr_of(dataproc().arg("numeric").arg(dir.path()), 3);
     assert_eq!(
         stderr,
         format!(
