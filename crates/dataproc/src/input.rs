@@ -73,20 +73,27 @@ impl Format {
         }
     }
 
-    /// Guesses the format from the first bytes of a stream: `[` JSON, `{` or `"` JSON
-    /// lines, a comma or tab in the first line CSV, else lines.
+    /// Guesses the format from the first bytes of a stream (leading white space aside):
+    /// `[` JSON; a first line that is one JSON object or string JSON lines; a comma or
+    /// tab in the first line CSV (a quoted CSV header such as `"price",qty` included);
+    /// else lines.
+    ///
+    /// ```
+    /// use dataproc::input::Format;
+    /// assert_eq!(Format::sniff(b"[1, 2]"), Format::Json);
+    /// assert_eq!(Format::sniff(b"\n{\"x\": 1}\n{\"x\": 2}\n"), Format::JsonLines);
+    /// assert_eq!(Format::sniff(b"\"price\",qty\n1.5,2\n"), Format::Csv);
+    /// assert_eq!(Format::sniff(b"1.5\n2\n"), Format::Lines);
+    /// ```
     pub fn sniff(head: &[u8]) -> Self {
-        match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        let head = head.trim_ascii_start();
+        let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let json_line = || serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok();
+        match head.first() {
             Some(b'[') => Self::Json,
-            Some(b'{' | b'"') => Self::JsonLines,
-            _ => {
-                let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
-                if first.contains(&b',') || first.contains(&b'\t') {
-                    Self::Csv
-                } else {
-                    Self::Lines
-                }
-            }
+            Some(b'{' | b'"') if json_line() => Self::JsonLines,
+            _ if first.contains(&b',') || first.contains(&b'\t') => Self::Csv,
+            _ => Self::Lines,
         }
     }
 }

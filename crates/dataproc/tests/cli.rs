@@ -72,6 +72,17 @@ fn numbers_from_stdin_with_sniffed_formats() {
     let v = output(dataproc().arg("numeric").write_stdin("1,x\n2,y\n"));
     assert_eq!(v["input_data"]["format"], "csv");
     assert_eq!(v["output_data"]["sum"], 3.0);
+    // A quoted CSV header starts with `"` as a JSON line would; it is still CSV.
+    let v = output(
+        dataproc()
+            .arg("numeric")
+            .write_stdin("\"price\",qty\n1.5,2\n2.5,3\n"),
+    );
+    assert_eq!(v["input_data"]["format"], "csv");
+    assert_eq!(v["output_data"]["sum"], 4.0);
+    let v = output(dataproc().arg("numeric").write_stdin("\"1.5\"\n2\n"));
+    assert_eq!(v["input_data"]["format"], "jsonl");
+    assert_eq!(v["output_data"]["sum"], 3.5);
     fails(
         dataproc()
             .args(["numeric", "--format", "lines"])
