@@ -302,6 +302,9 @@ fn read_config(path: &Path) -> Result<RawConfig, Error> {
 fn parse_delimiter(text: &str) -> Result<u8, Error> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "\"" | "\n" | "\r" => Err(Error::Configuration(format!(
+            "--delimiter cannot be {text:?}, the CSV quote or a line end; pick another, e.g. ';'"
+        ))),
         t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
         t => Err(Error::Configuration(format!(
             "--delimiter must be one ASCII character or `tab`, not {t:?}"

@@ -243,6 +243,14 @@ fn csv_column_by_index_detects_the_header() {
             .write_stdin("3;4\n5;6\n"),
     );
     assert_eq!(v["output_data"]["sum"], 8.0);
+    // The quote character as delimiter read nothing and reported "Input data cannot be empty".
+    fails(
+        dataproc()
+            .args(["numeric", "--delimiter", "\""])
+            .write_stdin("1\"2\n"),
+        2,
+        "--delimiter cannot be \"\\\"\", the CSV quote or a line end; pick another",
+    );
 }
 
 #[test]
