@@ -86,16 +86,22 @@ impl Format {
     /// assert_eq!(Format::sniff(b"1.5\n2\n"), Format::Lines);
     /// ```
     pub fn sniff(head: &[u8]) -> Self {
-        let head = head.trim_ascii_start();
-        let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let first = first_line(head);
         let json_line = || serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok();
-        match head.first() {
+        match first.trim_ascii_start().first() {
             Some(b'[') => Self::Json,
             Some(b'{' | b'"') if json_line() => Self::JsonLines,
             _ if first.contains(&b',') || first.contains(&b'\t') => Self::Csv,
             _ => Self::Lines,
         }
     }
+}
+
+/// The first line of `head` that is not blank (empty when there is none).
+fn first_line(head: &[u8]) -> &[u8] {
+    head.split(|&b| b == b'\n')
+        .find(|line| !line.trim_ascii().is_empty())
+        .unwrap_or_default()
 }
 
 /// Which CSV column to read.
@@ -203,8 +209,8 @@ impl Source {
         let mut reader = BufReader::with_capacity(BUFFER, reader);
         let head = reader.fill_buf().map_err(|e| read_error(name, &e))?;
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-        let tabbed = first_line.contains(&b'\t') && !first_line.contains(&b',');
+        let first = first_line(head);
+        let tabbed = first.contains(&b'\t') && !first.contains(&b',');
         let format = format.unwrap_or_else(|| Format::sniff(head));
         Ok(Self {
             name: name.to_owned(),

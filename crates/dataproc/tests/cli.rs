@@ -83,6 +83,13 @@ fn numbers_from_stdin_with_sniffed_formats() {
     let v = output(dataproc().arg("numeric").write_stdin("\"1.5\"\n2\n"));
     assert_eq!(v["input_data"]["format"], "jsonl");
     assert_eq!(v["output_data"]["sum"], 3.5);
+    // Blank lines first: the first line with content decides, delimiter included.
+    let v = output(
+        dataproc()
+            .args(["numeric", "--column", "b"])
+            .write_stdin("\n\na\tb\n1\t2\n"),
+    );
+    assert_eq!(v["output_data"]["sum"], 2.0);
     fails(
         dataproc()
             .args(["numeric", "--format", "lines"])
