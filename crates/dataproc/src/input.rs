@@ -237,7 +237,7 @@ pub enum Item<'a> {
 }
 
 /// Calls `each` for every item of `source`, in order, with its position; stops at the
-/// first error. Returns how many items there were.
+/// first error.
 ///
 /// # Errors
 /// Read and syntax errors (naming the line or index), or the first error of `each`.
@@ -246,7 +246,7 @@ pub fn for_each_item(
     csv: &CsvOptions,
     looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     let name = source.name.clone();
     if std::mem::take(&mut source.at_start) {
         skip_bom(&mut source.reader).map_err(|e| read_error(&name, &e))?;
@@ -293,9 +293,9 @@ fn read_lines(
     reader: &mut dyn BufRead,
     name: &str,
     each: &mut dyn FnMut(&[u8], Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     let mut carry: Vec<u8> = Vec::new();
-    let mut line_no: u64 = 0;
+    let mut line_no = 0u64;
     loop {
         let buf = match reader.fill_buf() {
             Ok(buf) => buf,
@@ -322,10 +322,9 @@ fn read_lines(
         reader.consume(len);
     }
     if !carry.is_empty() {
-        line_no += 1;
-        each(without_cr(&carry), Position::Line(line_no))?;
+        each(without_cr(&carry), Position::Line(line_no + 1))?;
     }
-    Ok(line_no)
+    Ok(())
 }
 
 /// A line without the `\r` of a `\r\n` line end.
@@ -339,17 +338,17 @@ fn read_json_array(
     reader: &mut dyn BufRead,
     name: &str,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     struct Walk<'a> {
         each: &'a mut dyn FnMut(Item<'_>, Position) -> Result<()>,
         failure: Option<Error>,
     }
     impl<'de> Visitor<'de> for &mut Walk<'_> {
-        type Value = u64;
+        type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a JSON array of items")
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             let mut index = 0u64;
             while let Some(value) = seq.next_element::<Value>()? {
                 if let Err(e) = (self.each)(Item::Json(value), Position::Item(index)) {
@@ -358,12 +357,12 @@ fn read_json_array(
                 }
                 index += 1;
             }
-            Ok(index)
+            Ok(())
         }
     }
     impl<'de> DeserializeSeed<'de> for &mut Walk<'_> {
-        type Value = u64;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
             d.deserialize_seq(self)
         }
     }
@@ -372,12 +371,10 @@ fn read_json_array(
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let outcome = (&mut walk)
-        .deserialize(&mut de)
-        .and_then(|n| de.end().map(|()| n));
+    let outcome = (&mut walk).deserialize(&mut de).and_then(|()| de.end());
     match (outcome, walk.failure) {
         (_, Some(e)) => Err(e),
-        (Ok(n), None) => Ok(n),
+        (Ok(()), None) => Ok(()),
         (Err(e), None) => Err(Error::Validation(format!(
             "{name}: invalid JSON array: {e}"
         ))),
@@ -392,7 +389,7 @@ fn read_csv(
     delimiter: u8,
     looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -404,7 +401,6 @@ fn read_csv(
         Column::Index(i) => Some(*i),
         Column::Name(_) => None,
     };
-    let mut items = 0u64;
     let mut first = true;
     loop {
         let more = csv.read_byte_record(&mut record).map_err(|e| {
@@ -448,10 +444,9 @@ fn read_csv(
                 record.len()
             )));
         };
-        items += 1;
         each(Item::Text(field), Position::Line(line))?;
     }
-    Ok(items)
+    Ok(())
 }
 
 /// Files of numbers one per line at least this big are read in parallel parts.
@@ -461,8 +456,9 @@ const PARALLEL_MIN_BYTES: u64 = 16 << 20;
 /// lines skipped), JSON items converted as `float(item)`.
 ///
 /// A file of lines of at least 16 MiB is cut into line-aligned parts read by one thread
-/// per core (2 to 4 threads); the parts' folds merge exactly (see [`NumericFold::merge`]). If a part fails, the file is
-/// read again in one pass so the error names the right line.
+/// per core (2 to 4 threads); the parts' folds merge exactly (see
+/// [`NumericFold::merge`]). If a part fails, the file is read again in one pass so the
+/// error names the right line.
 ///
 /// # Errors
 /// Any error of the stream or the fold, naming the bad position; logged at ERROR.
@@ -522,8 +518,7 @@ fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions)
             };
             fold.push(x, at)
         },
-    )?;
-    Ok(())
+    )
 }
 
 fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {

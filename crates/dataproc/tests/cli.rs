@@ -137,6 +137,12 @@ fn a_bad_line_is_named_and_the_exit_code_is_non_zero() {
         4,
         "line 3: Cannot Convert three to numeric",
     );
+    // A last line without a line break is numbered too.
+    fails(
+        dataproc().arg("numeric").write_stdin("1\n2\nthree"),
+        4,
+        "line 3: Cannot Convert three to numeric",
+    );
 }
 
 #[test]
