@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::categorical::{CategoricalProcessor, CategoricalState};
 use crate::error::{Error, Result};
 use crate::numeric::{NumericFold, NumericProcessor, Position};
-use crate::processor::{Processor, check_streamed, empty_input, log_failure};
+use crate::processor::{Processor, check_streamed, empty_input, timed};
 use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
@@ -476,25 +476,22 @@ fn run_numeric_with(
     csv: &CsvOptions,
     parallel_min_bytes: u64,
 ) -> Result<ProcessingResult> {
-    let start = Instant::now();
-    if source.format == Format::Lines
-        && let Some(path) = source.path.clone()
-    {
-        if let Some(result) =
-            run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
+    timed(|start| {
+        if source.format == Format::Lines
+            && let Some(path) = source.path.clone()
         {
-            return result;
+            if let Some(result) =
+                run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
+            {
+                return result;
+            }
+            // A part failed: unless the time is already up, read again in one pass.
+            processor.check_deadline(start, &source.name)?;
         }
-        // A part failed: unless the time is already up, read again in one pass.
-        processor
-            .check_deadline(start, &source.name)
-            .map_err(|e| log_failure(start, e))?;
-    }
-    let mut fold = processor.fold_from(start);
-    let name = source.name.clone();
-    fold_items(&mut fold, &mut source, csv)
-        .and_then(|()| fold.finish_stream(&name, source.format.name()))
-        .map_err(|e| log_failure(start, e))
+        let mut fold = processor.fold_from(start);
+        fold_items(&mut fold, &mut source, csv)?;
+        fold.finish_stream(&source.name, source.format.name())
+    })
 }
 
 /// Folds every item of `source` (blank lines skipped).
@@ -564,11 +561,7 @@ fn run_numeric_parallel(
     if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
         return None;
     }
-    Some(
-        total
-            .finish_stream(&source.name, source.format.name())
-            .map_err(|e| log_failure(start, e)),
-    )
+    Some(total.finish_stream(&source.name, source.format.name()))
 }
 
 /// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
@@ -619,34 +612,31 @@ pub fn run_text(
     mut source: Source,
     csv: &CsvOptions,
 ) -> Result<ProcessingResult> {
-    let start = Instant::now();
-    let mut state = TextState::default();
-    let name = source.name.clone();
-    let config = Processor::config(processor);
-    let mut items = 0u64;
-    let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
-        items += 1;
-        check_streamed(config, items, &at)?;
-        match item {
-            Item::Text(t) => state.push(&String::from_utf8_lossy(t)),
-            Item::Json(Value::String(s)) => state.push(&s),
-            Item::Json(other) => {
-                return Err(Error::Processing(format!(
-                    "Text processing failed: {name}: {at}: expected 'str', not '{}'",
-                    py_type_name(&other)
-                )));
+    timed(|start| {
+        let mut state = TextState::default();
+        let name = source.name.clone();
+        let config = Processor::config(processor);
+        let mut items = 0u64;
+        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+            items += 1;
+            check_streamed(config, items, &at)?;
+            match item {
+                Item::Text(t) => state.push(&String::from_utf8_lossy(t)),
+                Item::Json(Value::String(s)) => state.push(&s),
+                Item::Json(other) => {
+                    return Err(Error::Processing(format!(
+                        "Text processing failed: {name}: {at}: expected 'str', not '{}'",
+                        py_type_name(&other)
+                    )));
+                }
             }
-        }
-        Ok(())
-    });
-    let run = || {
-        outcome?;
+            Ok(())
+        })?;
         if items == 0 {
             return Err(empty_input());
         }
         Ok(processor.finish(&state, streamed(&source, items), items, start))
-    };
-    run().map_err(|e| log_failure(start, e))
+    })
 }
 
 /// Streams categories (trimmed lines, CSV fields, JSON items as `str()`) into
@@ -659,30 +649,27 @@ pub fn run_categorical(
     mut source: Source,
     csv: &CsvOptions,
 ) -> Result<ProcessingResult> {
-    let start = Instant::now();
-    let mut state = CategoricalState::default();
-    let config = Processor::config(processor);
-    let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
-        match item {
-            Item::Text(t) => {
-                let t = t.trim_ascii();
-                if t.is_empty() {
-                    return Ok(());
+    timed(|start| {
+        let mut state = CategoricalState::default();
+        let config = Processor::config(processor);
+        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+            match item {
+                Item::Text(t) => {
+                    let t = t.trim_ascii();
+                    if t.is_empty() {
+                        return Ok(());
+                    }
+                    state.push(&String::from_utf8_lossy(t));
                 }
-                state.push(&String::from_utf8_lossy(t));
+                Item::Json(v) => state.push(&py_str(&v)),
             }
-            Item::Json(v) => state.push(&py_str(&v)),
-        }
-        check_streamed(config, state.count, &at)
-    });
-    let run = || {
-        outcome?;
+            check_streamed(config, state.count, &at)
+        })?;
         if state.count == 0 {
             return Err(empty_input());
         }
         Ok(processor.finish(&state, streamed(&source, state.count), start))
-    };
-    run().map_err(|e| log_failure(start, e))
+    })
 }
 
 /// Reads every item into a JSON list (for processors that keep their input, such as the

@@ -448,11 +448,12 @@ fn a_failure_is_one_line_on_stderr_and_the_seed_event_goes_to_the_log_file() {
         "{stderr}"
     );
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        logged.contains("[ERROR] Processing failed after ")
-            && logged.contains("line 3: Cannot Convert three"),
-        "{logged}"
+    assert_eq!(
+        logged.matches("[ERROR] Processing failed after ").count(),
+        1,
+        "logged once: {logged}"
     );
+    assert!(logged.contains("line 3: Cannot Convert three"), "{logged}");
 }
 
 #[test]
