@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
 use crate::processor::{
-    Processor, check_length, check_streamed, elapsed, empty_input, seed_result, timed,
+    Processor, as_list, check_length, check_streamed, elapsed, empty_input, seed_result, timed,
 };
 use crate::pyfloat::value_to_f64;
 use crate::pyjson::py_float_repr;
@@ -132,9 +132,7 @@ impl Processor for NumericProcessor {
             let items = if self.config.validate_input() {
                 self.validate_input(data)?
             } else {
-                data.as_array()
-                    .map(Vec::as_slice)
-                    .ok_or_else(|| Error::Validation("Input data must be list".into()))?
+                as_list(data)?
             };
             let mut fold = self.fold_from(start);
             for (i, item) in items.iter().enumerate() {

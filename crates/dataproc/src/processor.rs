@@ -92,11 +92,19 @@ pub trait Processor: Send + Sync + 'static {
 /// # Errors
 /// See [`Processor::validate_input`].
 pub fn validate_items<'a>(config: &ProcessorConfig, data: &'a Value) -> Result<&'a [Value]> {
-    let Value::Array(items) = data else {
-        return Err(Error::Validation("Input data must be list".into()));
-    };
+    let items = as_list(data)?;
     check_length(config, items.len())?;
     Ok(items)
+}
+
+/// The seed's first check alone: the input is a list.
+///
+/// # Errors
+/// "Input data must be list" (a validation error).
+pub fn as_list(data: &Value) -> Result<&[Value]> {
+    data.as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| Error::Validation("Input data must be list".into()))
 }
 
 /// The seed's size checks for a list of `len` items: not empty, not over `max_input_size`.
