@@ -9,6 +9,7 @@ mod cli;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::Parser;
 use dataproc::input::{self, Source};
@@ -18,7 +19,6 @@ use dataproc::{
     ProcessorConfig, TextProcessor,
 };
 use serde_json::json;
-use std::sync::Mutex;
 use tracing::Level;
 use tracing_subscriber::Layer;
 use tracing_subscriber::filter::{EnvFilter, FilterExt, LevelFilter, filter_fn};
