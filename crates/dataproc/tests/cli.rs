@@ -527,3 +527,28 @@ fn bytes_that_are_not_utf8_are_a_bad_number_not_a_crash() {
         "line 2: Cannot Convert \u{fffd}2 to numeric",
     );
 }
+
+#[test]
+fn python_float_spellings_on_the_command_line() {
+    // python3 -c "print(sum(map(float, ['1_000', '-0', '١٢٣', ' +2.5e0 ', '1e-400'])))"
+    let v = output(
+        dataproc()
+            .arg("numeric")
+            .write_stdin("1_000\n-0\n١٢٣\n +2.5e0 \n1e-400\n"),
+    );
+    assert_eq!(v["output_data"]["sum"], 1125.5);
+    assert_eq!(v["output_data"]["count"], 5);
+    for bad in ["_1", "1__0", "1_", "0x10", "²"] {
+        fails(
+            dataproc().arg("numeric").write_stdin(format!("1\n{bad}\n")),
+            4,
+            &format!("line 2: Cannot Convert {bad} to numeric"),
+        );
+    }
+    // float('1e999') is inf in Python: refused by default like any non-finite value.
+    fails(
+        dataproc().arg("numeric").write_stdin("1\n1e999\n"),
+        4,
+        "line 2: value inf is not finite",
+    );
+}
