@@ -700,7 +700,7 @@ fn streamed(source: &Source, items: u64) -> InputData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{NumericOptions, ProcessorConfig};
+    use crate::{Median, NumericOptions, ProcessorConfig};
     use std::io::Write;
 
     fn processor(max: i128) -> NumericProcessor {
@@ -728,15 +728,25 @@ mod tests {
             .map(|i| format!("{}", f64::from(i) * 0.37 - 900.0))
             .collect();
         let f = numbers_file(&lines);
-        let p = processor(100_000);
-        let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
-        let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
-        assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
-        let parallel = run(&p, f.path(), 0).unwrap();
-        let sequential = run(&p, f.path(), u64::MAX).unwrap();
-        assert_eq!(parallel.output_data, sequential.output_data);
-        assert_eq!(parallel.input_data, sequential.input_data);
-        assert_eq!(parallel.output_data["count"], 5000);
+        for median in [Median::Exact, Median::Approximate, Median::Omitted] {
+            let options = NumericOptions {
+                median,
+                ..NumericOptions::default()
+            };
+            let p = NumericProcessor::with_options(processor(100_000).config().clone(), options);
+            let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
+            let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
+            assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
+            let parallel = run(&p, f.path(), 0).unwrap();
+            let sequential = run(&p, f.path(), u64::MAX).unwrap();
+            assert_eq!(parallel.output_data, sequential.output_data, "{median:?}");
+            assert_eq!(parallel.input_data, sequential.input_data);
+            assert_eq!(parallel.output_data["count"], 5000);
+            assert_eq!(
+                parallel.output_data.get("median").is_some(),
+                median != Median::Omitted
+            );
+        }
     }
 
     #[test]

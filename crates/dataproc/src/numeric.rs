@@ -203,9 +203,7 @@ impl NumericProcessor {
         NumericFold {
             processor: self,
             state: NumericState::new(),
-            values: (self.options.median == Median::Exact).then(Vec::new),
-            sketch: (self.options.median == Median::Approximate)
-                .then(|| QuantileSketch::new(DEFAULT_ALPHA)),
+            median: MedianState::new(self.options.median),
             skipped: 0,
             start,
         }
@@ -218,10 +216,67 @@ impl NumericProcessor {
 pub struct NumericFold<'p> {
     processor: &'p NumericProcessor,
     state: NumericState,
-    values: Option<Vec<f64>>,
-    sketch: Option<QuantileSketch>,
+    median: MedianState,
     skipped: u64,
     start: Instant,
+}
+
+/// What a fold keeps for the median, as [`Median`] asks.
+#[derive(Debug)]
+enum MedianState {
+    /// Every value (8 bytes each).
+    Exact(Vec<f64>),
+    /// A bounded, mergeable sketch.
+    Approximate(QuantileSketch),
+    /// Nothing.
+    Omitted,
+}
+
+impl MedianState {
+    fn new(median: Median) -> Self {
+        match median {
+            Median::Exact => Self::Exact(Vec::new()),
+            Median::Approximate => Self::Approximate(QuantileSketch::new(DEFAULT_ALPHA)),
+            Median::Omitted => Self::Omitted,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, x: f64) {
+        match self {
+            Self::Exact(values) => values.push(x),
+            Self::Approximate(sketch) => sketch.push(x),
+            Self::Omitted => {}
+        }
+    }
+
+    /// Takes in `other`'s part (folds of one processor keep the same kind). Kept values
+    /// move over in slices from the end of `other`, which shrinks as this grows, so
+    /// memory peaks near 8 bytes per value rather than 12.
+    fn merge(&mut self, other: Self) {
+        match (self, other) {
+            (Self::Exact(mine), Self::Exact(mut theirs)) => {
+                const SLICE: usize = 1 << 20;
+                mine.reserve_exact(theirs.len());
+                while !theirs.is_empty() {
+                    let keep = theirs.len().saturating_sub(SLICE);
+                    mine.extend_from_slice(&theirs[keep..]);
+                    theirs.truncate(keep);
+                    theirs.shrink_to_fit();
+                }
+            }
+            (Self::Approximate(mine), Self::Approximate(theirs)) => mine.merge(&theirs),
+            _ => {}
+        }
+    }
+
+    fn median(self) -> Option<f64> {
+        match self {
+            Self::Exact(values) => median_owned(values),
+            Self::Approximate(sketch) => sketch.quantile(0.5),
+            Self::Omitted => None,
+        }
+    }
 }
 
 impl NumericFold<'_> {
@@ -247,34 +302,17 @@ impl NumericFold<'_> {
             )));
         }
         self.state.push(x);
-        if let Some(values) = &mut self.values {
-            values.push(x);
-        }
-        if let Some(sketch) = &mut self.sketch {
-            sketch.push(x);
-        }
+        self.median.push(x);
         check_streamed(&self.processor.config, self.state.count(), &at)
     }
 
     /// Combines a fold of another part of the same input into this one. Kept values move
     /// over in slices from the end of `other`, which shrinks as this grows, so memory
     /// peaks near 8 bytes per value rather than 12.
-    pub fn merge(&mut self, mut other: NumericFold<'_>) {
+    pub fn merge(&mut self, other: NumericFold<'_>) {
         self.state.merge(&other.state);
         self.skipped += other.skipped;
-        if let (Some(mine), Some(theirs)) = (&mut self.sketch, &other.sketch) {
-            mine.merge(theirs);
-        }
-        if let (Some(mine), Some(theirs)) = (&mut self.values, &mut other.values) {
-            const SLICE: usize = 1 << 20;
-            mine.reserve_exact(theirs.len());
-            while !theirs.is_empty() {
-                let keep = theirs.len().saturating_sub(SLICE);
-                mine.extend_from_slice(&theirs[keep..]);
-                theirs.truncate(keep);
-                theirs.shrink_to_fit();
-            }
-        }
+        self.median.merge(other.median);
     }
 
     /// How many finite values were folded so far.
@@ -305,7 +343,7 @@ impl NumericFold<'_> {
         self.finish(input)
     }
 
-    fn finish(mut self, input: InputData) -> Result<ProcessingResult> {
+    fn finish(self, input: InputData) -> Result<ProcessingResult> {
         if self.state.count() == 0 {
             let why = if self.skipped > 0 {
                 format!(
@@ -317,12 +355,8 @@ impl NumericFold<'_> {
             };
             return Err(Error::Validation(why));
         }
-        let med = match (self.values.take(), &self.sketch) {
-            (Some(values), _) => median_owned(values),
-            (None, Some(sketch)) => sketch.quantile(0.5),
-            (None, None) => None,
-        };
-        let output = self.state.to_output(med);
+        let items = self.items();
+        let output = self.state.to_output(self.median.median());
         let mut result = seed_result(
             "NumericProcessor",
             NumericProcessor::PROCESSOR_TYPE,
@@ -350,7 +384,7 @@ impl NumericFold<'_> {
         if self.processor.options.skip_non_finite {
             m.insert("skipped_non_finite".into(), self.skipped.into());
         }
-        self.processor.log_result(&result, self.items());
+        self.processor.log_result(&result, items);
         Ok(result)
     }
 }
