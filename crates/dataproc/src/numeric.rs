@@ -325,11 +325,6 @@ impl NumericFold<'_> {
         self.state.count() + self.skipped
     }
 
-    /// When the run started.
-    pub fn started(&self) -> Instant {
-        self.start
-    }
-
     /// Ends a streamed run: `input_data` describes the stream instead of echoing it.
     ///
     /// # Errors
