@@ -12,6 +12,7 @@
 //! let config = LogConfig {
 //!     console: Some(tracing::Level::INFO),
 //!     file: Some(FileLog::new(dir.path().join("app.log"), 2048, 3)),
+//!     console_hidden_targets: vec![],
 //! };
 //! // A binary calls `let _guard = applog::init(&config)?;` once, at start-up, and keeps
 //! // the guard until `main` returns.
@@ -26,7 +27,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use logroller::{LogRollerBuilder, Rotation, RotationSize};
 use thiserror::Error;
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{FilterExt, LevelFilter, filter_fn};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::layer::SubscriberExt;
@@ -42,11 +43,14 @@ pub struct LogConfig {
     pub console: Option<Level>,
     /// A size-rotating file (the seed: DEBUG, a few KiB, 3 backups).
     pub file: Option<FileLog>,
+    /// Event targets kept off the console but still written to the file: for an event a
+    /// binary reports to the user in its own words (e.g. `dataproc::failure`).
+    pub console_hidden_targets: Vec<&'static str>,
 }
 
 /// A size-rotating log file, like Python's `RotatingFileHandler(maxBytes, backupCount)`:
 /// when a line would push `path` past `max_bytes`, the file is rotated and at most
-/// `backups` old files are kept beside it.
+/// `backups` old files are kept beside it. As in Python, `max_bytes == 0` never rotates.
 #[derive(Debug, Clone)]
 pub struct FileLog {
     /// The live file; its directory must exist or be creatable.
@@ -208,9 +212,11 @@ impl<'a> MakeWriter<'a> for SharedFile {
 /// subscriber is already installed.
 pub fn init(config: &LogConfig) -> Result<LogGuard, LogError> {
     let console = config.console.map(|level| {
+        let hidden = config.console_hidden_targets.clone();
         let filter = EnvFilter::builder()
             .with_default_directive(LevelFilter::from_level(level).into())
-            .from_env_lossy();
+            .from_env_lossy()
+            .and(filter_fn(move |meta| !hidden.contains(&meta.target())));
         tracing_subscriber::fmt::layer()
             .with_writer(io::stderr)
             .event_format(SeedFormat)
@@ -256,8 +262,14 @@ pub fn open_rotating(file: &FileLog) -> Result<logroller::LogRoller, LogError> {
         .map(Path::new)
         .ok_or_else(|| err("the path names no file".to_owned()))?;
     std::fs::create_dir_all(&dir).map_err(|e| err(e.to_string()))?;
+    // Python's RotatingFileHandler never rolls over when maxBytes is 0.
+    let max_bytes = if file.max_bytes == 0 {
+        u64::MAX
+    } else {
+        file.max_bytes
+    };
     LogRollerBuilder::new(dir.as_path(), name)
-        .rotation(Rotation::SizeBased(RotationSize::Bytes(file.max_bytes)))
+        .rotation(Rotation::SizeBased(RotationSize::Bytes(max_bytes)))
         .max_keep_files(file.backups)
         .graceful_shutdown(true)
         .build()
@@ -330,6 +342,21 @@ mod tests {
         let live = std::fs::read_to_string(dir.path().join("app.log")).unwrap();
         assert!(live.starts_with("run 2"), "{live}");
         assert!(!live.contains("late line"), "{live}");
+    }
+
+    #[test]
+    fn zero_max_bytes_never_rotates() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = FileLog::new(dir.path().join("app.log"), 0, 3);
+        let mut roller = open_rotating(&file).unwrap();
+        for i in 0..50 {
+            roller.write_all(format!("line {i}\n").as_bytes()).unwrap();
+        }
+        drop(roller);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        let live = std::fs::read_to_string(dir.path().join("app.log")).unwrap();
+        assert_eq!(live.lines().count(), 50);
     }
 
     #[test]

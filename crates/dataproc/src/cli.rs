@@ -10,7 +10,14 @@ use dataproc::{Error, Median, NumericOptions, ProcessorConfig};
 
 /// Streaming statistics and the seed's data processors.
 #[derive(Debug, Parser)]
-#[command(name = "dataproc", version, about)]
+#[command(
+    name = "dataproc",
+    version,
+    about,
+    after_help = "On failure: one line on stderr, `dataproc: KIND error: MESSAGE`; exit code 2 \
+                  configuration, 3 validation (bad input), 4 processing. The library's ERROR \
+                  event for the failure goes to --log-file only, not to the console."
+)]
 pub struct Cli {
     /// Also log (at DEBUG) to this size-rotating file, as the seed's `dataproc.log`.
     #[arg(long, global = true, value_name = "PATH")]
@@ -295,6 +302,9 @@ fn read_config(path: &Path) -> Result<RawConfig, Error> {
 fn parse_delimiter(text: &str) -> Result<u8, Error> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "\"" | "\n" | "\r" => Err(Error::Configuration(format!(
+            "--delimiter cannot be {text:?}, the CSV quote or a line end; pick another, e.g. ';'"
+        ))),
         t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
         t => Err(Error::Configuration(format!(
             "--delimiter must be one ASCII character or `tab`, not {t:?}"

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::categorical::{CategoricalProcessor, CategoricalState};
 use crate::error::{Error, Result};
 use crate::numeric::{NumericFold, NumericProcessor, Position};
-use crate::processor::{Processor, check_streamed, empty_input, log_failure};
+use crate::processor::{Processor, check_streamed, empty_input, timed};
 use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
@@ -73,22 +73,35 @@ impl Format {
         }
     }
 
-    /// Guesses the format from the first bytes of a stream: `[` JSON, `{` or `"` JSON
-    /// lines, a comma or tab in the first line CSV, else lines.
+    /// Guesses the format from the first bytes of a stream (leading white space aside):
+    /// `[` JSON; a first line that is one JSON object or string JSON lines; a comma or
+    /// tab in the first line CSV (a quoted CSV header such as `"price",qty` included);
+    /// else lines.
+    ///
+    /// ```
+    /// use dataproc::input::Format;
+    /// assert_eq!(Format::sniff(b"[1, 2]"), Format::Json);
+    /// assert_eq!(Format::sniff(b"\n{\"x\": 1}\n{\"x\": 2}\n"), Format::JsonLines);
+    /// assert_eq!(Format::sniff(b"\"price\",qty\n1.5,2\n"), Format::Csv);
+    /// assert_eq!(Format::sniff(b"1.5\n2\n"), Format::Lines);
+    /// ```
     pub fn sniff(head: &[u8]) -> Self {
-        match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        let first = first_line(head);
+        let json_line = || serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok();
+        match first.trim_ascii_start().first() {
             Some(b'[') => Self::Json,
-            Some(b'{' | b'"') => Self::JsonLines,
-            _ => {
-                let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
-                if first.contains(&b',') || first.contains(&b'\t') {
-                    Self::Csv
-                } else {
-                    Self::Lines
-                }
-            }
+            Some(b'{' | b'"') if json_line() => Self::JsonLines,
+            _ if first.contains(&b',') || first.contains(&b'\t') => Self::Csv,
+            _ => Self::Lines,
         }
     }
+}
+
+/// The first line of `head` that is not blank (empty when there is none).
+fn first_line(head: &[u8]) -> &[u8] {
+    head.split(|&b| b == b'\n')
+        .find(|line| !line.trim_ascii().is_empty())
+        .unwrap_or_default()
 }
 
 /// Which CSV column to read.
@@ -158,12 +171,18 @@ impl Source {
     /// Opens a file, or standard input for `None` or `-`; `format` overrides the guess.
     ///
     /// # Errors
-    /// A validation error when the file cannot be opened or read.
+    /// A validation error when the file cannot be opened or is a directory.
     pub fn open(path: Option<&Path>, format: Option<Format>) -> Result<Self> {
         match path {
             Some(p) if p != Path::new("-") => {
                 let file = File::open(p)
                     .map_err(|e| Error::Validation(format!("cannot open {}: {e}", p.display())))?;
+                if file.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(Error::Validation(format!(
+                        "cannot read {}: it is a directory; pass a file, or - for standard input",
+                        p.display()
+                    )));
+                }
                 let tsv = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
                 Ok(Self {
                     name: p.display().to_string(),
@@ -190,8 +209,8 @@ impl Source {
         let mut reader = BufReader::with_capacity(BUFFER, reader);
         let head = reader.fill_buf().map_err(|e| read_error(name, &e))?;
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-        let tabbed = first_line.contains(&b'\t') && !first_line.contains(&b',');
+        let first = first_line(head);
+        let tabbed = first.contains(&b'\t') && !first.contains(&b',');
         let format = format.unwrap_or_else(|| Format::sniff(head));
         Ok(Self {
             name: name.to_owned(),
@@ -218,7 +237,7 @@ pub enum Item<'a> {
 }
 
 /// Calls `each` for every item of `source`, in order, with its position; stops at the
-/// first error. Returns how many items there were.
+/// first error.
 ///
 /// # Errors
 /// Read and syntax errors (naming the line or index), or the first error of `each`.
@@ -227,7 +246,7 @@ pub fn for_each_item(
     csv: &CsvOptions,
     looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     let name = source.name.clone();
     if std::mem::take(&mut source.at_start) {
         skip_bom(&mut source.reader).map_err(|e| read_error(&name, &e))?;
@@ -268,14 +287,15 @@ fn skip_bom(reader: &mut dyn BufRead) -> io::Result<()> {
 }
 
 /// Lines from a reader, borrowed from its buffer (a line split across reads is copied
-/// once). Empty lines are passed on; the callers decide.
+/// once). A line ends at `\n` or `\r\n` (neither is passed on, as Python's text mode
+/// reads them). Empty lines are passed on; the callers decide.
 fn read_lines(
     reader: &mut dyn BufRead,
     name: &str,
     each: &mut dyn FnMut(&[u8], Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     let mut carry: Vec<u8> = Vec::new();
-    let mut line_no: u64 = 0;
+    let mut line_no = 0u64;
     loop {
         let buf = match reader.fill_buf() {
             Ok(buf) => buf,
@@ -290,10 +310,10 @@ fn read_lines(
         for nl in memchr::memchr_iter(b'\n', buf) {
             line_no += 1;
             if carry.is_empty() {
-                each(&buf[pos..nl], Position::Line(line_no))?;
+                each(without_cr(&buf[pos..nl]), Position::Line(line_no))?;
             } else {
                 carry.extend_from_slice(&buf[pos..nl]);
-                each(&carry, Position::Line(line_no))?;
+                each(without_cr(&carry), Position::Line(line_no))?;
                 carry.clear();
             }
             pos = nl + 1;
@@ -302,10 +322,15 @@ fn read_lines(
         reader.consume(len);
     }
     if !carry.is_empty() {
-        line_no += 1;
-        each(&carry, Position::Line(line_no))?;
+        each(without_cr(&carry), Position::Line(line_no + 1))?;
     }
-    Ok(line_no)
+    Ok(())
+}
+
+/// A line without the `\r` of a `\r\n` line end.
+#[inline]
+fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// The elements of one JSON array, without building the array.
@@ -313,17 +338,17 @@ fn read_json_array(
     reader: &mut dyn BufRead,
     name: &str,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     struct Walk<'a> {
         each: &'a mut dyn FnMut(Item<'_>, Position) -> Result<()>,
         failure: Option<Error>,
     }
     impl<'de> Visitor<'de> for &mut Walk<'_> {
-        type Value = u64;
+        type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a JSON array of items")
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             let mut index = 0u64;
             while let Some(value) = seq.next_element::<Value>()? {
                 if let Err(e) = (self.each)(Item::Json(value), Position::Item(index)) {
@@ -332,12 +357,12 @@ fn read_json_array(
                 }
                 index += 1;
             }
-            Ok(index)
+            Ok(())
         }
     }
     impl<'de> DeserializeSeed<'de> for &mut Walk<'_> {
-        type Value = u64;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
             d.deserialize_seq(self)
         }
     }
@@ -346,12 +371,10 @@ fn read_json_array(
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let outcome = (&mut walk)
-        .deserialize(&mut de)
-        .and_then(|n| de.end().map(|()| n));
+    let outcome = (&mut walk).deserialize(&mut de).and_then(|()| de.end());
     match (outcome, walk.failure) {
         (_, Some(e)) => Err(e),
-        (Ok(n), None) => Ok(n),
+        (Ok(()), None) => Ok(()),
         (Err(e), None) => Err(Error::Validation(format!(
             "{name}: invalid JSON array: {e}"
         ))),
@@ -366,7 +389,7 @@ fn read_csv(
     delimiter: u8,
     looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<u64> {
+) -> Result<()> {
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -378,7 +401,6 @@ fn read_csv(
         Column::Index(i) => Some(*i),
         Column::Name(_) => None,
     };
-    let mut items = 0u64;
     let mut first = true;
     loop {
         let more = csv.read_byte_record(&mut record).map_err(|e| {
@@ -422,10 +444,9 @@ fn read_csv(
                 record.len()
             )));
         };
-        items += 1;
         each(Item::Text(field), Position::Line(line))?;
     }
-    Ok(items)
+    Ok(())
 }
 
 /// Files of numbers one per line at least this big are read in parallel parts.
@@ -434,9 +455,10 @@ const PARALLEL_MIN_BYTES: u64 = 16 << 20;
 /// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
 /// lines skipped), JSON items converted as `float(item)`.
 ///
-/// A big file of lines is cut into line-aligned parts read by one thread per core; the
-/// parts' folds merge exactly (see [`NumericFold::merge`]). If a part fails, the file is
-/// read again in one pass so the error names the right line.
+/// A file of lines of at least 16 MiB is cut into line-aligned parts read by one thread
+/// per core (2 to 4 threads); the parts' folds merge exactly (see
+/// [`NumericFold::merge`]). If a part fails, the file is read again in one pass so the
+/// error names the right line.
 ///
 /// # Errors
 /// Any error of the stream or the fold, naming the bad position; logged at ERROR.
@@ -454,32 +476,27 @@ fn run_numeric_with(
     csv: &CsvOptions,
     parallel_min_bytes: u64,
 ) -> Result<ProcessingResult> {
-    let start = Instant::now();
-    if source.format == Format::Lines
-        && let Some(path) = source.path.clone()
-    {
-        if let Some(result) =
-            run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
+    timed(|start| {
+        if source.format == Format::Lines
+            && let Some(path) = source.path.clone()
         {
-            return result;
+            if let Some(result) =
+                run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
+            {
+                return result;
+            }
+            // A part failed: unless the time is already up, read again in one pass.
+            processor.check_deadline(start, &source.name)?;
         }
-        // A part failed: unless the time is already up, read again in one pass.
-        processor
-            .check_deadline(start, &source.name)
-            .map_err(|e| log_failure(start, e))?;
-    }
-    let mut fold = processor.fold_from(start);
-    let name = source.name.clone();
-    let outcome = fold_items(&mut fold, &mut source, csv);
-    outcome
-        .and_then(|items| fold.finish_stream(&name, source.format.name(), items))
-        .map_err(|e| log_failure(start, e))
+        let mut fold = processor.fold_from(start);
+        fold_items(&mut fold, &mut source, csv)?;
+        fold.finish_stream(&source.name, source.format.name())
+    })
 }
 
-/// Folds every item of `source`; returns how many items (non-blank) there were.
-fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<u64> {
+/// Folds every item of `source` (blank lines skipped).
+fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<()> {
     let name = source.name.clone();
-    let mut items = 0u64;
     for_each_item(
         source,
         csv,
@@ -496,11 +513,9 @@ fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions)
                     Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
                 })?,
             };
-            items += 1;
             fold.push(x, at)
         },
-    )?;
-    Ok(items)
+    )
 }
 
 fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
@@ -528,7 +543,7 @@ fn run_numeric_parallel(
         return None;
     }
     let ranges = line_aligned_ranges(path, size, threads).ok()?;
-    let folds: Vec<Option<(NumericFold<'_>, u64)>> = std::thread::scope(|scope| {
+    let folds: Vec<Option<NumericFold<'_>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = ranges
             .iter()
             .map(|&(from, to)| scope.spawn(move || fold_range(processor, path, from, to, start)))
@@ -539,20 +554,14 @@ fn run_numeric_parallel(
             .collect()
     });
     let mut parts = folds.into_iter();
-    let (mut total, mut items) = parts.next()??;
+    let mut total = parts.next()??;
     for part in parts {
-        let (fold, n) = part?;
-        total.merge(fold);
-        items += n;
+        total.merge(part?);
     }
     if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
         return None;
     }
-    Some(
-        total
-            .finish_stream(&source.name, source.format.name(), items)
-            .map_err(|e| log_failure(start, e)),
-    )
+    Some(total.finish_stream(&source.name, source.format.name()))
 }
 
 /// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
@@ -578,7 +587,7 @@ fn fold_range<'p>(
     from: u64,
     to: u64,
     start: Instant,
-) -> Option<(NumericFold<'p>, u64)> {
+) -> Option<NumericFold<'p>> {
     let mut file = File::open(path).ok()?;
     file.seek(SeekFrom::Start(from)).ok()?;
     let mut source = Source {
@@ -590,8 +599,8 @@ fn fold_range<'p>(
         reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
     };
     let mut fold = processor.fold_from(start);
-    let items = fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
-    Some((fold, items))
+    fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
+    Some(fold)
 }
 
 /// Streams texts (lines, CSV fields or JSON strings) into `processor`.
@@ -603,37 +612,31 @@ pub fn run_text(
     mut source: Source,
     csv: &CsvOptions,
 ) -> Result<ProcessingResult> {
-    let start = Instant::now();
-    let mut state = TextState::default();
-    let name = source.name.clone();
-    let config = Processor::config(processor);
-    let mut items = 0u64;
-    let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
-        items += 1;
-        check_streamed(config, items, &at)?;
-        match item {
-            Item::Text(t) => {
-                let t = t.strip_suffix(b"\r").unwrap_or(t);
-                state.push(&String::from_utf8_lossy(t));
+    timed(|start| {
+        let mut state = TextState::default();
+        let name = source.name.clone();
+        let config = Processor::config(processor);
+        let mut items = 0u64;
+        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+            items += 1;
+            check_streamed(config, items, &at)?;
+            match item {
+                Item::Text(t) => state.push(&String::from_utf8_lossy(t)),
+                Item::Json(Value::String(s)) => state.push(&s),
+                Item::Json(other) => {
+                    return Err(Error::Processing(format!(
+                        "Text processing failed: {name}: {at}: expected 'str', not '{}'",
+                        py_type_name(&other)
+                    )));
+                }
             }
-            Item::Json(Value::String(s)) => state.push(&s),
-            Item::Json(other) => {
-                return Err(Error::Processing(format!(
-                    "Text processing failed: {name}: {at}: expected 'str', not '{}'",
-                    py_type_name(&other)
-                )));
-            }
-        }
-        Ok(())
-    });
-    let run = || {
-        outcome?;
+            Ok(())
+        })?;
         if items == 0 {
             return Err(empty_input());
         }
         Ok(processor.finish(&state, streamed(&source, items), items, start))
-    };
-    run().map_err(|e| log_failure(start, e))
+    })
 }
 
 /// Streams categories (trimmed lines, CSV fields, JSON items as `str()`) into
@@ -646,30 +649,27 @@ pub fn run_categorical(
     mut source: Source,
     csv: &CsvOptions,
 ) -> Result<ProcessingResult> {
-    let start = Instant::now();
-    let mut state = CategoricalState::default();
-    let config = Processor::config(processor);
-    let outcome = for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
-        match item {
-            Item::Text(t) => {
-                let t = t.trim_ascii();
-                if t.is_empty() {
-                    return Ok(());
+    timed(|start| {
+        let mut state = CategoricalState::default();
+        let config = Processor::config(processor);
+        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+            match item {
+                Item::Text(t) => {
+                    let t = t.trim_ascii();
+                    if t.is_empty() {
+                        return Ok(());
+                    }
+                    state.push(&String::from_utf8_lossy(t));
                 }
-                state.push(&String::from_utf8_lossy(t));
+                Item::Json(v) => state.push(&py_str(&v)),
             }
-            Item::Json(v) => state.push(&py_str(&v)),
-        }
-        check_streamed(config, state.count, &at)
-    });
-    let run = || {
-        outcome?;
+            check_streamed(config, state.count, &at)
+        })?;
         if state.count == 0 {
             return Err(empty_input());
         }
         Ok(processor.finish(&state, streamed(&source, state.count), start))
-    };
-    run().map_err(|e| log_failure(start, e))
+    })
 }
 
 /// Reads every item into a JSON list (for processors that keep their input, such as the
@@ -700,7 +700,7 @@ fn streamed(source: &Source, items: u64) -> InputData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{NumericOptions, ProcessorConfig};
+    use crate::{Median, NumericOptions, ProcessorConfig};
     use std::io::Write;
 
     fn processor(max: i128) -> NumericProcessor {
@@ -728,15 +728,25 @@ mod tests {
             .map(|i| format!("{}", f64::from(i) * 0.37 - 900.0))
             .collect();
         let f = numbers_file(&lines);
-        let p = processor(100_000);
-        let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
-        let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
-        assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
-        let parallel = run(&p, f.path(), 0).unwrap();
-        let sequential = run(&p, f.path(), u64::MAX).unwrap();
-        assert_eq!(parallel.output_data, sequential.output_data);
-        assert_eq!(parallel.input_data, sequential.input_data);
-        assert_eq!(parallel.output_data["count"], 5000);
+        for median in [Median::Exact, Median::Approximate, Median::Omitted] {
+            let options = NumericOptions {
+                median,
+                ..NumericOptions::default()
+            };
+            let p = NumericProcessor::with_options(processor(100_000).config().clone(), options);
+            let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
+            let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
+            assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
+            let parallel = run(&p, f.path(), 0).unwrap();
+            let sequential = run(&p, f.path(), u64::MAX).unwrap();
+            assert_eq!(parallel.output_data, sequential.output_data, "{median:?}");
+            assert_eq!(parallel.input_data, sequential.input_data);
+            assert_eq!(parallel.output_data["count"], 5000);
+            assert_eq!(
+                parallel.output_data.get("median").is_some(),
+                median != Median::Omitted
+            );
+        }
     }
 
     #[test]

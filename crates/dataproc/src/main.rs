@@ -1,4 +1,9 @@
 //! The `dataproc` command line: parse, convert to library configuration, run, print.
+//!
+//! A failure shows as one line on standard error, `dataproc: {kind} error: {message}`,
+//! and the exit code says the kind (2 configuration, 3 validation, 4 processing). The
+//! library's own ERROR event for the failure ("Processing failed after {t}s: ...") is kept
+//! off the console, where it would repeat that line, and still goes to `--log-file`.
 
 mod cli;
 
@@ -7,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dataproc::input::{self, Source};
+use dataproc::processor::FAILURE_TARGET;
 use dataproc::{
     CategoricalProcessor, Error, ErrorKind, NumericProcessor, ProcessingResult, Processor,
     ProcessorConfig, TextProcessor,
@@ -24,11 +30,13 @@ fn main() -> ExitCode {
             .log_file
             .as_ref()
             .map(|p| applog::FileLog::new(p, cli.log_max_bytes, cli.log_backups)),
+        // main prints the failure itself, in one line
+        console_hidden_targets: vec![FAILURE_TARGET],
     };
     let _log = match applog::init(&log) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("dataproc: configuration error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -40,10 +48,16 @@ fn main() -> ExitCode {
                 ErrorKind::Validation => ("validation error", 3),
                 ErrorKind::Processing => ("processing error", 4),
             };
-            eprintln!("dataproc: {label}: {e}");
+            eprintln!("dataproc: {label}: {}", one_line(e.message()));
             ExitCode::from(code)
         }
     }
+}
+
+/// The message on one line: line breaks inside it (a quoted CSV field can hold one) are
+/// shown as `\n` / `\r`.
+fn one_line(message: &str) -> String {
+    message.replace('\r', "\\r").replace('\n', "\\n")
 }
 
 fn run(command: Command) -> Result<(), Error> {

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
 use crate::processor::{
-    Processor, check_length, check_streamed, elapsed, empty_input, seed_result, timed,
+    Processor, as_list, check_length, check_streamed, elapsed, empty_input, seed_result, timed,
 };
 use crate::pyfloat::value_to_f64;
 use crate::pyjson::py_float_repr;
@@ -132,16 +132,14 @@ impl Processor for NumericProcessor {
             let items = if self.config.validate_input() {
                 self.validate_input(data)?
             } else {
-                data.as_array()
-                    .map(Vec::as_slice)
-                    .ok_or_else(|| Error::Validation("Input data must be list".into()))?
+                as_list(data)?
             };
             let mut fold = self.fold_from(start);
             for (i, item) in items.iter().enumerate() {
                 let x = value_to_f64(item).map_err(numeric_failure)?;
                 fold.push(x, Position::Item(i as u64))?;
             }
-            fold.finish(InputData::Items(data.clone()), items.len() as u64)
+            fold.finish(InputData::Items(data.clone()))
         })
     }
 }
@@ -174,7 +172,7 @@ impl NumericProcessor {
             for (i, &x) in values.iter().enumerate() {
                 fold.push(x, Position::Item(i as u64))?;
             }
-            fold.finish(InputData::Numbers(values.to_vec()), values.len() as u64)
+            fold.finish(InputData::Numbers(values.to_vec()))
         })
     }
 
@@ -205,11 +203,8 @@ impl NumericProcessor {
         NumericFold {
             processor: self,
             state: NumericState::new(),
-            values: (self.options.median == Median::Exact).then(Vec::new),
-            sketch: (self.options.median == Median::Approximate)
-                .then(|| QuantileSketch::new(DEFAULT_ALPHA)),
+            median: MedianState::new(self.options.median),
             skipped: 0,
-            seen: 0,
             start,
         }
     }
@@ -221,11 +216,67 @@ impl NumericProcessor {
 pub struct NumericFold<'p> {
     processor: &'p NumericProcessor,
     state: NumericState,
-    values: Option<Vec<f64>>,
-    sketch: Option<QuantileSketch>,
+    median: MedianState,
     skipped: u64,
-    seen: u64,
     start: Instant,
+}
+
+/// What a fold keeps for the median, as [`Median`] asks.
+#[derive(Debug)]
+enum MedianState {
+    /// Every value (8 bytes each).
+    Exact(Vec<f64>),
+    /// A bounded, mergeable sketch.
+    Approximate(QuantileSketch),
+    /// Nothing.
+    Omitted,
+}
+
+impl MedianState {
+    fn new(median: Median) -> Self {
+        match median {
+            Median::Exact => Self::Exact(Vec::new()),
+            Median::Approximate => Self::Approximate(QuantileSketch::new(DEFAULT_ALPHA)),
+            Median::Omitted => Self::Omitted,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, x: f64) {
+        match self {
+            Self::Exact(values) => values.push(x),
+            Self::Approximate(sketch) => sketch.push(x),
+            Self::Omitted => {}
+        }
+    }
+
+    /// Takes in `other`'s part (folds of one processor keep the same kind). Kept values
+    /// move over in slices from the end of `other`, which shrinks as this grows, so
+    /// memory peaks near 8 bytes per value rather than 12.
+    fn merge(&mut self, other: Self) {
+        match (self, other) {
+            (Self::Exact(mine), Self::Exact(mut theirs)) => {
+                const SLICE: usize = 1 << 20;
+                mine.reserve_exact(theirs.len());
+                while !theirs.is_empty() {
+                    let keep = theirs.len().saturating_sub(SLICE);
+                    mine.extend_from_slice(&theirs[keep..]);
+                    theirs.truncate(keep);
+                    theirs.shrink_to_fit();
+                }
+            }
+            (Self::Approximate(mine), Self::Approximate(theirs)) => mine.merge(&theirs),
+            _ => {}
+        }
+    }
+
+    fn median(self) -> Option<f64> {
+        match self {
+            Self::Exact(values) => median_owned(values),
+            Self::Approximate(sketch) => sketch.quantile(0.5),
+            Self::Omitted => None,
+        }
+    }
 }
 
 impl NumericFold<'_> {
@@ -236,8 +287,7 @@ impl NumericFold<'_> {
     /// passed; a validation error once more than `max_input_size` values arrived.
     #[inline]
     pub fn push(&mut self, x: f64, at: Position) -> Result<()> {
-        self.seen += 1;
-        if self.seen.is_multiple_of(CLOCK_EVERY) {
+        if (self.items() + 1).is_multiple_of(CLOCK_EVERY) {
             self.processor.check_deadline(self.start, &at)?;
         }
         if !x.is_finite() {
@@ -252,35 +302,17 @@ impl NumericFold<'_> {
             )));
         }
         self.state.push(x);
-        if let Some(values) = &mut self.values {
-            values.push(x);
-        }
-        if let Some(sketch) = &mut self.sketch {
-            sketch.push(x);
-        }
+        self.median.push(x);
         check_streamed(&self.processor.config, self.state.count(), &at)
     }
 
     /// Combines a fold of another part of the same input into this one. Kept values move
     /// over in slices from the end of `other`, which shrinks as this grows, so memory
     /// peaks near 8 bytes per value rather than 12.
-    pub fn merge(&mut self, mut other: NumericFold<'_>) {
+    pub fn merge(&mut self, other: NumericFold<'_>) {
         self.state.merge(&other.state);
         self.skipped += other.skipped;
-        self.seen += other.seen;
-        if let (Some(mine), Some(theirs)) = (&mut self.sketch, &other.sketch) {
-            mine.merge(theirs);
-        }
-        if let (Some(mine), Some(theirs)) = (&mut self.values, &mut other.values) {
-            const SLICE: usize = 1 << 20;
-            mine.reserve_exact(theirs.len());
-            while !theirs.is_empty() {
-                let keep = theirs.len().saturating_sub(SLICE);
-                mine.extend_from_slice(&theirs[keep..]);
-                theirs.truncate(keep);
-                theirs.shrink_to_fit();
-            }
-        }
+        self.median.merge(other.median);
     }
 
     /// How many finite values were folded so far.
@@ -288,25 +320,25 @@ impl NumericFold<'_> {
         self.state.count()
     }
 
-    /// When the run started.
-    pub fn started(&self) -> Instant {
-        self.start
+    /// How many values were taken so far: the finite ones and the skipped non-finite ones.
+    pub fn items(&self) -> u64 {
+        self.state.count() + self.skipped
     }
 
     /// Ends a streamed run: `input_data` describes the stream instead of echoing it.
     ///
     /// # Errors
     /// A validation error when no value arrived.
-    pub fn finish_stream(self, source: &str, format: &str, items: u64) -> Result<ProcessingResult> {
+    pub fn finish_stream(self, source: &str, format: &str) -> Result<ProcessingResult> {
         let input = InputData::Streamed(StreamedInput {
             source: source.into(),
             format: format.into(),
-            items,
+            items: self.items(),
         });
-        self.finish(input, items)
+        self.finish(input)
     }
 
-    fn finish(mut self, input: InputData, items: u64) -> Result<ProcessingResult> {
+    fn finish(self, input: InputData) -> Result<ProcessingResult> {
         if self.state.count() == 0 {
             let why = if self.skipped > 0 {
                 format!(
@@ -318,12 +350,8 @@ impl NumericFold<'_> {
             };
             return Err(Error::Validation(why));
         }
-        let med = match (self.values.take(), &self.sketch) {
-            (Some(values), _) => median_owned(values),
-            (None, Some(sketch)) => sketch.quantile(0.5),
-            (None, None) => None,
-        };
-        let output = self.state.to_output(med);
+        let items = self.items();
+        let output = self.state.to_output(self.median.median());
         let mut result = seed_result(
             "NumericProcessor",
             NumericProcessor::PROCESSOR_TYPE,

@@ -99,18 +99,16 @@ impl ItemProcessor for ListItemProcessor {
         Ok(item.is_array())
     }
     fn process(&self, item: &Value) -> std::result::Result<Value, String> {
-        let mut items = item.as_array().ok_or("expected a list")?.clone();
-        let mut failure = None;
-        items.sort_by(|a, b| {
-            python_order(a, b).unwrap_or_else(|e| {
-                failure.get_or_insert(e);
-                Ordering::Equal
-            })
-        });
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(Value::Array(items)),
+        let items = item.as_array().ok_or("expected a list")?;
+        // Python's sort raises at a pair it cannot compare. Values compare only within their
+        // kind (text, numbers), so checking neighbours finds such a pair, and the sort then
+        // sees a total order: `sort_by` may panic on a comparator that is not one.
+        for pair in items.windows(2) {
+            python_order(&pair[1], &pair[0])?;
         }
+        let mut items = items.clone();
+        items.sort_by(|a, b| python_order(a, b).unwrap_or(Ordering::Equal));
+        Ok(Value::Array(items))
     }
 }
 

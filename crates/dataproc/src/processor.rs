@@ -92,11 +92,19 @@ pub trait Processor: Send + Sync + 'static {
 /// # Errors
 /// See [`Processor::validate_input`].
 pub fn validate_items<'a>(config: &ProcessorConfig, data: &'a Value) -> Result<&'a [Value]> {
-    let Value::Array(items) = data else {
-        return Err(Error::Validation("Input data must be list".into()));
-    };
+    let items = as_list(data)?;
     check_length(config, items.len())?;
     Ok(items)
+}
+
+/// The seed's first check alone: the input is a list.
+///
+/// # Errors
+/// "Input data must be list" (a validation error).
+pub fn as_list(data: &Value) -> Result<&[Value]> {
+    data.as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| Error::Validation("Input data must be list".into()))
 }
 
 /// The seed's size checks for a list of `len` items: not empty, not over `max_input_size`.
@@ -172,10 +180,19 @@ pub fn seed_result(
     result
 }
 
-/// Logs a failed run the seed's way ("Processing failed after {t:.3f}s: {e}") and passes
-/// the error on.
+/// The `tracing` target of the seed's failure event (see [`log_failure`]), so a binary that
+/// reports the error itself can keep the event off its console and still log it to a file.
+pub const FAILURE_TARGET: &str = "dataproc::failure";
+
+/// Logs a failed run the seed's way ("Processing failed after {t:.3f}s: {e}", at ERROR,
+/// target [`FAILURE_TARGET`]) and passes the error on.
 pub fn log_failure(start: Instant, error: Error) -> Error {
-    tracing::error!("Processing failed after {:.3}s: {}", elapsed(start), error);
+    tracing::error!(
+        target: FAILURE_TARGET,
+        "Processing failed after {:.3}s: {}",
+        elapsed(start),
+        error
+    );
     error
 }
 

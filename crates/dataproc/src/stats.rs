@@ -12,7 +12,7 @@
 //! them overflows while the exact result is a finite `f64`.
 //!
 //! Memory: everything here is constant-size except the exact median, which needs every
-//! value (8 bytes each); [`median`] selects it in O(n) without sorting.
+//! value (8 bytes each); [`median_owned`] selects it in O(n) without sorting.
 
 use num_bigint::{BigInt, BigUint};
 use serde_json::{Map, Value};
@@ -142,37 +142,16 @@ impl NumericState {
     }
 }
 
-/// The exact median (mean of the two middle values for an even count, as
-/// `statistics.median`), found by selection in O(n); reorders `values`. `None` if empty.
-///
-/// ```
-/// use dataproc::stats::median;
-/// assert_eq!(median(&mut [45.0, 10.0, 23.0, 43.0]), Some(33.0));
-/// assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
-/// assert_eq!(median(&mut [1e308, 1.7e308]), Some(1.35e308));
-/// ```
-pub fn median(values: &mut [f64]) -> Option<f64> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let k = n / 2;
-    let (left, upper, _) = values.select_nth_unstable_by(k, f64::total_cmp);
-    let upper = *upper;
-    if n % 2 == 1 {
-        return Some(upper);
-    }
-    let lower = left.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some(middle(lower, upper))
-}
-
-/// [`median`] for values the caller gives up: the same result, found faster by selecting
-/// on integer keys that order as the doubles do (made in place, no extra memory).
+/// The exact median of values the caller gives up (mean of the two middle values for an
+/// even count, as `statistics.median`); `None` if empty. Found in O(n) by selection on
+/// integer keys that order as the doubles do (made in place, no extra memory).
 ///
 /// ```
 /// use dataproc::stats::median_owned;
 /// assert_eq!(median_owned(vec![45.0, 10.0, 23.0, 43.0]), Some(33.0));
+/// assert_eq!(median_owned(vec![3.0, 1.0, 2.0]), Some(2.0));
 /// assert_eq!(median_owned(vec![-0.5, -2.0, 7.0]), Some(-0.5));
+/// assert_eq!(median_owned(vec![1e308, 1.7e308]), Some(1.35e308));
 /// ```
 pub fn median_owned(values: Vec<f64>) -> Option<f64> {
     let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();

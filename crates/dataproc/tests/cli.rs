@@ -36,6 +36,18 @@ fn fails(cmd: &mut Command, code: i32, text: &str) {
         .stderr(predicate::str::contains(text));
 }
 
+/// Runs `cmd`, expecting exit code `code` and nothing on stdout; returns its stderr.
+fn stderr_of(cmd: &mut Command, code: i32) -> String {
+    let out = cmd
+        .assert()
+        .code(code)
+        .stdout("")
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn output(cmd: &mut Command) -> Value {
     let out = cmd.assert().success().get_output().stdout.clone();
     serde_json::from_slice(&out).unwrap()
@@ -49,6 +61,7 @@ fn numbers_one_per_line_from_a_file() {
     assert_eq!(v["output_data"]["std_dev"], 16.760568804985905);
     assert_eq!(v["input_data"]["streamed"], true);
     assert_eq!(v["input_data"]["format"], "lines");
+    assert_eq!(v["input_data"]["items"], 4, "the blank line is not an item");
 }
 
 #[test]
@@ -59,6 +72,24 @@ fn numbers_from_stdin_with_sniffed_formats() {
     let v = output(dataproc().arg("numeric").write_stdin("1,x\n2,y\n"));
     assert_eq!(v["input_data"]["format"], "csv");
     assert_eq!(v["output_data"]["sum"], 3.0);
+    // A quoted CSV header starts with `"` as a JSON line would; it is still CSV.
+    let v = output(
+        dataproc()
+            .arg("numeric")
+            .write_stdin("\"price\",qty\n1.5,2\n2.5,3\n"),
+    );
+    assert_eq!(v["input_data"]["format"], "csv");
+    assert_eq!(v["output_data"]["sum"], 4.0);
+    let v = output(dataproc().arg("numeric").write_stdin("\"1.5\"\n2\n"));
+    assert_eq!(v["input_data"]["format"], "jsonl");
+    assert_eq!(v["output_data"]["sum"], 3.5);
+    // Blank lines first: the first line with content decides, delimiter included.
+    let v = output(
+        dataproc()
+            .args(["numeric", "--column", "b"])
+            .write_stdin("\n\na\tb\n1\t2\n"),
+    );
+    assert_eq!(v["output_data"]["sum"], 2.0);
     fails(
         dataproc()
             .args(["numeric", "--format", "lines"])
@@ -106,6 +137,12 @@ fn a_bad_line_is_named_and_the_exit_code_is_non_zero() {
         4,
         "line 3: Cannot Convert three to numeric",
     );
+    // A last line without a line break is numbered too.
+    fails(
+        dataproc().arg("numeric").write_stdin("1\n2\nthree"),
+        4,
+        "line 3: Cannot Convert three to numeric",
+    );
 }
 
 #[test]
@@ -146,6 +183,8 @@ fn nan_fails_by_default_and_can_be_skipped() {
     );
     assert_eq!(v["output_data"]["count"], 2);
     assert_eq!(v["metadata"]["skipped_non_finite"], 2);
+    // The items read: the finite ones and the skipped ones.
+    assert_eq!(v["input_data"]["items"], 4);
 }
 
 #[test]
@@ -217,6 +256,14 @@ fn csv_column_by_index_detects_the_header() {
             .write_stdin("3;4\n5;6\n"),
     );
     assert_eq!(v["output_data"]["sum"], 8.0);
+    // The quote character as delimiter read nothing and reported "Input data cannot be empty".
+    fails(
+        dataproc()
+            .args(["numeric", "--delimiter", "\""])
+            .write_stdin("1\"2\n"),
+        2,
+        "--delimiter cannot be \"\\\"\", the CSV quote or a line end; pick another",
+    );
 }
 
 #[test]
@@ -374,4 +421,134 @@ fn log_file_is_written_rotated_and_off_by_default() {
         .assert()
         .success();
     assert_eq!(std::fs::read_dir(quiet.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_failure_is_one_line_on_stderr_and_the_seed_event_goes_to_the_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("dataproc.log");
+    let (_d, path) = file("txt", "1\n2\nthree\n4\n");
+    // Without --quiet: the console is at INFO, where the library's ERROR event would show.
+    let stderr = stderr_of(
+        Command::cargo_bin("dataproc")
+            .unwrap()
+            .arg("--log-file")
+            .arg(&log)
+            .arg("numeric")
+            .arg(&path),
+        4,
+    );
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [format!(
+            "dataproc: processing error: Numeric processing failed: {}: line 3: Cannot Convert \
+             three to numeric: could not convert string to float: 'three'",
+            path.display()
+        )],
+        "{stderr}"
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        logged.matches("[ERROR] Processing failed after ").count(),
+        1,
+        "logged once: {logged}"
+    );
+    assert!(logged.contains("line 3: Cannot Convert three"), "{logged}");
+}
+
+#[test]
+fn a_line_break_inside_a_bad_csv_field_stays_on_the_one_error_line() {
+    let (_d, path) = file("csv", "1\n\"x\ny\"\n");
+    let stderr = stderr_of(
+        Command::cargo_bin("dataproc")
+            .unwrap()
+            .args(["numeric", "--no-header"])
+            .arg(&path),
+        4,
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("Cannot Convert x\\ny to numeric"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn crlf_line_ends_are_not_part_of_the_items() {
+    let v = output(
+        dataproc()
+            .args(["run", "categorical", "--format", "lines"])
+            .write_stdin("Red\r\nred\r\nRed\r\n"),
+    );
+    assert_eq!(
+        v["output_data"]["frequencies"],
+        serde_json::json!({"Red": 2, "red": 1})
+    );
+    let v = output(dataproc().args(["run", "text"]).write_stdin("ab\r\ncd\r\n"));
+    assert_eq!(v["output_data"]["characters"], 4);
+    fails(
+        dataproc().arg("numeric").write_stdin("1\r\nx\r\n"),
+        4,
+        "line 2: Cannot Convert x to numeric: could not convert string to float: 'x'\n",
+    );
+}
+
+#[test]
+fn a_list_of_mixed_kinds_in_the_pipeline_is_a_null_not_a_panic() {
+    // This list made the standard sort panic ("comparison function does not correctly
+    // implement a total order") when the pipeline fed it an inconsistent comparator.
+    let list = r#"[["40",3,"5",9,"9",19,"41",31,"20",15,"43","47","8","18","17",30,"1",38,22,25,29,"10","28",14,"43","36",42,"24",26,38]]"#;
+    let v = output(dataproc().arg("pipeline").write_stdin(list));
+    assert_eq!(v["output_data"], serde_json::json!([null]));
+    assert_eq!(v["metadata"]["unprocessed"], 1);
+}
+
+#[test]
+fn a_missing_file_or_a_directory_is_a_clear_validation_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.txt");
+    fails(dataproc().arg("numeric").arg(&missing), 3, "cannot open ");
+    let stderr = stderr_of(dataproc().arg("numeric").arg(dir.path()), 3);
+    assert_eq!(
+        stderr,
+        format!(
+            "dataproc: validation error: cannot read {}: it is a directory; pass a file, or - \
+             for standard input\n",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_a_bad_number_not_a_crash() {
+    fails(
+        dataproc().arg("numeric").write_stdin(&b"1\n\xff2\n"[..]),
+        4,
+        "line 2: Cannot Convert \u{fffd}2 to numeric",
+    );
+}
+
+#[test]
+fn python_float_spellings_on_the_command_line() {
+    // python3 -c "print(sum(map(float, ['1_000', '-0', '١٢٣', ' +2.5e0 ', '1e-400'])))"
+    let v = output(
+        dataproc()
+            .arg("numeric")
+            .write_stdin("1_000\n-0\n١٢٣\n +2.5e0 \n1e-400\n"),
+    );
+    assert_eq!(v["output_data"]["sum"], 1125.5);
+    assert_eq!(v["output_data"]["count"], 5);
+    for bad in ["_1", "1__0", "1_", "0x10", "²"] {
+        fails(
+            dataproc().arg("numeric").write_stdin(format!("1\n{bad}\n")),
+            4,
+            &format!("line 2: Cannot Convert {bad} to numeric"),
+        );
+    }
+    // float('1e999') is inf in Python: refused by default like any non-finite value.
+    fails(
+        dataproc().arg("numeric").write_stdin("1\n1e999\n"),
+        4,
+        "line 2: value inf is not finite",
+    );
 }

@@ -479,6 +479,42 @@ fn pipeline_reports_items_nobody_takes() {
     assert_eq!(pipeline.process_item(&json!(7)).unwrap(), json!(7));
 }
 
+#[test]
+fn a_long_list_of_mixed_kinds_is_refused_as_python_does_not_a_panic() {
+    let pipeline = dataproc::pipeline::Pipeline::seed();
+    // Shuffled lists of 21 to 60 items: the standard sort detected the inconsistent
+    // comparator the pipeline used to give it here and panicked.
+    let mut state = 12_345u64;
+    for len in 21..=60 {
+        let mixed: Vec<Value> = (0..len)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let n = (state >> 33) % 50;
+                if (state >> 20) & 1 == 0 {
+                    json!(n)
+                } else {
+                    json!(n.to_string())
+                }
+            })
+            .collect();
+        let err = pipeline.process_item(&Value::from(mixed)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("'<' not supported between instances of")
+        );
+    }
+    // python3 -c "sorted(['a', 'b', 3, 1])"
+    let err = pipeline.process_item(&json!(["a", "b", 3, 1])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "'<' not supported between instances of 'int' and 'str'"
+    );
+    let sorted = pipeline.process_item(&json!([2.5, true, -1, 0])).unwrap();
+    assert_eq!(sorted, json!([-1, 0, true, 2.5]));
+}
+
 // ---------------------------------------------------------------- registry
 
 #[test]

@@ -406,6 +406,7 @@ impl TryFrom<FetchArgs> for Settings {
                 file: args
                     .log_file
                     .map(|path| applog::FileLog::new(path, 10 * 1024 * 1024, 3)),
+                console_hidden_targets: Vec::new(),
             },
         };
         Ok(Settings { fetcher, run })

@@ -111,6 +111,7 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
             let _log = init_logging(&applog::LogConfig {
                 console: Some(tracing::Level::INFO),
                 file: log_file.map(|path| applog::FileLog::new(path, 2048, 3)),
+                console_hidden_targets: Vec::new(),
             })?;
             let options = crate::demo::DemoOptions {
                 max_retries,
@@ -126,6 +127,7 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
             let _log = init_logging(&applog::LogConfig {
                 console: Some(tracing::Level::INFO),
                 file: None,
+                console_hidden_targets: Vec::new(),
             })?;
             runtime.block_on(crate::server::serve(addr)).map_err(|e| {
                 CliError::Start(format!(
