@@ -20,7 +20,7 @@ use tracing::{debug, error, info, warn};
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
 use crate::request::HttpRequest;
-use crate::response::{Body, HttpResponse, is_json_content_type};
+use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
 
@@ -100,9 +100,9 @@ struct Inner {
 /// What one attempt produced before the status is judged.
 struct Answer {
     status: u16,
-    headers: Vec<(String, String)>,
+    headers: HeaderMap,
     retry_after: Option<Duration>,
-    body: Body,
+    json: Option<serde_json::Value>,
     raw: Bytes,
 }
 
@@ -196,15 +196,15 @@ impl Fetcher {
                 Ok(answer) => {
                     let status = answer.status;
                     let retry_after = answer.retry_after;
-                    let response = HttpResponse {
-                        url: req.url.clone(),
+                    let response = HttpResponse::new(
+                        req.url.clone(),
                         status,
-                        headers: answer.headers,
-                        body: answer.body,
-                        raw: answer.raw,
-                        response_time: elapsed,
+                        answer.headers,
+                        answer.raw,
+                        answer.json,
+                        elapsed,
                         attempt,
-                    };
+                    );
                     if status < 400 {
                         Counters::bump(&inner.counters.succeeded);
                         info!(
@@ -318,16 +318,7 @@ impl Fetcher {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(is_json_content_type);
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = std::mem::take(response.headers_mut());
         let limit = inner.config.max_body_bytes;
         // reqwest knows the length only when the body is not being decompressed.
         let declared = response.content_length();
@@ -347,16 +338,16 @@ impl Fetcher {
             raw.extend_from_slice(&chunk);
         }
         let raw = raw.freeze();
-        let body = if is_json && !raw.is_empty() {
-            Body::Json(serde_json::from_slice(&raw).map_err(|e| ErrorKind::Decode(e.to_string()))?)
+        let json = if is_json && !raw.is_empty() {
+            Some(serde_json::from_slice(&raw).map_err(|e| ErrorKind::Decode(e.to_string()))?)
         } else {
-            Body::Text(String::from_utf8_lossy(&raw).into_owned())
+            None
         };
         Ok(Answer {
             status,
             headers,
             retry_after,
-            body,
+            json,
             raw,
         })
     }
