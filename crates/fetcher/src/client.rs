@@ -173,11 +173,11 @@ impl Fetcher {
     /// [`ErrorKind`]; a final status >= 400 is [`ErrorKind::Status`] and carries the response.
     pub async fn fetch_single(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
         let inner = &*self.inner;
-        let checked = parse_url(&req.url).and_then(|(url, host)| {
+        let checked = parse_url(&req.url).and_then(|url| {
             let headers = request_headers(&req.headers)?;
-            Ok((url, host, headers))
+            Ok((url, headers))
         });
-        let (url, host, headers) = match checked {
+        let (url, headers) = match checked {
             Ok(checked) => checked,
             Err(kind) => {
                 Counters::bump(&inner.counters.failed);
@@ -189,7 +189,7 @@ impl Fetcher {
         let mut attempt: u32 = 0;
         loop {
             let (result, elapsed) = self
-                .limited_attempt(&url, &host, &headers, req, attempt + 1, timeout)
+                .limited_attempt(&url, &headers, req, attempt + 1, timeout)
                 .await;
             attempt += 1;
             let (kind, retry_after, response) = match result {
@@ -274,13 +274,12 @@ impl Fetcher {
     async fn limited_attempt(
         &self,
         url: &Url,
-        host: &str,
         headers: &HeaderMap,
         req: &HttpRequest,
         number: u32,
         timeout: Duration,
     ) -> (Result<Answer, ErrorKind>, Duration) {
-        let _permit = self.inner.limits.acquire(host).await;
+        let _permit = self.inner.limits.acquire(url).await;
         Counters::bump(&self.inner.counters.made);
         debug!("Attempt {} {} {}", number, req.method, req.url);
         let started = Instant::now();
@@ -299,10 +298,10 @@ impl Fetcher {
         req: &HttpRequest,
     ) -> Result<Answer, ErrorKind> {
         let inner = &*self.inner;
-        let mut builder = inner
-            .client
-            .request(req.method.clone(), url.clone())
-            .headers(headers.clone());
+        let mut builder = inner.client.request(req.method.clone(), url.clone());
+        if !headers.is_empty() {
+            builder = builder.headers(headers.clone());
+        }
         if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
@@ -353,8 +352,8 @@ impl Fetcher {
     }
 }
 
-/// Parses the URL and derives the per-host key `scheme://host:port`.
-fn parse_url(raw: &str) -> Result<(Url, String), ErrorKind> {
+/// Parses the URL and checks it is `http` or `https` with a host.
+fn parse_url(raw: &str) -> Result<Url, ErrorKind> {
     let url = Url::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ErrorKind::InvalidUrl(format!(
@@ -362,12 +361,10 @@ fn parse_url(raw: &str) -> Result<(Url, String), ErrorKind> {
             url.scheme()
         )));
     }
-    let host = url
-        .host_str()
-        .ok_or_else(|| ErrorKind::InvalidUrl("no host".into()))?;
-    let port = url.port_or_known_default().unwrap_or(0);
-    let key = format!("{}://{}:{}", url.scheme(), host, port);
-    Ok((url, key))
+    if url.host_str().is_none() {
+        return Err(ErrorKind::InvalidUrl("no host".into()));
+    }
+    Ok(url)
 }
 
 /// The request's own headers, checked once before any attempt.
@@ -424,11 +421,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_are_checked_and_keyed_by_origin() {
-        let (_, key) = parse_url("http://Example.com/a?b").unwrap();
-        assert_eq!(key, "http://example.com:80");
-        let (_, key) = parse_url("https://127.0.0.1:8443/").unwrap();
-        assert_eq!(key, "https://127.0.0.1:8443");
+    fn urls_are_checked() {
+        assert!(parse_url("http://Example.com/a?b").is_ok());
+        assert!(parse_url("https://127.0.0.1:8443/").is_ok());
         assert!(matches!(
             parse_url("ftp://x/"),
             Err(ErrorKind::InvalidUrl(_))
