@@ -8,6 +8,8 @@
 #
 #   scripts/bench-fetcher.sh            # the comparison
 #   scripts/bench-fetcher.sh --million  # also: fetcher's peak memory on 10^6 URLs
+#   BASELINE=/tmp/fetcher-old scripts/bench-fetcher.sh  # also an older fetcher binary, in
+#                                       # the same rounds, to measure a change before/after
 #
 # Needs: nginx, wrk, curl >= 7.66, python3 with aiohttp, GNU time
 #   (apt-get install -y nginx wrk time; pip install aiohttp). Builds fetcher in release mode.
@@ -108,6 +110,10 @@ for round in $(seq "$ROUNDS"); do
   keep_run python
   measure fetcher "$FETCHER" "$WORK/urls.txt" -o - -c "$C"
   keep_run fetcher
+  if [ -n "${BASELINE:-}" ]; then
+    measure base "$BASELINE" "$WORK/urls.txt" -o - -c "$C"
+    keep_run base
+  fi
   ok=$(grep -c '"status":200' "$WORK/out.fetcher" || true)
   [ "$ok" -eq "$N" ] || { echo "fetcher: only $ok of $N succeeded" >&2; cat "$WORK/err.fetcher" >&2; exit 1; }
   py_ok=$(grep -c '"status": 200' "$WORK/out.python" || true)
@@ -117,7 +123,8 @@ echo "load after:  $(uptime)"
 echo "best of $ROUNDS rounds:"
 
 printf '\n%-8s %12s %18s %12s\n' tool 'req/s' 'CPU s/10k req' 'peak RSS'
-for t in wrk curl python fetcher; do
+TOOLS="wrk curl python fetcher${BASELINE:+ base}"
+for t in $TOOLS; do
   printf '%-8s %12s %18s %9s MiB\n' "$t" "${RPS[$t]}" "${CPU10K[$t]}" "$(echo "scale=1; ${PEAK[$t]} / 1024" | bc -l)"
 done
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
@@ -127,6 +134,9 @@ echo "fetcher req/s vs curl:    $(ratio "${RPS[fetcher]}" "${RPS[curl]}")   (tar
 echo "fetcher req/s vs python:  $(ratio "${RPS[fetcher]}" "${RPS[python]}")   (target 4-5)"
 echo "fetcher CPU/req vs python: $(ratio "${CPU10K[fetcher]}" "${CPU10K[python]}")   (target <= 0.125)"
 echo "fetcher peak RSS vs curl: $(ratio "${PEAK[fetcher]}" "${PEAK[curl]}")   (target <= 1.0)"
+if [ -n "${BASELINE:-}" ]; then
+  echo "fetcher vs baseline: req/s $(ratio "${RPS[fetcher]}" "${RPS[base]}"), CPU/req $(ratio "${CPU10K[fetcher]}" "${CPU10K[base]}")"
+fi
 
 if [ "${1:-}" = "--million" ]; then
   M=1000000

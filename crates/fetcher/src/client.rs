@@ -20,7 +20,7 @@ use tracing::{debug, error, info, warn};
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
 use crate::request::HttpRequest;
-use crate::response::{Body, HttpResponse, is_json_content_type};
+use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
 
@@ -100,9 +100,9 @@ struct Inner {
 /// What one attempt produced before the status is judged.
 struct Answer {
     status: u16,
-    headers: Vec<(String, String)>,
+    headers: HeaderMap,
     retry_after: Option<Duration>,
-    body: Body,
+    json: Option<serde_json::Value>,
     raw: Bytes,
 }
 
@@ -173,11 +173,11 @@ impl Fetcher {
     /// [`ErrorKind`]; a final status >= 400 is [`ErrorKind::Status`] and carries the response.
     pub async fn fetch_single(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
         let inner = &*self.inner;
-        let checked = parse_url(&req.url).and_then(|(url, host)| {
+        let checked = parse_url(&req.url).and_then(|url| {
             let headers = request_headers(&req.headers)?;
-            Ok((url, host, headers))
+            Ok((url, headers))
         });
-        let (url, host, headers) = match checked {
+        let (url, headers) = match checked {
             Ok(checked) => checked,
             Err(kind) => {
                 Counters::bump(&inner.counters.failed);
@@ -189,22 +189,22 @@ impl Fetcher {
         let mut attempt: u32 = 0;
         loop {
             let (result, elapsed) = self
-                .limited_attempt(&url, &host, &headers, req, attempt + 1, timeout)
+                .limited_attempt(&url, &headers, req, attempt + 1, timeout)
                 .await;
             attempt += 1;
             let (kind, retry_after, response) = match result {
                 Ok(answer) => {
                     let status = answer.status;
                     let retry_after = answer.retry_after;
-                    let response = HttpResponse {
-                        url: req.url.clone(),
+                    let response = HttpResponse::new(
+                        req.url.clone(),
                         status,
-                        headers: answer.headers,
-                        body: answer.body,
-                        raw: answer.raw,
-                        response_time: elapsed,
+                        answer.headers,
+                        answer.raw,
+                        answer.json,
+                        elapsed,
                         attempt,
-                    };
+                    );
                     if status < 400 {
                         Counters::bump(&inner.counters.succeeded);
                         info!(
@@ -274,13 +274,12 @@ impl Fetcher {
     async fn limited_attempt(
         &self,
         url: &Url,
-        host: &str,
         headers: &HeaderMap,
         req: &HttpRequest,
         number: u32,
         timeout: Duration,
     ) -> (Result<Answer, ErrorKind>, Duration) {
-        let _permit = self.inner.limits.acquire(host).await;
+        let _permit = self.inner.limits.acquire(url).await;
         Counters::bump(&self.inner.counters.made);
         debug!("Attempt {} {} {}", number, req.method, req.url);
         let started = Instant::now();
@@ -299,10 +298,10 @@ impl Fetcher {
         req: &HttpRequest,
     ) -> Result<Answer, ErrorKind> {
         let inner = &*self.inner;
-        let mut builder = inner
-            .client
-            .request(req.method.clone(), url.clone())
-            .headers(headers.clone());
+        let mut builder = inner.client.request(req.method.clone(), url.clone());
+        if !headers.is_empty() {
+            builder = builder.headers(headers.clone());
+        }
         if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
@@ -318,16 +317,7 @@ impl Fetcher {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(is_json_content_type);
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = std::mem::take(response.headers_mut());
         let limit = inner.config.max_body_bytes;
         // reqwest knows the length only when the body is not being decompressed.
         let declared = response.content_length();
@@ -347,23 +337,23 @@ impl Fetcher {
             raw.extend_from_slice(&chunk);
         }
         let raw = raw.freeze();
-        let body = if is_json && !raw.is_empty() {
-            Body::Json(serde_json::from_slice(&raw).map_err(|e| ErrorKind::Decode(e.to_string()))?)
+        let json = if is_json && !raw.is_empty() {
+            Some(serde_json::from_slice(&raw).map_err(|e| ErrorKind::Decode(e.to_string()))?)
         } else {
-            Body::Text(String::from_utf8_lossy(&raw).into_owned())
+            None
         };
         Ok(Answer {
             status,
             headers,
             retry_after,
-            body,
+            json,
             raw,
         })
     }
 }
 
-/// Parses the URL and derives the per-host key `scheme://host:port`.
-fn parse_url(raw: &str) -> Result<(Url, String), ErrorKind> {
+/// Parses the URL and checks it is `http` or `https` with a host.
+fn parse_url(raw: &str) -> Result<Url, ErrorKind> {
     let url = Url::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ErrorKind::InvalidUrl(format!(
@@ -371,12 +361,10 @@ fn parse_url(raw: &str) -> Result<(Url, String), ErrorKind> {
             url.scheme()
         )));
     }
-    let host = url
-        .host_str()
-        .ok_or_else(|| ErrorKind::InvalidUrl("no host".into()))?;
-    let port = url.port_or_known_default().unwrap_or(0);
-    let key = format!("{}://{}:{}", url.scheme(), host, port);
-    Ok((url, key))
+    if url.host_str().is_none() {
+        return Err(ErrorKind::InvalidUrl("no host".into()));
+    }
+    Ok(url)
 }
 
 /// The request's own headers, checked once before any attempt.
@@ -433,11 +421,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_are_checked_and_keyed_by_origin() {
-        let (_, key) = parse_url("http://Example.com/a?b").unwrap();
-        assert_eq!(key, "http://example.com:80");
-        let (_, key) = parse_url("https://127.0.0.1:8443/").unwrap();
-        assert_eq!(key, "https://127.0.0.1:8443");
+    fn urls_are_checked() {
+        assert!(parse_url("http://Example.com/a?b").is_ok());
+        assert!(parse_url("https://127.0.0.1:8443/").is_ok());
         assert!(matches!(
             parse_url("ftp://x/"),
             Err(ErrorKind::InvalidUrl(_))

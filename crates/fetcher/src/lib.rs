@@ -43,7 +43,7 @@
 //!
 //! let response = fetcher.fetch_single(&HttpRequest::get(server.url("/json"))).await?;
 //! assert_eq!((response.status, response.attempt), (200, 1));
-//! assert!(matches!(response.body, Body::Json(_)));
+//! assert!(matches!(response.body(), Body::Json(_)));
 //!
 //! let missing = fetcher.fetch_single(&HttpRequest::get(server.url("/status/404"))).await;
 //! assert_eq!(missing.unwrap_err().status(), Some(404));

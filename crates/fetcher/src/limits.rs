@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use reqwest::Url;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ConfigError;
@@ -104,11 +105,11 @@ impl Limits {
         })
     }
 
-    /// Waits for the host's slot, a global slot and the rate, in that order.
-    pub(crate) async fn acquire(&self, host: &str) -> Permit {
+    /// Waits for the slot of `url`'s host, a global slot and the rate, in that order.
+    pub(crate) async fn acquire(&self, url: &Url) -> Permit {
         let host = match &self.per_host {
             None => None,
-            Some(per_host) => Some(per_host.acquire(host).await),
+            Some(per_host) => Some(per_host.acquire(host_key(url)).await),
         };
         let permit = Permit {
             _global: acquire_owned(&self.global).await,
@@ -122,23 +123,30 @@ impl Limits {
 }
 
 impl PerHost {
-    async fn acquire(&self, key: &str) -> HostPermit {
+    async fn acquire(&self, key: String) -> HostPermit {
         let semaphore = {
             let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(
                 hosts
-                    .entry(key.to_owned())
+                    .entry(key.clone())
                     .or_insert_with(|| Arc::new(Semaphore::new(self.limit))),
             )
         };
         let permit = acquire_owned(&semaphore).await;
         drop(semaphore);
         HostPermit {
-            key: key.to_owned(),
+            key,
             permit: Some(permit),
             hosts: Arc::clone(&self.hosts),
         }
     }
+}
+
+/// The per-host key of a URL: `scheme://host:port`; only built when a per-host limit is set.
+fn host_key(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or(0);
+    format!("{}://{}:{}", url.scheme(), host, port)
 }
 
 /// Our semaphores are never closed, so acquiring only waits.
@@ -154,11 +162,28 @@ async fn acquire_owned(semaphore: &Arc<Semaphore>) -> OwnedSemaphorePermit {
 mod tests {
     use super::*;
 
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn hosts_are_keyed_by_origin() {
+        assert_eq!(
+            host_key(&url("http://Example.com/a?b")),
+            "http://example.com:80"
+        );
+        assert_eq!(
+            host_key(&url("https://127.0.0.1:8443/")),
+            "https://127.0.0.1:8443"
+        );
+        assert_eq!(host_key(&url("https://h/")), "https://h:443");
+    }
+
     #[tokio::test]
     async fn host_entries_are_removed_when_idle() {
         let limits = Limits::new(4, Some(1), None).unwrap();
-        let a = limits.acquire("http://a:80").await;
-        let b = limits.acquire("http://b:80").await;
+        let a = limits.acquire(&url("http://a/")).await;
+        let b = limits.acquire(&url("http://b/")).await;
         let hosts = &limits.per_host.as_ref().unwrap().hosts;
         assert_eq!(hosts.lock().unwrap().len(), 2);
         drop(a);
@@ -170,13 +195,14 @@ mod tests {
     #[tokio::test]
     async fn per_host_slot_blocks_the_same_host_only() {
         let limits = Limits::new(4, Some(1), None).unwrap();
-        let _a = limits.acquire("http://a:80").await;
-        let same = tokio::time::timeout(Duration::from_millis(20), limits.acquire("http://a:80"));
+        let (a, b) = (url("http://a/"), url("http://b/"));
+        let _a = limits.acquire(&a).await;
+        let same = tokio::time::timeout(Duration::from_millis(20), limits.acquire(&a));
         assert!(
             same.await.is_err(),
             "second slot on a busy host was granted"
         );
-        let other = tokio::time::timeout(Duration::from_millis(20), limits.acquire("http://b:80"));
+        let other = tokio::time::timeout(Duration::from_millis(20), limits.acquire(&b));
         assert!(other.await.is_ok());
     }
 

@@ -159,7 +159,10 @@ async fn redirects_are_followed_up_to_the_limit() {
     let response = fetcher.fetch_single(&HttpRequest::get(&url)).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.url, url, "the seed keeps the request's URL");
-    assert_eq!(response.body.as_json().unwrap()["url"], server.url("/get"));
+    assert_eq!(
+        response.body().as_json().unwrap()["url"],
+        server.url("/get")
+    );
     let error = fetcher
         .fetch_single(&HttpRequest::get(server.url("/redirect/4")))
         .await
@@ -177,7 +180,7 @@ async fn gzip_and_deflate_bodies_are_decoded() {
             .fetch_single(&HttpRequest::get(server.url(path)))
             .await
             .unwrap();
-        let body = response.body.as_json().unwrap();
+        let body = response.body().as_json().unwrap();
         assert_eq!(body[flag], true, "{path}");
         let accepted = body["headers"]["accept-encoding"].as_str().unwrap();
         for encoding in ["gzip", "br", "deflate"] {
@@ -197,7 +200,7 @@ async fn http2_prior_knowledge_speaks_h2_over_cleartext() {
         let request = HttpRequest::get(server.url("/get"));
         async move {
             let response = fetcher.unwrap().fetch_single(&request).await.unwrap();
-            response.body.as_json().unwrap()["protocol"]
+            response.body().as_json().unwrap()["protocol"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -215,7 +218,7 @@ async fn json_bodies_are_sent_except_with_get() {
     let request =
         HttpRequest::post(server.url("/post?x=1"), sent.clone()).with_header("x-test", "yes");
     let echoed = fetcher.fetch_single(&request).await.unwrap();
-    let body = echoed.body.as_json().unwrap();
+    let body = echoed.body().as_json().unwrap();
     assert_eq!(body["json"], sent);
     assert_eq!(body["args"]["x"], "1");
     assert_eq!(body["headers"]["x-test"], "yes");
@@ -225,7 +228,7 @@ async fn json_bodies_are_sent_except_with_get() {
         .with_method(Method::GET);
     let echoed = fetcher.fetch_single(&get).await.unwrap();
     assert!(
-        echoed.body.as_json().unwrap()["headers"]
+        echoed.body().as_json().unwrap()["headers"]
             .get("content-type")
             .is_none()
     );
@@ -244,7 +247,10 @@ async fn text_bodies_stay_text_and_outcomes_keep_input_order() {
         .await;
     assert_eq!(outcomes[0].as_ref().unwrap().status, 200);
     assert_eq!(outcomes[1].as_ref().unwrap_err().status(), Some(404));
-    assert_eq!(outcomes[2].as_ref().unwrap().body, Body::Text("***".into()));
+    assert_eq!(
+        *outcomes[2].as_ref().unwrap().body(),
+        Body::Text("***".into())
+    );
     let stats = fetcher.stats();
     assert_eq!((stats.request_succeeded, stats.request_failed), (2, 1));
 }

@@ -40,7 +40,7 @@ async fn fetch_single_success() {
     assert_eq!(response.url, url);
     assert_eq!(response.attempt, 1);
     assert_eq!(
-        response.body,
+        *response.body(),
         Body::Json(serde_json::json!({"key": "ok", "hits": 1}))
     );
     assert_eq!(

@@ -44,7 +44,7 @@ async fn httpbin_paths_answer_as_httpbin() {
         .await
         .unwrap();
     assert_eq!(
-        json.body.as_json().unwrap()["slideshow"]["title"],
+        json.body().as_json().unwrap()["slideshow"]["title"],
         "Sample Slide Show"
     );
     let bytes = fetcher
@@ -60,7 +60,7 @@ async fn httpbin_paths_answer_as_httpbin() {
         .fetch_single(&HttpRequest::get(server.url("/get?a=b")))
         .await
         .unwrap();
-    assert_eq!(get.body.as_json().unwrap()["args"]["a"], "b");
+    assert_eq!(get.body().as_json().unwrap()["args"]["a"], "b");
     assert_eq!(server.hits("/json"), 1);
     assert_eq!(server.hits("/status/418"), 1);
 }

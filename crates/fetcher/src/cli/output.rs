@@ -22,29 +22,32 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::progress::Progress;
 use super::summary::{Outcome, Tally};
+use crate::response::HeaderMap;
 use crate::{Body, FetchError, HttpRequest, HttpResponse};
 
-/// Response headers as a JSON object; repeated names are joined with `, `.
-struct Headers<'a>(&'a [(String, String)]);
+/// Response headers as a JSON object; repeated names are joined with `, `, values that are
+/// not UTF-8 are replaced lossily.
+struct Headers<'a>(&'a HeaderMap);
 
 impl Serialize for Headers<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut joined: Vec<(&str, String)> = Vec::with_capacity(self.0.len());
-        for (name, value) in self.0 {
-            match joined
-                .iter_mut()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            {
-                Some((_, v)) => {
-                    v.push_str(", ");
-                    v.push_str(value);
-                }
-                None => joined.push((name, value.clone())),
+        let mut map = serializer.serialize_map(Some(self.0.keys_len()))?;
+        for name in self.0.keys() {
+            let mut values = self.0.get_all(name).iter();
+            let first = values
+                .next()
+                .map_or_else(Default::default, |v| String::from_utf8_lossy(v.as_bytes()));
+            let mut rest = values.peekable();
+            if rest.peek().is_none() {
+                map.serialize_entry(name.as_str(), &first)?;
+                continue;
             }
-        }
-        let mut map = serializer.serialize_map(Some(joined.len()))?;
-        for (name, value) in &joined {
-            map.serialize_entry(name, value)?;
+            let mut joined = first.into_owned();
+            for value in rest {
+                joined.push_str(", ");
+                joined.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            }
+            map.serialize_entry(name.as_str(), &joined)?;
         }
         map.end()
     }
@@ -156,7 +159,7 @@ pub fn record(
         headers: response
             .filter(|_| options.headers)
             .map(|r| Headers(&r.headers)),
-        body: response.filter(|_| options.body).map(|r| BodyOut(&r.body)),
+        body: response.filter(|_| options.body).map(|r| BodyOut(r.body())),
         body_file,
         error,
     };
@@ -256,4 +259,28 @@ pub async fn write_all(
     }
     out.flush()?;
     Ok(tally)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn headers_join_repeated_names_and_replace_bad_bytes() {
+        let mut headers = HeaderMap::new();
+        headers.append("set-cookie", HeaderValue::from_static("a=1"));
+        headers.append("content-type", HeaderValue::from_static("text/plain"));
+        headers.append("set-cookie", HeaderValue::from_static("b=2"));
+        headers.append("x-raw", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        let json = serde_json::to_value(Headers(&headers)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "set-cookie": "a=1, b=2",
+                "content-type": "text/plain",
+                "x-raw": "caf\u{fffd}",
+            })
+        );
+    }
 }
