@@ -2,10 +2,13 @@
 //! form: text → stripped and lower-cased, number → rounded to 2 decimals, list → sorted.
 //!
 //! Each [`ItemProcessor`] says whether it takes an item (`validate`) and processes it. A
-//! [`Pipeline`] tries them in order; an item nobody takes fails with "No processor found
-//! for datatype: {type}", and [`Pipeline::process_batch`] puts `null` in its place and logs
-//! the error. Adding something that is not a processor is refused by the type system
-//! (`add` takes a `Box<dyn ItemProcessor>`), where the seed checks at run time.
+//! [`Pipeline`] tries them in order (the seed's: number, text, list); an item nobody takes
+//! fails with the seed's "No processor found for datatype :<class '{type}'>", and
+//! [`Pipeline::process_batch`] puts `None` (`null`) in its place and reports the error as
+//! the seed prints it, "Processing Error : {error}" (logged at ERROR and kept in the
+//! [`BatchOutcome`]; a library does not print). Adding something that is not a processor
+//! is refused by the type system (`add` takes a `Box<dyn ItemProcessor>`), where the seed
+//! checks at run time.
 //!
 //! [`PipelineProcessor`] (type tag `pipeline`) runs the seed's three processors over a
 //! list: `["  HELLO WORLD  ", 3.14159, [3,1,4,1,5], {"invalid": "data"}]` →
@@ -15,11 +18,48 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
+use thiserror::Error as ThisError;
+
 use crate::config::ProcessorConfig;
 use crate::error::{Error, Result};
 use crate::processor::{Processor, seed_result, timed};
 use crate::pyjson::py_type_name;
 use crate::result::{InputData, ProcessingResult};
+
+/// Why the pipeline did not process an item; the display is the text of the seed's
+/// exception (`str(e)`).
+#[derive(Debug, Clone, PartialEq, Eq, ThisError)]
+pub enum PipelineError {
+    /// No processor takes this kind of value; holds its Python type name (`dict`, `NoneType`).
+    #[error("No processor found for datatype :<class '{0}'>")]
+    NoProcessor(&'static str),
+    /// The processor that took the item failed on it, e.g. Python's `TypeError` text
+    /// "'<' not supported between instances of 'str' and 'int'" for an unsortable list.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl PipelineError {
+    /// The line the seed's `process_batch` prints for this error:
+    /// `Processing Error : {error}`.
+    ///
+    /// ```
+    /// use dataproc::pipeline::PipelineError;
+    /// assert_eq!(
+    ///     PipelineError::NoProcessor("dict").report_line(),
+    ///     "Processing Error : No processor found for datatype :<class 'dict'>"
+    /// );
+    /// ```
+    pub fn report_line(&self) -> String {
+        format!("Processing Error : {self}")
+    }
+}
+
+impl From<PipelineError> for Error {
+    fn from(e: PipelineError) -> Self {
+        Self::Processing(e.to_string())
+    }
+}
 
 /// One step of the pipeline (the seed's abstract per-item processor).
 pub trait ItemProcessor: Send + Sync {
@@ -152,11 +192,11 @@ impl Pipeline {
         Self::default()
     }
 
-    /// The seed's pipeline: text, number, list.
+    /// The seed's pipeline: number, text, list, in the seed's order.
     pub fn seed() -> Self {
         let mut p = Self::new();
-        p.add(Box::new(TextItemProcessor));
         p.add(Box::new(NumberItemProcessor));
+        p.add(Box::new(TextItemProcessor));
         p.add(Box::new(ListItemProcessor));
         p
     }
@@ -170,42 +210,71 @@ impl Pipeline {
     /// Processes one item with the first processor that takes it.
     ///
     /// # Errors
-    /// A processing error "No processor found for datatype: {type}", or the processor's
-    /// own failure.
-    pub fn process_item(&self, item: &Value) -> Result<Value> {
+    /// [`PipelineError::NoProcessor`] when no processor takes the item, or the processor's
+    /// own failure as [`PipelineError::Failed`].
+    pub fn process_item(&self, item: &Value) -> std::result::Result<Value, PipelineError> {
         let processor = self
             .processors
             .iter()
             .find(|p| p.can_process(item))
-            .ok_or_else(|| {
-                Error::Processing(format!(
-                    "No processor found for datatype: {}",
-                    py_type_name(item)
-                ))
-            })?;
-        processor.process(item).map_err(Error::Processing)
+            .ok_or_else(|| PipelineError::NoProcessor(py_type_name(item)))?;
+        processor.process(item).map_err(PipelineError::Failed)
     }
 
-    /// One result per item, `null` where the item could not be processed (the error is
-    /// logged at ERROR).
+    /// One result per item, `None` where the item could not be processed; each error is
+    /// logged at ERROR as the seed prints it ("Processing Error : ...") and kept with its
+    /// item's index.
     ///
     /// ```
-    /// use dataproc::pipeline::Pipeline;
+    /// use dataproc::pipeline::{Pipeline, PipelineError};
     /// use serde_json::json;
     /// let out = Pipeline::seed().process_batch(
     ///     &[json!("  HELLO WORLD  "), json!(3.14159), json!([3, 1, 4, 1, 5]), json!({"invalid": "data"})]);
-    /// assert_eq!(out, [json!("hello world"), json!(3.14), json!([1, 1, 3, 4, 5]), json!(null)]);
+    /// assert_eq!(out.to_json(), json!(["hello world", 3.14, [1, 1, 3, 4, 5], null]));
+    /// assert_eq!(out.errors, [(3, PipelineError::NoProcessor("dict"))]);
     /// ```
-    pub fn process_batch(&self, items: &[Value]) -> Vec<Value> {
-        items
+    pub fn process_batch(&self, items: &[Value]) -> BatchOutcome {
+        let mut errors = Vec::new();
+        let results = items
             .iter()
-            .map(|item| {
-                self.process_item(item).unwrap_or_else(|e| {
-                    tracing::error!("Error processing item: {e}");
-                    Value::Null
-                })
+            .enumerate()
+            .map(|(i, item)| match self.process_item(item) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    tracing::error!("{}", e.report_line());
+                    errors.push((i, e));
+                    None
+                }
             })
-            .collect()
+            .collect();
+        BatchOutcome { results, errors }
+    }
+}
+
+/// What a batch produced: one result per item, and the errors reported on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchOutcome {
+    /// One entry per input item; `None` where no processor took it or processing failed.
+    pub results: Vec<Option<Value>>,
+    /// The errors, each with the index of its item.
+    pub errors: Vec<(usize, PipelineError)>,
+}
+
+impl BatchOutcome {
+    /// The results as a JSON array, `null` for `None` (the seed's list with `None`s).
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.results
+                .iter()
+                .map(|r| r.clone().unwrap_or(Value::Null))
+                .collect(),
+        )
+    }
+
+    /// The lines the seed prints for the errors, in item order:
+    /// `Processing Error : {error}`.
+    pub fn error_lines(&self) -> Vec<String> {
+        self.errors.iter().map(|(_, e)| e.report_line()).collect()
     }
 }
 
@@ -236,14 +305,14 @@ impl Processor for PipelineProcessor {
     fn process(&self, data: &Value) -> Result<ProcessingResult> {
         timed(|start| {
             let items = self.validate_input(data)?;
-            let output = self.pipeline.process_batch(items);
-            let failed = output.iter().filter(|v| v.is_null()).count();
+            let outcome = self.pipeline.process_batch(items);
+            let failed = outcome.errors.len();
             let mut result = seed_result(
                 "PipelineProcessor",
                 Self::PROCESSOR_TYPE,
                 "mixed",
                 InputData::Items(data.clone()),
-                Value::Array(output),
+                outcome.to_json(),
                 start,
             );
             result.metadata.insert("unprocessed".into(), failed.into());

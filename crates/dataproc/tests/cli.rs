@@ -408,7 +408,7 @@ fn log_file_is_written_rotated_and_off_by_default() {
     assert!(files >= 2, "the file rotated");
     assert!(text.contains("[INFO] Processed 2 items in"), "{text}");
     assert!(
-        text.contains("[ERROR] Error processing item: No processor found for datatype: dict"),
+        text.contains("[ERROR] Processing Error : No processor found for datatype :<class 'dict'>"),
         "{text}"
     );
     // Without --log-file nothing is written.

@@ -468,15 +468,42 @@ fn pipeline_reports_items_nobody_takes() {
     let err = pipeline
         .process_item(&json!({"invalid": "data"}))
         .unwrap_err();
-    assert_eq!(err.to_string(), "No processor found for datatype: dict");
+    // The seed's message: `f"No processor found for datatype :{ type(data)}"`.
+    assert_eq!(
+        err.to_string(),
+        "No processor found for datatype :<class 'dict'>"
+    );
+    assert_eq!(
+        err.report_line(),
+        "Processing Error : No processor found for datatype :<class 'dict'>"
+    );
     let err = pipeline.process_item(&json!(null)).unwrap_err();
-    assert_eq!(err.to_string(), "No processor found for datatype: NoneType");
+    assert_eq!(
+        err.to_string(),
+        "No processor found for datatype :<class 'NoneType'>"
+    );
     let err = pipeline.process_item(&json!([1, "a"])).unwrap_err();
     assert_eq!(
         err.to_string(),
         "'<' not supported between instances of 'str' and 'int'"
     );
     assert_eq!(pipeline.process_item(&json!(7)).unwrap(), json!(7));
+    // In Python `True` is an int, so the seed's number processor (tried first) takes it.
+    assert_eq!(pipeline.process_item(&json!(true)).unwrap(), json!(1));
+    // The batch keeps going and reports each failure with its item's index.
+    let out = pipeline.process_batch(&[json!(null), json!("  A "), json!({"k": 1})]);
+    assert_eq!(out.results, [None, Some(json!("a")), None]);
+    assert_eq!(
+        out.error_lines(),
+        [
+            "Processing Error : No processor found for datatype :<class 'NoneType'>",
+            "Processing Error : No processor found for datatype :<class 'dict'>",
+        ]
+    );
+    assert_eq!(
+        out.errors.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        [0, 2]
+    );
 }
 
 #[test]

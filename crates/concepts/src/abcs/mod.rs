@@ -15,7 +15,7 @@
 //! | `abstract_properties.py` | [`abstract_properties`] | getter/setter in a trait; setters return typed errors with the seed's texts |
 //! | `resolve_duck_typing.py` | [`duck_typing`] | `impl Flyable` bounds (a `Boat` does not compile); `Option` capability queries at run time |
 //! | `plugin_architecture.py` | [`plugin_architecture`] | plugin lifecycle, look-up by type, clean-up on drop |
-//! | `data_processing_pipeline.py` | [`pipeline`] | `Box<dyn Processor>` chosen per item; the seed's batch |
+//! | `data_processing_pipeline.py` | [`pipeline`] | `Box<dyn ItemProcessor>` (from `dataproc::pipeline`) chosen per item; the seed's batch |
 //!
 //! ## When to use traits as interfaces in Rust
 //!
@@ -91,7 +91,8 @@ pub const DEMOS: &[Demo] = &[
         seed_file: "AbstractBaseClasses/data_processing_pipeline.py",
         title: "number/text/list processors chosen per item",
         explanation: "Python: the first processor whose validate() accepts the item processes it.\n\
-            Rust: the same over Box<dyn Processor>; an item nobody takes gives None and an error.",
+            Rust: the same over Box<dyn ItemProcessor> (dataproc::pipeline); an item nobody takes\n\
+            gives None and an error.",
         run: pipeline::demo,
     },
 ];
