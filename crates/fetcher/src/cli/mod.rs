@@ -8,12 +8,14 @@
 //! yet written, so memory is flat in the input size) and one of `--concurrency` slots is
 //! free (so requests start in input order, and a stop signal leaves nothing queued to start
 //! later; a request keeps its slot through its back-off waits, as a curl transfer does);
-//! each task hands its result to the
+//! each task runs its request through [`execute`] (fetch, store the body, make the record,
+//! the one path every driver of requests shares) and hands the record to the
 //! [`output`] writer task, which tallies the [`summary`] and drives the [`progress`] line.
 //! [`resume`] reads what an earlier run wrote; [`signals`] turns Ctrl-C and SIGTERM into a
 //! graceful stop.
 
 pub mod args;
+pub mod execute;
 pub mod input;
 pub mod output;
 pub mod progress;

@@ -12,8 +12,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::args::{BodyMode, RunOptions, Settings, Sink};
+use super::execute::Executor;
 use super::input::{LineReader, parse_line};
-use super::output::{self, LocalError, Message, RecordOptions};
+use super::output::{self, Message, RecordOptions};
 use super::progress::Progress;
 use super::resume::{ResumeIndex, key_hash};
 use super::signals::Shutdown;
@@ -23,11 +24,9 @@ use crate::{Fetcher, HttpRequest};
 
 /// What every request task shares.
 struct TaskContext {
-    fetcher: Fetcher,
+    executor: Executor,
     tx: UnboundedSender<Message>,
     abort: CancellationToken,
-    body: BodyMode,
-    record: RecordOptions,
 }
 
 /// How the dispatch loop ended.
@@ -80,14 +79,16 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         output::write_all(rx, &mut out, ordered, tally, &writer_progress).await
     });
     let context = Arc::new(TaskContext {
-        fetcher,
+        executor: Executor {
+            fetcher,
+            body: opts.body.clone(),
+            record: RecordOptions {
+                headers: opts.include_headers,
+                body: opts.body == BodyMode::Inline,
+            },
+        },
         tx,
         abort: shutdown.abort.clone(),
-        body: opts.body.clone(),
-        record: RecordOptions {
-            headers: opts.include_headers,
-            body: opts.body == BodyMode::Inline,
-        },
     });
     let tracker = TaskTracker::new();
     let dispatched = dispatch(
@@ -253,47 +254,19 @@ async fn run_request(
     permit: OwnedSemaphorePermit,
     slot: OwnedSemaphorePermit,
 ) {
-    let result = tokio::select! {
+    let executed = tokio::select! {
         biased;
-        result = context.fetcher.fetch_single(&req) => result,
+        executed = context.executor.execute(line, &req) => executed,
         () = context.abort.cancelled() => {
             let _ = context.tx.send(Message::Cancelled { seq });
             return;
         }
     };
     drop(slot);
-    let mut body_file = None;
-    let mut local_error = None;
-    if let BodyMode::SaveDir(dir) = &context.body {
-        let response = match &result {
-            Ok(response) => Some(response),
-            Err(e) => e.response.as_deref(),
-        };
-        if let Some(response) = response {
-            let path = dir.join(format!("{line}.body"));
-            match tokio::fs::write(&path, &response.raw).await {
-                Ok(()) => body_file = Some(path.display().to_string()),
-                Err(e) => {
-                    local_error = Some(LocalError {
-                        kind: "save",
-                        message: format!("cannot write {}: {e}", path.display()),
-                    });
-                }
-            }
-        }
-    }
-    let (record, outcome) = output::record(
-        line,
-        &req,
-        &result,
-        context.record,
-        body_file.as_deref(),
-        local_error,
-    );
     let _ = context.tx.send(Message::Done {
         seq,
-        record,
-        outcome,
+        record: executed.record,
+        outcome: executed.outcome,
         permit,
     });
 }
