@@ -267,6 +267,21 @@ impl ExactSumSq {
     }
 }
 
+/// A finite `f64` exactly, as an integer number of 2⁻¹⁰⁷⁴ units.
+///
+/// ```
+/// use dataproc::exact::units;
+/// use num_bigint::BigInt;
+/// assert_eq!(units(-1.5), BigInt::from(-3) << 1073);
+/// assert_eq!(units(5e-324), BigInt::from(1));
+/// ```
+pub fn units(x: f64) -> BigInt {
+    debug_assert!(x.is_finite());
+    let (mant, pos, negative) = split(x);
+    let magnitude = BigInt::from(mant) << pos;
+    if negative { -magnitude } else { magnitude }
+}
+
 /// The correctly rounded (to nearest, ties to even) `f64` of `num / den · 2^scale`.
 ///
 /// ```

@@ -223,6 +223,39 @@ impl Source {
     }
 }
 
+impl Source {
+    /// The reader, past a UTF-8 byte order mark at the start of the input.
+    ///
+    /// # Errors
+    /// A validation error when the first bytes cannot be read.
+    pub(crate) fn reader(&mut self) -> Result<&mut dyn BufRead> {
+        if std::mem::take(&mut self.at_start) {
+            skip_bom(&mut self.reader).map_err(|e| read_error(&self.name, &e))?;
+        }
+        Ok(&mut *self.reader)
+    }
+
+    /// Bytes `from..to` of the file at `path`, read as `format` (for parallel parts).
+    pub(crate) fn part(
+        path: &Path,
+        name: &str,
+        format: Format,
+        from: u64,
+        to: u64,
+    ) -> io::Result<Self> {
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(from))?;
+        Ok(Self {
+            name: name.to_owned(),
+            format,
+            default_delimiter: b',',
+            path: None,
+            at_start: from == 0,
+            reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
+        })
+    }
+}
+
 fn read_error(source: &str, e: &io::Error) -> Error {
     Error::Validation(format!("cannot read {source}: {e}"))
 }
@@ -248,9 +281,7 @@ pub fn for_each_item(
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
 ) -> Result<()> {
     let name = source.name.clone();
-    if std::mem::take(&mut source.at_start) {
-        skip_bom(&mut source.reader).map_err(|e| read_error(&name, &e))?;
-    }
+    source.reader()?;
     match source.format {
         Format::Lines => read_lines(&mut source.reader, &name, &mut |line, at| {
             each(Item::Text(line), at)
@@ -381,6 +412,24 @@ fn read_json_array(
     }
 }
 
+/// A CSV reader of records as they come (no header handling, records of any length).
+pub(crate) fn csv_reader<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(BUFFER)
+        .from_reader(reader)
+}
+
+/// A CSV syntax or read error, naming the source and line.
+pub(crate) fn csv_error(name: &str, e: &csv::Error) -> Error {
+    let at = e
+        .position()
+        .map_or_else(String::new, |p| format!("line {}: ", p.line()));
+    Error::Validation(format!("{name}: {at}invalid CSV: {e}"))
+}
+
 /// One column of a CSV stream, quoting handled by the `csv` crate.
 fn read_csv(
     reader: &mut dyn BufRead,
@@ -390,12 +439,7 @@ fn read_csv(
     looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
 ) -> Result<()> {
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(BUFFER)
-        .from_reader(reader);
+    let mut csv = csv_reader(reader, delimiter);
     let mut record = csv::ByteRecord::new();
     let mut index = match &opts.column {
         Column::Index(i) => Some(*i),
@@ -403,12 +447,9 @@ fn read_csv(
     };
     let mut first = true;
     loop {
-        let more = csv.read_byte_record(&mut record).map_err(|e| {
-            let at = e
-                .position()
-                .map_or_else(String::new, |p| format!("line {}: ", p.line()));
-            Error::Validation(format!("{name}: {at}invalid CSV: {e}"))
-        })?;
+        let more = csv
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(name, &e))?;
         if !more {
             break;
         }
@@ -450,7 +491,7 @@ fn read_csv(
 }
 
 /// Files of numbers one per line at least this big are read in parallel parts.
-const PARALLEL_MIN_BYTES: u64 = 16 << 20;
+pub(crate) const PARALLEL_MIN_BYTES: u64 = 16 << 20;
 
 /// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
 /// lines skipped), JSON items converted as `float(item)`.
@@ -519,9 +560,16 @@ fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions)
 }
 
 fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
+    bad_cell(name, at, None, text)
+}
+
+/// A text that is not a number, naming the source, position and (in a table of several
+/// columns) the column.
+pub(crate) fn bad_cell(name: &str, at: Position, column: Option<&str>, text: &[u8]) -> Error {
     let shown = String::from_utf8_lossy(text);
+    let column = column.map_or_else(String::new, |c| format!("column '{c}': "));
     Error::Processing(format!(
-        "Numeric processing failed: {name}: {at}: Cannot Convert {shown} to numeric: {}",
+        "Numeric processing failed: {name}: {at}: {column}Cannot Convert {shown} to numeric: {}",
         string_reason(&shown)
     ))
 }
@@ -542,7 +590,7 @@ fn run_numeric_parallel(
     if size < min_bytes || size == 0 {
         return None;
     }
-    let ranges = line_aligned_ranges(path, size, threads).ok()?;
+    let ranges = line_aligned_ranges(path, 0, size, threads).ok()?;
     let folds: Vec<Option<NumericFold<'_>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = ranges
             .iter()
@@ -565,12 +613,17 @@ fn run_numeric_parallel(
 }
 
 /// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
-fn line_aligned_ranges(path: &Path, size: u64, parts: usize) -> io::Result<Vec<(u64, u64)>> {
+pub(crate) fn line_aligned_ranges(
+    path: &Path,
+    from: u64,
+    size: u64,
+    parts: usize,
+) -> io::Result<Vec<(u64, u64)>> {
     let mut reader = BufReader::new(File::open(path)?);
-    let mut cuts = vec![0u64];
+    let mut cuts = vec![from];
     let mut skipped = Vec::new();
     for k in 1..parts as u64 {
-        let mark = (size * k / parts as u64).max(*cuts.last().unwrap_or(&0));
+        let mark = (from + (size - from) * k / parts as u64).max(*cuts.last().unwrap_or(&0));
         reader.seek(SeekFrom::Start(mark))?;
         skipped.clear();
         let n = reader.read_until(b'\n', &mut skipped)? as u64;
@@ -588,16 +641,8 @@ fn fold_range<'p>(
     to: u64,
     start: Instant,
 ) -> Option<NumericFold<'p>> {
-    let mut file = File::open(path).ok()?;
-    file.seek(SeekFrom::Start(from)).ok()?;
-    let mut source = Source {
-        name: path.display().to_string(),
-        format: Format::Lines,
-        default_delimiter: b',',
-        path: None,
-        at_start: from == 0,
-        reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
-    };
+    let name = path.display().to_string();
+    let mut source = Source::part(path, &name, Format::Lines, from, to).ok()?;
     let mut fold = processor.fold_from(start);
     fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
     Some(fold)
@@ -778,7 +823,7 @@ mod tests {
         let lines: Vec<String> = (0..100).map(|i| "x".repeat(i % 7 + 1)).collect();
         let f = numbers_file(&lines);
         let bytes = std::fs::read(f.path()).unwrap();
-        let ranges = line_aligned_ranges(f.path(), bytes.len() as u64, 3).unwrap();
+        let ranges = line_aligned_ranges(f.path(), 0, bytes.len() as u64, 3).unwrap();
         assert_eq!(ranges.first().unwrap().0, 0);
         assert_eq!(ranges.last().unwrap().1, bytes.len() as u64);
         for w in ranges.windows(2) {

@@ -149,6 +149,20 @@ fn numeric_failure(message: String) -> Error {
     Error::Processing(format!("Numeric processing failed: {message}"))
 }
 
+/// The error for NaN or ±inf at `at` of `source` (empty: not named).
+pub(crate) fn non_finite_error(source: &str, at: Position, x: f64) -> Error {
+    let source = if source.is_empty() {
+        String::new()
+    } else {
+        format!("{source}: ")
+    };
+    numeric_failure(format!(
+        "{source}{at}: value {} is not finite; skip and count such values with skip_non_finite \
+         (CLI: --skip-non-finite)",
+        py_float_repr(x)
+    ))
+}
+
 impl NumericProcessor {
     /// The processor with explicit options (instead of `additional_params`).
     pub fn with_options(config: ProcessorConfig, options: NumericOptions) -> Self {
@@ -295,11 +309,7 @@ impl NumericFold<'_> {
                 self.skipped += 1;
                 return Ok(());
             }
-            return Err(numeric_failure(format!(
-                "{at}: value {} is not finite; skip and count such values with skip_non_finite \
-                 (CLI: --skip-non-finite)",
-                py_float_repr(x)
-            )));
+            return Err(non_finite_error("", at, x));
         }
         self.state.push(x);
         self.median.push(x);

@@ -1,0 +1,1004 @@
+//! The table engine: every column (or the chosen ones) of a CSV, JSON lines or JSON
+//! array of objects, or the one column of a file of numbers, described per column and
+//! per group in one streaming pass.
+//!
+//! The single-column numeric run is one case of it: a file of numbers is a table of one
+//! column, `value`; each column folds into the same exact [`ColumnFold`] (the shared
+//! [`NumericState`](crate::stats::NumericState) plus what the asked statistics need),
+//! cells are parsed as Python's `float()` does ([`crate::pyfloat`]), and the first CSV
+//! record is a header by the one rule of [`is_header`].
+//!
+//! - **Columns**: every column by default; [`TableOptions::columns`] picks some by name
+//!   or index from 0 (JSON: dotted field paths such as `order.total`). A chosen column
+//!   holding a text that is not a number fails naming the source, line and text; a
+//!   column described because it was found is reported with `type: text` and how many
+//!   of its values were not numbers.
+//! - **Missing values**: an empty cell, a cell equal to one of
+//!   [`TableOptions::null_values`] (default: `NA`, `N/A`, `null`, `NULL`), a JSON `null`
+//!   or a JSON record without the field are counted as `nulls` and left out of the
+//!   statistics, as pandas and polars do. Blank lines of a file of numbers are skipped
+//!   (pandas' `skip_blank_lines`). `skip_invalid` skips and counts bad numbers instead.
+//! - **Groups**: [`TableOptions::group_by`] keys each row by the text of its key cells;
+//!   groups are hash-aggregated over unsorted input and listed in first-seen order.
+//!   Memory grows with the groups (about 67 KiB of exact accumulators per column per
+//!   group) plus what order statistics keep (8 bytes per value for the exact median).
+//!
+//! Files of numbers or unquoted CSV of at least 16 MiB are folded in parallel parts (one
+//! thread per core, 2 to 4) whose folds merge exactly; if a part fails, the file is read
+//! again in one pass so the error names the right line.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+use crate::columns::{Cell, ColumnFold, MixMap, Record, StatSet, split_list};
+use crate::error::{Error, Result};
+use crate::input::{Column, Format, Item, Source, bad_cell, csv_error, csv_reader};
+use crate::numeric::{NumericProcessor, Position, non_finite_error};
+use crate::processor::{Processor, check_streamed, empty_input, seed_result, timed};
+use crate::pyfloat::{parse_bytes, value_to_f64};
+use crate::pyjson::{float_value, py_str};
+use crate::result::{InputData, ProcessingResult, StreamedInput};
+
+/// The default missing-value spellings besides the empty cell (pandas' most common).
+pub const DEFAULT_NULLS: [&str; 4] = ["NA", "N/A", "null", "NULL"];
+
+/// How often (in rows) a run looks at the clock.
+const CLOCK_EVERY: u64 = 1 << 16;
+
+/// What a table run describes and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableOptions {
+    /// The columns (CSV) or fields (JSON, dotted paths) to describe; empty: all.
+    pub columns: Vec<Column>,
+    /// The columns or fields whose values key the groups; empty: no groups.
+    pub group_by: Vec<Column>,
+    /// Cell texts (after trimming white space) that mean "missing", besides the empty cell.
+    pub null_values: Vec<String>,
+    /// Skip and count bad numbers in chosen columns instead of failing.
+    pub skip_invalid: bool,
+    /// The statistics.
+    pub stats: StatSet,
+    /// CSV field delimiter; `None`: from the source.
+    pub delimiter: Option<u8>,
+    /// Whether the first CSV record is a header; `None`: by [`is_header`].
+    pub header: Option<bool>,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        Self {
+            columns: Vec::new(),
+            group_by: Vec::new(),
+            null_values: DEFAULT_NULLS.iter().map(|s| (*s).to_owned()).collect(),
+            skip_invalid: false,
+            stats: StatSet::default(),
+            delimiter: None,
+            header: None,
+        }
+    }
+}
+
+/// Column choices as given on a command line: each value a name, an index from 0, or a
+/// comma list of them. A value that names a column as a whole (a header `price, usd`)
+/// is that column; otherwise it is split at commas.
+///
+/// ```
+/// use dataproc::input::Column;
+/// use dataproc::table::expand_columns;
+/// let given = [Column::Name("price,qty".into()), Column::Index(2)];
+/// let names = ["price".to_string(), "qty".into(), "city".into()];
+/// assert_eq!(
+///     expand_columns(&given, Some(&names)),
+///     [Column::Name("price".into()), Column::Name("qty".into()), Column::Index(2)]
+/// );
+/// let whole = [Column::Name("price, usd".into())];
+/// assert_eq!(expand_columns(&whole, Some(&["price, usd".to_string()])), whole);
+/// ```
+pub fn expand_columns(given: &[Column], names: Option<&[String]>) -> Vec<Column> {
+    let mut out = Vec::new();
+    for c in given {
+        match c {
+            Column::Name(n) if n.contains(',') && !names.is_some_and(|all| all.contains(n)) => {
+                out.extend(split_list(n).map(Column::parse));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// How a cell reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Parsed {
+    Number(f64),
+    Null,
+    Bad,
+}
+
+/// The missing-value rule.
+#[derive(Debug, Clone)]
+struct Nulls {
+    tokens: Vec<Vec<u8>>,
+    /// A token is itself a number (e.g. `-999`): check tokens before parsing.
+    numeric: bool,
+}
+
+impl Nulls {
+    fn new(values: &[String]) -> Self {
+        let tokens: Vec<Vec<u8>> = values
+            .iter()
+            .map(|v| v.trim().as_bytes().to_vec())
+            .filter(|v| !v.is_empty())
+            .collect();
+        let numeric = tokens.iter().any(|t| parse_bytes(t).is_some());
+        Self { tokens, numeric }
+    }
+
+    #[inline]
+    fn is_null(&self, cell: &[u8]) -> bool {
+        let t = cell.trim_ascii();
+        t.is_empty() || self.tokens.iter().any(|n| n == t)
+    }
+
+    #[inline]
+    fn parse(&self, cell: &[u8]) -> Parsed {
+        if !self.numeric
+            && let Some(x) = parse_bytes(cell)
+        {
+            return Parsed::Number(x);
+        }
+        if self.is_null(cell) {
+            return Parsed::Null;
+        }
+        match parse_bytes(cell) {
+            Some(x) => Parsed::Number(x),
+            None => Parsed::Bad,
+        }
+    }
+}
+
+/// The one header rule, for `numeric`, `text` and `categorical`: the first record is a
+/// header when a second record follows, no field of the first is empty, a number or a
+/// missing-value spelling, and the second record has a number or a missing value in
+/// some column. So `NA,1` first is data (nothing is lost), a table of texts only is read
+/// as data (pass `--header`), and `price,qty` over numbers is a header. Every result
+/// says which way it went (`metadata.header`).
+///
+/// ```
+/// use dataproc::table::is_header;
+/// let nulls = ["NA".to_string()];
+/// assert!(is_header(&[b"price", b"qty"], Some(&[b"1.5", b"2"]), &nulls));
+/// assert!(!is_header(&[b"NA", b"qty"], Some(&[b"1.5", b"2"]), &nulls));
+/// assert!(!is_header(&[b"red"], Some(&[b"blue"]), &nulls));
+/// assert!(!is_header(&[b"price"], None, &nulls));
+/// ```
+pub fn is_header(first: &[&[u8]], second: Option<&[&[u8]]>, null_values: &[String]) -> bool {
+    let nulls = Nulls::new(null_values);
+    let Some(second) = second else {
+        return false;
+    };
+    let names = first
+        .iter()
+        .all(|f| !nulls.is_null(f) && parse_bytes(f).is_none());
+    names && second.iter().any(|f| nulls.parse(f) != Parsed::Bad)
+}
+
+/// The groups of a run and their columns' folds.
+#[derive(Debug, Clone)]
+struct Groups {
+    index: MixMap<Vec<u8>, usize>,
+    keys: Vec<Vec<String>>,
+    rows: Vec<u64>,
+    folds: Vec<Vec<ColumnFold>>,
+}
+
+impl Groups {
+    fn new() -> Self {
+        Self {
+            index: MixMap::default(),
+            keys: Vec::new(),
+            rows: Vec::new(),
+            folds: Vec::new(),
+        }
+    }
+
+    /// The group of an encoded key, made (with `columns` folds) when new.
+    #[inline]
+    fn group(
+        &mut self,
+        key: &[u8],
+        cells: impl FnOnce() -> Vec<String>,
+        columns: usize,
+        set: &StatSet,
+    ) -> usize {
+        if let Some(&g) = self.index.get(key) {
+            return g;
+        }
+        let g = self.keys.len();
+        self.index.insert(key.to_vec(), g);
+        self.keys.push(cells());
+        self.rows.push(0);
+        self.folds
+            .push((0..columns).map(|_| ColumnFold::new(set)).collect());
+        g
+    }
+
+    /// Takes in the groups of a later part of the same input.
+    fn merge(&mut self, other: Self, set: &StatSet) {
+        let mut by_index: Vec<(Vec<u8>, usize)> = other.index.into_iter().collect();
+        by_index.sort_by_key(|(_, g)| *g);
+        let mut folds = other.folds.into_iter();
+        let mut rows = other.rows.into_iter();
+        let mut keys = other.keys.into_iter();
+        for (key, _) in by_index {
+            let (Some(theirs), Some(n), Some(cells)) = (folds.next(), rows.next(), keys.next())
+            else {
+                break;
+            };
+            let g = self.group(&key, || cells, theirs.len(), set);
+            self.rows[g] += n;
+            let mine = &mut self.folds[g];
+            if mine.len() < theirs.len() {
+                mine.resize_with(theirs.len(), || ColumnFold::new(set));
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m.merge(t);
+            }
+        }
+    }
+}
+
+/// Appends one key cell to an encoded group key (length first, so keys cannot collide).
+#[inline]
+fn encode_key(key: &mut Vec<u8>, cell: &[u8]) {
+    key.extend_from_slice(&(cell.len() as u32).to_le_bytes());
+    key.extend_from_slice(cell);
+}
+
+/// A run over one source: the resolved layout and the folds.
+struct Run<'a> {
+    processor: &'a NumericProcessor,
+    options: &'a TableOptions,
+    nulls: Nulls,
+    name: String,
+    start: Instant,
+    /// The described columns' names, in order.
+    names: Vec<String>,
+    /// The group-by columns' names.
+    key_names: Vec<String>,
+    /// Whether the columns were chosen (then a bad number is an error).
+    strict: bool,
+    header: Option<bool>,
+    groups: Groups,
+    rows: u64,
+    key: Vec<u8>,
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        processor: &'a NumericProcessor,
+        options: &'a TableOptions,
+        name: &str,
+        start: Instant,
+    ) -> Self {
+        Self {
+            processor,
+            options,
+            nulls: Nulls::new(&options.null_values),
+            name: name.to_owned(),
+            start,
+            names: Vec::new(),
+            key_names: Vec::new(),
+            strict: !options.columns.is_empty(),
+            header: None,
+            groups: Groups::new(),
+            rows: 0,
+            key: Vec::new(),
+        }
+    }
+
+    /// Counts a row and applies the size limit and the time-out.
+    #[inline]
+    fn row(&mut self, at: Position) -> Result<()> {
+        self.rows += 1;
+        if self.rows.is_multiple_of(CLOCK_EVERY) {
+            self.processor.check_deadline(self.start, &at)?;
+        }
+        check_streamed(Processor::config(self.processor), self.rows, &at)
+    }
+
+    /// The group of the current key (group 0 when there are no groups).
+    #[inline]
+    fn group_of(&mut self, cells: impl FnOnce() -> Vec<String>) -> usize {
+        let g = self
+            .groups
+            .group(&self.key, cells, self.names.len(), &self.options.stats);
+        self.groups.rows[g] += 1;
+        g
+    }
+
+    /// Makes sure group `g` (group 0 without groups) has a fold for column `c`.
+    fn ensure(&mut self, g: usize, c: usize) {
+        if g >= self.groups.keys.len() {
+            let key = self.key.clone();
+            self.groups.group(&key, Vec::new, 0, &self.options.stats);
+        }
+        let folds = &mut self.groups.folds[g];
+        if folds.len() <= c {
+            let set = &self.options.stats;
+            folds.resize_with(c + 1, || ColumnFold::new(set));
+        }
+    }
+
+    /// Folds one text cell of column `c` in group `g`.
+    #[inline]
+    fn text_cell(&mut self, g: usize, c: usize, cell: &[u8], at: Position) -> Result<()> {
+        let parsed = self.nulls.parse(cell);
+        let fold = &mut self.groups.folds[g][c];
+        match parsed {
+            Parsed::Number(x) if x.is_finite() => fold.push(x),
+            Parsed::Number(x) => {
+                if !self.processor.options().skip_non_finite {
+                    return Err(non_finite_error(&self.name, at, x));
+                }
+                fold.push_non_finite();
+            }
+            Parsed::Null => fold.push_null(),
+            Parsed::Bad if self.options.skip_invalid => fold.push_invalid(),
+            Parsed::Bad if self.strict => {
+                let column = (self.names.len() > 1).then(|| self.names[c].as_str());
+                return Err(bad_cell(&self.name, at, column, cell));
+            }
+            Parsed::Bad => fold.push_non_numeric(),
+        }
+        Ok(())
+    }
+
+    /// Folds one JSON value of column `c` in group `g`.
+    fn json_cell(&mut self, g: usize, c: usize, value: &Value, at: Position) -> Result<()> {
+        match value {
+            Value::Null => self.groups.folds[g][c].push_null(),
+            Value::String(s) => self.text_cell(g, c, s.as_bytes(), at)?,
+            Value::Number(_) => {
+                let x = value_to_f64(value).map_err(|m| json_failure(&self.name, at, &m))?;
+                self.push_number(g, c, x, at)?;
+            }
+            other if self.strict && !self.options.skip_invalid => {
+                let x = value_to_f64(other).map_err(|m| json_failure(&self.name, at, &m))?;
+                self.push_number(g, c, x, at)?;
+            }
+            _ if self.options.skip_invalid => self.groups.folds[g][c].push_invalid(),
+            _ => self.groups.folds[g][c].push_non_numeric(),
+        }
+        Ok(())
+    }
+
+    fn push_number(&mut self, g: usize, c: usize, x: f64, at: Position) -> Result<()> {
+        let fold = &mut self.groups.folds[g][c];
+        if x.is_finite() {
+            fold.push(x);
+        } else if self.processor.options().skip_non_finite {
+            fold.push_non_finite();
+        } else {
+            return Err(non_finite_error(&self.name, at, x));
+        }
+        Ok(())
+    }
+
+    /// The column of a JSON field path, added when first seen.
+    fn json_column(&mut self, path: &str) -> usize {
+        if let Some(c) = self.names.iter().position(|n| n == path) {
+            return c;
+        }
+        self.names.push(path.to_owned());
+        self.names.len() - 1
+    }
+}
+
+fn json_failure(name: &str, at: Position, message: &str) -> Error {
+    Error::Processing(format!(
+        "Numeric processing failed: {name}: {at}: {message}"
+    ))
+}
+
+/// The finished table: records per group and column, and how the input was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The group-by columns' names (empty: no groups).
+    pub group_by: Vec<String>,
+    /// One record per group (in first-seen order) and column, each starting with the
+    /// group's key cells (by group column name) and `column`.
+    pub records: Vec<Record>,
+    /// Whether the first CSV record was a header (`None`: not CSV).
+    pub header: Option<bool>,
+    /// Data rows read (a header and blank lines are not rows).
+    pub rows: u64,
+}
+
+/// Describes the table of `source` with `processor`'s limits and NaN policy; the result
+/// is the seed's envelope: one column without groups gives the column's record as
+/// `output_data` (the seed's shape), otherwise `{"columns": [...]}` or
+/// `{"groups": [...]}`.
+///
+/// # Errors
+/// Read, syntax and layout errors (an unknown column, a short record), a bad number in a
+/// chosen column (naming source, line and text), NaN/±inf unless skipped, the size limit
+/// and the time-out; an input without rows is "Input data cannot be empty".
+pub fn run_table(
+    processor: &NumericProcessor,
+    source: Source,
+    options: &TableOptions,
+) -> Result<ProcessingResult> {
+    timed(|start| {
+        let (name, format) = (source.name.clone(), source.format);
+        let table = describe(processor, source, options, start)?;
+        if table.rows == 0 {
+            return Err(empty_input());
+        }
+        let input = InputData::Streamed(StreamedInput {
+            source: name,
+            format: format.name().into(),
+            items: table.rows,
+        });
+        let (output, column) = table.output_data();
+        let mut result = seed_result(
+            "NumericProcessor",
+            NumericProcessor::PROCESSOR_TYPE,
+            "numeric",
+            input,
+            output,
+            start,
+        );
+        let m = &mut result.metadata;
+        if let Some(column) = column {
+            m.insert("column".into(), column.into());
+        }
+        if let Some(header) = table.header {
+            m.insert("header".into(), header.into());
+        }
+        if !table.group_by.is_empty() {
+            m.insert("group_by".into(), table.group_by.clone().into());
+        }
+        m.insert("std_dev".into(), "sample (n-1)".into());
+        let set = &options.stats;
+        if set.approximate {
+            let note = format!(
+                "approximate (sketch, relative error <= {}%)",
+                crate::sketch::DEFAULT_ALPHA * 100.0
+            );
+            m.insert("median".into(), note.into());
+        } else if !set.stats.contains(&crate::columns::Stat::Median) {
+            let note = "omitted (the exact median needs every value in memory)";
+            m.insert("median".into(), note.into());
+        }
+        if !set.quantiles.is_empty() {
+            let note = "linear interpolation between closest ranks (numpy's default, Python's \
+                        statistics.quantiles method='inclusive'), exact";
+            m.insert("quantiles".into(), note.into());
+        }
+        let total = |key: &str| -> u64 {
+            table
+                .records
+                .iter()
+                .filter_map(|r| match r.get(key) {
+                    Some(Cell::Count(n)) => Some(*n),
+                    _ => None,
+                })
+                .sum()
+        };
+        if processor.options().skip_non_finite {
+            m.insert("skipped_non_finite".into(), total("non_finite").into());
+        }
+        if options.skip_invalid {
+            m.insert("skipped_invalid".into(), total("invalid").into());
+        }
+        processor.log_result(&result, table.rows);
+        Ok(result)
+    })
+}
+
+impl Table {
+    /// The `output_data` of a result: one column without groups gives its record (the
+    /// seed's shape; the column's name is returned beside it, for the metadata), more
+    /// give `{"columns": [...]}`, groups `{"groups": [...]}`.
+    pub fn output_data(&self) -> (Value, Option<String>) {
+        if self.group_by.is_empty()
+            && let [only] = self.records.as_slice()
+        {
+            let mut map = record_value(only);
+            let column = map
+                .shift_remove("column")
+                .and_then(|v| v.as_str().map(String::from));
+            return (Value::Object(map), column);
+        }
+        let list: Vec<Value> = self
+            .records
+            .iter()
+            .map(|r| Value::Object(record_value(r)))
+            .collect();
+        let key = if self.group_by.is_empty() {
+            "columns"
+        } else {
+            "groups"
+        };
+        let mut map = Map::new();
+        map.insert(key.into(), Value::Array(list));
+        (Value::Object(map), None)
+    }
+}
+
+/// Reads and folds `source` into a [`Table`] (the parallel path for big files).
+///
+/// # Errors
+/// As [`run_table`].
+pub fn describe(
+    processor: &NumericProcessor,
+    mut source: Source,
+    options: &TableOptions,
+    start: Instant,
+) -> Result<Table> {
+    let (name, format) = (source.name.clone(), source.format);
+    if let Some(path) = source.path.clone()
+        && let Some(table) = parallel(processor, &source, &path, options, start)
+    {
+        return Ok(with_format(table, format));
+    }
+    processor.check_deadline(start, &name)?;
+    let mut run = Run::new(processor, options, &name, start);
+    match format {
+        Format::Csv => {
+            let delimiter = options.delimiter.unwrap_or(source.default_delimiter);
+            fold_csv(&mut run, source.reader()?, delimiter, None)?;
+        }
+        Format::Lines => fold_lines(&mut run, &mut source)?,
+        Format::Json | Format::JsonLines => fold_json(&mut run, &mut source)?,
+    }
+    Ok(with_format(finish(run), format))
+}
+
+fn with_format(mut table: Table, format: Format) -> Table {
+    if format != Format::Csv {
+        table.header = None;
+    }
+    table
+}
+
+/// The layout of a CSV: described and key field indices, names, header or not.
+#[derive(Debug, Clone)]
+struct Layout {
+    fields: Vec<usize>,
+    keys: Vec<usize>,
+    names: Vec<String>,
+    key_names: Vec<String>,
+    header: bool,
+}
+
+fn csv_layout(
+    first: &csv::ByteRecord,
+    second: Option<&csv::ByteRecord>,
+    options: &TableOptions,
+    name: &str,
+) -> Result<Layout> {
+    let named = expand_columns(&options.columns, None)
+        .iter()
+        .chain(&expand_columns(&options.group_by, None))
+        .any(|c| matches!(c, Column::Name(_)));
+    let header = options.header.unwrap_or_else(|| {
+        named || {
+            let a: Vec<&[u8]> = first.iter().collect();
+            let b: Option<Vec<&[u8]>> = second.map(|r| r.iter().collect());
+            is_header(&a, b.as_deref(), &options.null_values)
+        }
+    });
+    let all: Vec<String> = if header {
+        first
+            .iter()
+            .map(|f| String::from_utf8_lossy(f.trim_ascii()).into_owned())
+            .collect()
+    } else {
+        (0..first.len()).map(|i| i.to_string()).collect()
+    };
+    let group_by = expand_columns(&options.group_by, header.then_some(all.as_slice()));
+    let columns = expand_columns(&options.columns, header.then_some(all.as_slice()));
+    let resolve = |c: &Column| -> Result<usize> {
+        match c {
+            Column::Index(i) => Ok(*i),
+            Column::Name(wanted) if header => {
+                all.iter().position(|n| n == wanted).ok_or_else(|| {
+                    Error::Validation(format!(
+                        "{name}: no column '{wanted}' in the header ({}); pass --column with one of these or an index",
+                        all.join(", ")
+                    ))
+                })
+            }
+            Column::Name(wanted) => Err(Error::Configuration(format!(
+                "column '{wanted}' is named but the input has no header (--no-header); pass an index"
+            ))),
+        }
+    };
+    let keys = group_by.iter().map(&resolve).collect::<Result<Vec<_>>>()?;
+    let fields = if columns.is_empty() {
+        (0..first.len()).filter(|i| !keys.contains(i)).collect()
+    } else {
+        columns.iter().map(&resolve).collect::<Result<Vec<_>>>()?
+    };
+    let label = |i: &usize| all.get(*i).cloned().unwrap_or_else(|| i.to_string());
+    Ok(Layout {
+        names: fields.iter().map(label).collect(),
+        key_names: keys.iter().map(label).collect(),
+        fields,
+        keys,
+        header,
+    })
+}
+
+/// Folds a CSV stream; `layout` given for a later part of a file (no header there).
+fn fold_csv(
+    run: &mut Run<'_>,
+    reader: &mut dyn BufRead,
+    delimiter: u8,
+    layout: Option<&Layout>,
+) -> Result<()> {
+    let name = run.name.clone();
+    let mut csv = csv_reader(reader, delimiter);
+    let read = |csv: &mut csv::Reader<&mut dyn BufRead>, r: &mut csv::ByteRecord| {
+        csv.read_byte_record(r).map_err(|e| csv_error(&name, &e))
+    };
+    let mut first = csv::ByteRecord::new();
+    let mut second = csv::ByteRecord::new();
+    let layout = match layout {
+        Some(l) => l.clone(),
+        None => {
+            if !read(&mut csv, &mut first)? {
+                return Err(empty_input());
+            }
+            let has_second = read(&mut csv, &mut second)?;
+            csv_layout(&first, has_second.then_some(&second), run.options, &name)?
+        }
+    };
+    run.names.clone_from(&layout.names);
+    run.key_names.clone_from(&layout.key_names);
+    run.header = Some(layout.header);
+    // The records read ahead, then the rest.
+    let mut pending: Vec<csv::ByteRecord> = Vec::new();
+    if !first.is_empty() && !layout.header {
+        pending.push(first);
+    }
+    if !second.is_empty() {
+        pending.push(second);
+    }
+    let mut record = csv::ByteRecord::new();
+    let mut ahead = pending.into_iter();
+    loop {
+        let current = match ahead.next() {
+            Some(r) => r,
+            None => {
+                if !read(&mut csv, &mut record)? {
+                    break;
+                }
+                std::mem::take(&mut record)
+            }
+        };
+        csv_row(run, &layout, &current)?;
+        record = current;
+    }
+    Ok(())
+}
+
+#[inline]
+fn csv_row(run: &mut Run<'_>, layout: &Layout, record: &csv::ByteRecord) -> Result<()> {
+    let at = Position::Line(record.position().map_or(0, |p| p.line()));
+    run.row(at)?;
+    run.key.clear();
+    for &k in &layout.keys {
+        let cell = record
+            .get(k)
+            .ok_or_else(|| short_record(&run.name, at, k, record))?;
+        encode_key(&mut run.key, cell);
+    }
+    let g = run.group_of(|| {
+        layout
+            .keys
+            .iter()
+            .map(|&k| String::from_utf8_lossy(record.get(k).unwrap_or_default()).into_owned())
+            .collect()
+    });
+    for (c, &i) in layout.fields.iter().enumerate() {
+        match record.get(i) {
+            Some(cell) => run.text_cell(g, c, cell, at)?,
+            None if run.strict => return Err(short_record(&run.name, at, i, record)),
+            None => run.groups.folds[g][c].push_null(),
+        }
+    }
+    Ok(())
+}
+
+fn short_record(name: &str, at: Position, i: usize, record: &csv::ByteRecord) -> Error {
+    Error::Validation(format!(
+        "{name}: {at}: no column {i} (the record has {} fields)",
+        record.len()
+    ))
+}
+
+/// Folds a file of numbers: one column, `value`; blank lines skipped.
+fn fold_lines(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
+    run.names = vec!["value".into()];
+    run.strict = true;
+    run.key.clear();
+    run.ensure(0, 0);
+    crate::input::for_each_item(source, &Default::default(), &|_| true, &mut |item, at| {
+        let Item::Text(line) = item else {
+            return Ok(());
+        };
+        if line.trim_ascii().is_empty() {
+            return Ok(());
+        }
+        run.row(at)?;
+        run.groups.rows[0] += 1;
+        run.text_cell(0, 0, line, at)
+    })
+}
+
+/// Folds a JSON array or JSON lines: numbers (a column `value`) or objects (a column
+/// per field path, nested objects flattened with dots).
+fn fold_json(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
+    let keys: Vec<String> = expand_columns(&run.options.group_by, None)
+        .iter()
+        .map(field_name)
+        .collect();
+    let chosen: Vec<String> = expand_columns(&run.options.columns, None)
+        .iter()
+        .map(field_name)
+        .collect();
+    for path in &chosen {
+        run.json_column(path);
+    }
+    run.key_names.clone_from(&keys);
+    let mut flat: Vec<(String, Value)> = Vec::new();
+    crate::input::for_each_item(source, &Default::default(), &|_| true, &mut |item, at| {
+        let Item::Json(value) = item else {
+            return Ok(());
+        };
+        run.row(at)?;
+        let Value::Object(object) = value else {
+            // A bare value: the one column `value` (chosen, so strict).
+            if run.names.is_empty() {
+                run.names.push("value".into());
+                run.strict = true;
+            }
+            run.key.clear();
+            let g = run.group_of(Vec::new);
+            run.ensure(g, 0);
+            return run.json_cell(g, 0, &value, at);
+        };
+        run.key.clear();
+        let mut key_cells = Vec::new();
+        for k in &keys {
+            let cell = lookup(&object, k).map_or_else(String::new, key_text);
+            encode_key(&mut run.key, cell.as_bytes());
+            key_cells.push(cell);
+        }
+        flat.clear();
+        if chosen.is_empty() {
+            flatten("", &object, &mut flat);
+            flat.retain(|(p, _)| !keys.contains(p));
+        } else {
+            for path in &chosen {
+                if let Some(v) = lookup(&object, path) {
+                    flat.push((path.clone(), v.clone()));
+                }
+            }
+        }
+        let g = run.group_of(|| key_cells);
+        for (path, v) in &flat {
+            let c = run.json_column(path);
+            run.ensure(g, c);
+            run.json_cell(g, c, v, at)?;
+        }
+        Ok(())
+    })
+}
+
+/// A JSON field path as given (an "index" is a key that is a number).
+fn field_name(c: &Column) -> String {
+    match c {
+        Column::Name(n) => n.clone(),
+        Column::Index(i) => i.to_string(),
+    }
+}
+
+/// The value at a dotted path (`a.b.c`); a key holding dots itself is found too.
+fn lookup<'v>(object: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
+    if let Some(v) = object.get(path) {
+        return Some(v);
+    }
+    let mut cut = path.len();
+    while let Some(dot) = path[..cut].rfind('.') {
+        if let Some(Value::Object(inner)) = object.get(&path[..dot]) {
+            return lookup(inner, &path[dot + 1..]);
+        }
+        cut = dot;
+    }
+    None
+}
+
+/// Every leaf of an object with its dotted path.
+fn flatten(prefix: &str, object: &Map<String, Value>, out: &mut Vec<(String, Value)>) {
+    for (k, v) in object {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Object(inner) => flatten(&path, inner, out),
+            other => out.push((path, other.clone())),
+        }
+    }
+}
+
+/// A group key's text: a string as it is, anything else as Python's `str()`.
+fn key_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => py_str(other),
+    }
+}
+
+fn finish(run: Run<'_>) -> Table {
+    let set = &run.options.stats;
+    let grouped = !run.key_names.is_empty();
+    let mut records = Vec::new();
+    let Groups {
+        keys, rows, folds, ..
+    } = run.groups;
+    for ((key, n), mut columns) in keys.into_iter().zip(rows).zip(folds) {
+        columns.resize_with(run.names.len(), || ColumnFold::new(set));
+        for (c, mut fold) in columns.into_iter().enumerate() {
+            // Rows without the field (JSON) are missing values.
+            fold.add_nulls(n.saturating_sub(fold.cells()));
+            let mut record = Record::default();
+            if grouped {
+                for (k, v) in run.key_names.iter().zip(&key) {
+                    record.push(k, Cell::Text(v.clone()));
+                }
+            }
+            record.push("column", Cell::Text(run.names[c].clone()));
+            record.cells.extend(fold.finish(set).cells);
+            records.push(record);
+        }
+    }
+    Table {
+        group_by: run.key_names,
+        records,
+        header: run.header,
+        rows: run.rows,
+    }
+}
+
+/// The parallel path for big files of numbers and unquoted CSV: `None` when it does not
+/// apply or a part failed (the caller then reads in one pass, which names the bad line).
+fn parallel(
+    processor: &NumericProcessor,
+    source: &Source,
+    path: &Path,
+    options: &TableOptions,
+    start: Instant,
+) -> Option<Table> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size < crate::input::PARALLEL_MIN_BYTES
+        || !matches!(source.format, Format::Lines | Format::Csv)
+    {
+        return None;
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(2, 4);
+    let delimiter = options.delimiter.unwrap_or(source.default_delimiter);
+    let (layout, body_start) = if source.format == Format::Csv {
+        csv_head(path, delimiter, options, &source.name)?
+    } else {
+        (None, 0)
+    };
+    let ranges = crate::input::line_aligned_ranges(path, body_start, size, threads).ok()?;
+    let parts: Vec<Option<Run<'_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(from, to)| {
+                let layout = layout.as_ref();
+                let (name, format) = (source.name.as_str(), source.format);
+                scope.spawn(move || {
+                    let mut part = Source::part(path, name, format, from, to).ok()?;
+                    let mut run = Run::new(processor, options, name, start);
+                    match layout {
+                        Some(l) => fold_csv(&mut run, part.reader().ok()?, delimiter, Some(l)),
+                        None => fold_lines(&mut run, &mut part),
+                    }
+                    .ok()?;
+                    Some(run)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut parts = parts.into_iter();
+    let mut total = parts.next()??;
+    for part in parts {
+        let part = part?;
+        total.rows += part.rows;
+        total.groups.merge(part.groups, &options.stats);
+    }
+    let max = Processor::config(processor).max_input_size();
+    if total.rows as u128 > max as u128 {
+        return None;
+    }
+    if let Some(l) = &layout {
+        total.header = Some(l.header);
+    }
+    Some(finish(total))
+}
+
+/// The layout of a CSV file and the byte offset of its first data record; `None` when the
+/// file holds a quote (a quoted field may hold a line break, so lines are not records).
+fn csv_head(
+    path: &Path,
+    delimiter: u8,
+    options: &TableOptions,
+    name: &str,
+) -> Option<(Option<Layout>, u64)> {
+    let file = File::open(path).ok()?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut chunk = Vec::with_capacity(1 << 20);
+    loop {
+        let buf = reader.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        if memchr::memchr(b'"', buf).is_some() {
+            return None;
+        }
+        if chunk.len() < 1 << 20 {
+            chunk.extend_from_slice(buf);
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
+    let body = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&chunk);
+    let bom = (chunk.len() - body.len()) as u64;
+    let mut csv = csv_reader(body, delimiter);
+    let (mut first, mut second) = (csv::ByteRecord::new(), csv::ByteRecord::new());
+    if !csv.read_byte_record(&mut first).ok()? {
+        return None;
+    }
+    let has_second = csv.read_byte_record(&mut second).ok()?;
+    let layout = csv_layout(&first, has_second.then_some(&second), options, name).ok()?;
+    let start = if layout.header {
+        bom + second.position()?.byte()
+    } else {
+        0
+    };
+    Some((Some(layout), start))
+}
+
+/// A record as a JSON object (non-finite numbers kept, see [`float_value`]).
+pub fn record_value(record: &Record) -> Map<String, Value> {
+    record
+        .cells
+        .iter()
+        .map(|(k, c)| {
+            let v = match c {
+                Cell::Count(n) => Value::from(*n),
+                Cell::Float(x) => float_value(*x),
+                Cell::Text(t) => Value::from(t.as_str()),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
