@@ -11,18 +11,19 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::categorical::{CategoricalProcessor, CategoricalState};
+use crate::columns::StatSet;
 use crate::error::{Error, Result};
-use crate::numeric::{NumericFold, NumericProcessor, Position};
+use crate::numeric::{NumericProcessor, Position};
 use crate::processor::{Processor, check_streamed, empty_input, timed};
-use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
+use crate::pyfloat::string_reason;
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
+use crate::table::{TableOptions, run_table};
 use crate::text::{TextProcessor, TextState};
 
 /// Read buffer size: big reads keep the parser busy.
@@ -490,79 +491,6 @@ fn read_csv(
     Ok(())
 }
 
-/// Files of numbers one per line at least this big are read in parallel parts.
-pub(crate) const PARALLEL_MIN_BYTES: u64 = 16 << 20;
-
-/// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
-/// lines skipped), JSON items converted as `float(item)`.
-///
-/// A file of lines of at least 16 MiB is cut into line-aligned parts read by one thread
-/// per core (2 to 4 threads); the parts' folds merge exactly (see
-/// [`NumericFold::merge`]). If a part fails, the file is read again in one pass so the
-/// error names the right line.
-///
-/// # Errors
-/// Any error of the stream or the fold, naming the bad position; logged at ERROR.
-pub fn run_numeric(
-    processor: &NumericProcessor,
-    source: Source,
-    csv: &CsvOptions,
-) -> Result<ProcessingResult> {
-    run_numeric_with(processor, source, csv, PARALLEL_MIN_BYTES)
-}
-
-fn run_numeric_with(
-    processor: &NumericProcessor,
-    mut source: Source,
-    csv: &CsvOptions,
-    parallel_min_bytes: u64,
-) -> Result<ProcessingResult> {
-    timed(|start| {
-        if source.format == Format::Lines
-            && let Some(path) = source.path.clone()
-        {
-            if let Some(result) =
-                run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
-            {
-                return result;
-            }
-            // A part failed: unless the time is already up, read again in one pass.
-            processor.check_deadline(start, &source.name)?;
-        }
-        let mut fold = processor.fold_from(start);
-        fold_items(&mut fold, &mut source, csv)?;
-        fold.finish_stream(&source.name, source.format.name())
-    })
-}
-
-/// Folds every item of `source` (blank lines skipped).
-fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<()> {
-    let name = source.name.clone();
-    for_each_item(
-        source,
-        csv,
-        &|field| parse_bytes(field).is_some(),
-        &mut |item, at| {
-            let x = match item {
-                Item::Text(text) => match parse_bytes(text) {
-                    Some(x) => x,
-                    // Blank lines are skipped; checked only off the fast path.
-                    None if text.trim_ascii().is_empty() => return Ok(()),
-                    None => return Err(bad_number(&name, at, text)),
-                },
-                Item::Json(value) => value_to_f64(&value).map_err(|m| {
-                    Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
-                })?,
-            };
-            fold.push(x, at)
-        },
-    )
-}
-
-fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
-    bad_cell(name, at, None, text)
-}
-
 /// A text that is not a number, naming the source, position and (in a table of several
 /// columns) the column.
 pub(crate) fn bad_cell(name: &str, at: Position, column: Option<&str>, text: &[u8]) -> Error {
@@ -574,42 +502,34 @@ pub(crate) fn bad_cell(name: &str, at: Position, column: Option<&str>, text: &[u
     ))
 }
 
-/// The parallel path: `None` when it does not apply or a part failed (the caller then
-/// reads the file in one pass, which reports errors with their true line numbers).
-fn run_numeric_parallel(
+/// Files of numbers or CSV at least this big are read in parallel parts.
+pub(crate) const PARALLEL_MIN_BYTES: u64 = 16 << 20;
+
+/// Streams numbers into `processor`: one column of a table (the CSV column of `csv`, the
+/// numbers of a file of lines or of JSON), described by [`crate::table`] with the seed's
+/// statistics (and `nulls`). Lines are parsed as Python's `float()` does (blank lines
+/// skipped), JSON items converted as `float(item)`; big files are folded in parallel
+/// parts.
+///
+/// # Errors
+/// Any error of the stream or the fold, naming the bad position; logged at ERROR.
+pub fn run_numeric(
     processor: &NumericProcessor,
-    source: &Source,
-    path: &Path,
-    start: Instant,
-    min_bytes: u64,
-) -> Option<Result<ProcessingResult>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(2, 4);
-    let size = std::fs::metadata(path).ok()?.len();
-    if size < min_bytes || size == 0 {
-        return None;
-    }
-    let ranges = line_aligned_ranges(path, 0, size, threads).ok()?;
-    let folds: Vec<Option<NumericFold<'_>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(from, to)| scope.spawn(move || fold_range(processor, path, from, to, start)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
-    let mut parts = folds.into_iter();
-    let mut total = parts.next()??;
-    for part in parts {
-        total.merge(part?);
-    }
-    if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
-        return None;
-    }
-    Some(total.finish_stream(&source.name, source.format.name()))
+    source: Source,
+    csv: &CsvOptions,
+) -> Result<ProcessingResult> {
+    let options = TableOptions {
+        columns: if source.format == Format::Csv {
+            vec![csv.column.clone()]
+        } else {
+            Vec::new()
+        },
+        delimiter: csv.delimiter,
+        header: csv.header,
+        stats: StatSet::from_lists(None, None, processor.options().median)?,
+        ..TableOptions::default()
+    };
+    run_table(processor, source, &options)
 }
 
 /// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
@@ -631,21 +551,6 @@ pub(crate) fn line_aligned_ranges(
     }
     cuts.push(size);
     Ok(cuts.windows(2).map(|w| (w[0], w[1])).collect())
-}
-
-/// Folds the lines in bytes `from..to` of `path`; `None` on any error.
-fn fold_range<'p>(
-    processor: &'p NumericProcessor,
-    path: &Path,
-    from: u64,
-    to: u64,
-    start: Instant,
-) -> Option<NumericFold<'p>> {
-    let name = path.display().to_string();
-    let mut source = Source::part(path, &name, Format::Lines, from, to).ok()?;
-    let mut fold = processor.fold_from(start);
-    fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
-    Some(fold)
 }
 
 /// Streams texts (lines, CSV fields or JSON strings) into `processor`.
@@ -745,77 +650,12 @@ fn streamed(source: &Source, items: u64) -> InputData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Median, NumericOptions, ProcessorConfig};
     use std::io::Write;
-
-    fn processor(max: i128) -> NumericProcessor {
-        let config = ProcessorConfig::builder("t")
-            .max_input_size(max)
-            .build()
-            .unwrap();
-        NumericProcessor::with_options(config, NumericOptions::default())
-    }
 
     fn numbers_file(lines: &[String]) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(lines.join("\n").as_bytes()).unwrap();
         f
-    }
-
-    fn run(p: &NumericProcessor, path: &Path, min_bytes: u64) -> Result<ProcessingResult> {
-        let source = Source::open(Some(path), Some(Format::Lines)).unwrap();
-        run_numeric_with(p, source, &CsvOptions::default(), min_bytes)
-    }
-
-    #[test]
-    fn parallel_parts_give_exactly_the_one_pass_result() {
-        let lines: Vec<String> = (0..5000)
-            .map(|i| format!("{}", f64::from(i) * 0.37 - 900.0))
-            .collect();
-        let f = numbers_file(&lines);
-        for median in [Median::Exact, Median::Approximate, Median::Omitted] {
-            let options = NumericOptions {
-                median,
-                ..NumericOptions::default()
-            };
-            let p = NumericProcessor::with_options(processor(100_000).config().clone(), options);
-            let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
-            let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
-            assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
-            let parallel = run(&p, f.path(), 0).unwrap();
-            let sequential = run(&p, f.path(), u64::MAX).unwrap();
-            assert_eq!(parallel.output_data, sequential.output_data, "{median:?}");
-            assert_eq!(parallel.input_data, sequential.input_data);
-            assert_eq!(parallel.output_data["count"], 5000);
-            assert_eq!(
-                parallel.output_data.get("median").is_some(),
-                median != Median::Omitted
-            );
-        }
-    }
-
-    #[test]
-    fn a_bad_line_in_a_later_part_is_reported_with_its_true_line() {
-        let mut lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
-        lines[4321] = "oops".into();
-        let f = numbers_file(&lines);
-        let err = run(&processor(100_000), f.path(), 0).unwrap_err();
-        assert!(
-            err.to_string().contains("line 4322: Cannot Convert oops"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn the_size_limit_holds_across_parts() {
-        let lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
-        let f = numbers_file(&lines);
-        let err = run(&processor(4000), f.path(), 0).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("Input size 4001 exceeds maximum 4000 (at line 4001)"),
-            "{err}"
-        );
     }
 
     #[test]

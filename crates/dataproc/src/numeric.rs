@@ -264,26 +264,6 @@ impl MedianState {
         }
     }
 
-    /// Takes in `other`'s part (folds of one processor keep the same kind). Kept values
-    /// move over in slices from the end of `other`, which shrinks as this grows, so
-    /// memory peaks near 8 bytes per value rather than 12.
-    fn merge(&mut self, other: Self) {
-        match (self, other) {
-            (Self::Exact(mine), Self::Exact(mut theirs)) => {
-                const SLICE: usize = 1 << 20;
-                mine.reserve_exact(theirs.len());
-                while !theirs.is_empty() {
-                    let keep = theirs.len().saturating_sub(SLICE);
-                    mine.extend_from_slice(&theirs[keep..]);
-                    theirs.truncate(keep);
-                    theirs.shrink_to_fit();
-                }
-            }
-            (Self::Approximate(mine), Self::Approximate(theirs)) => mine.merge(&theirs),
-            _ => {}
-        }
-    }
-
     fn median(self) -> Option<f64> {
         match self {
             Self::Exact(values) => median_owned(values),
@@ -314,15 +294,6 @@ impl NumericFold<'_> {
         self.state.push(x);
         self.median.push(x);
         check_streamed(&self.processor.config, self.state.count(), &at)
-    }
-
-    /// Combines a fold of another part of the same input into this one. Kept values move
-    /// over in slices from the end of `other`, which shrinks as this grows, so memory
-    /// peaks near 8 bytes per value rather than 12.
-    pub fn merge(&mut self, other: NumericFold<'_>) {
-        self.state.merge(&other.state);
-        self.skipped += other.skipped;
-        self.median.merge(other.median);
     }
 
     /// How many finite values were folded so far.

@@ -36,7 +36,9 @@ use serde_json::{Map, Value};
 
 use crate::columns::{Cell, ColumnFold, MixMap, Record, StatSet, split_list};
 use crate::error::{Error, Result};
-use crate::input::{Column, Format, Item, Source, bad_cell, csv_error, csv_reader};
+use crate::input::{
+    Column, Format, Item, PARALLEL_MIN_BYTES, Source, bad_cell, csv_error, csv_reader,
+};
 use crate::numeric::{NumericProcessor, Position, non_finite_error};
 use crate::processor::{Processor, check_streamed, empty_input, seed_result, timed};
 use crate::pyfloat::{parse_bytes, value_to_f64};
@@ -465,13 +467,13 @@ pub fn run_table(
         }
         m.insert("std_dev".into(), "sample (n-1)".into());
         let set = &options.stats;
-        if set.approximate {
+        if processor.options().median == crate::Median::Approximate {
             let note = format!(
                 "approximate (sketch, relative error <= {}%)",
                 crate::sketch::DEFAULT_ALPHA * 100.0
             );
             m.insert("median".into(), note.into());
-        } else if !set.stats.contains(&crate::columns::Stat::Median) {
+        } else if processor.options().median == crate::Median::Omitted {
             let note = "omitted (the exact median needs every value in memory)";
             m.insert("median".into(), note.into());
         }
@@ -537,13 +539,31 @@ impl Table {
 /// As [`run_table`].
 pub fn describe(
     processor: &NumericProcessor,
-    mut source: Source,
+    source: Source,
     options: &TableOptions,
     start: Instant,
 ) -> Result<Table> {
+    describe_with(processor, source, options, start, PARALLEL_MIN_BYTES)
+}
+
+/// [`describe`], reading files of at least `parallel_min_bytes` in parallel parts.
+fn describe_with(
+    processor: &NumericProcessor,
+    mut source: Source,
+    options: &TableOptions,
+    start: Instant,
+    parallel_min_bytes: u64,
+) -> Result<Table> {
     let (name, format) = (source.name.clone(), source.format);
     if let Some(path) = source.path.clone()
-        && let Some(table) = parallel(processor, &source, &path, options, start)
+        && let Some(table) = parallel(
+            processor,
+            &source,
+            &path,
+            options,
+            start,
+            parallel_min_bytes,
+        )
     {
         return Ok(with_format(table, format));
     }
@@ -888,11 +908,10 @@ fn parallel(
     path: &Path,
     options: &TableOptions,
     start: Instant,
+    min_bytes: u64,
 ) -> Option<Table> {
     let size = std::fs::metadata(path).ok()?.len();
-    if size < crate::input::PARALLEL_MIN_BYTES
-        || !matches!(source.format, Format::Lines | Format::Csv)
-    {
+    if size < min_bytes || size == 0 || !matches!(source.format, Format::Lines | Format::Csv) {
         return None;
     }
     let threads = std::thread::available_parallelism()
@@ -1001,4 +1020,155 @@ pub fn record_value(record: &Record) -> Map<String, Value> {
             (k.clone(), v)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Median, NumericOptions, ProcessorConfig};
+    use std::io::Write;
+
+    fn processor(max: i128, median: Median) -> NumericProcessor {
+        let config = ProcessorConfig::builder("t")
+            .max_input_size(max)
+            .build()
+            .unwrap();
+        let options = NumericOptions {
+            median,
+            ..NumericOptions::default()
+        };
+        NumericProcessor::with_options(config, options)
+    }
+
+    fn text_file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    fn table(
+        p: &NumericProcessor,
+        path: &Path,
+        format: Format,
+        options: &TableOptions,
+        min_bytes: u64,
+    ) -> Result<Table> {
+        let source = Source::open(Some(path), Some(format)).unwrap();
+        describe_with(p, source, options, Instant::now(), min_bytes)
+    }
+
+    fn options(median: Median) -> TableOptions {
+        TableOptions {
+            stats: StatSet::from_lists(
+                Some("count,nulls,sum,mean,median,mode,distinct,stdev"),
+                Some("0.1,0.9"),
+                median,
+            )
+            .unwrap(),
+            ..TableOptions::default()
+        }
+    }
+
+    #[test]
+    fn parallel_parts_give_exactly_the_one_pass_result() {
+        let lines: Vec<String> = (0..5000)
+            .map(|i| format!("{}", f64::from(i % 700) * 0.37 - 90.0))
+            .collect();
+        let f = text_file(&lines.join("\n"));
+        for median in [Median::Exact, Median::Approximate, Median::Omitted] {
+            let p = processor(100_000, median);
+            let o = options(median);
+            let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
+            let direct = parallel(&p, &source, f.path(), &o, Instant::now(), 0);
+            assert!(direct.is_some(), "the parallel path ran");
+            let parallel = table(&p, f.path(), Format::Lines, &o, 0).unwrap();
+            let sequential = table(&p, f.path(), Format::Lines, &o, u64::MAX).unwrap();
+            assert_eq!(parallel, sequential, "{median:?}");
+            assert_eq!(parallel.rows, 5000);
+        }
+    }
+
+    #[test]
+    fn parallel_csv_groups_give_exactly_the_one_pass_result() {
+        let mut text = String::from("\u{feff}g,x,y\n");
+        for i in 0..6000 {
+            let y = if i % 11 == 0 {
+                "NA".to_string()
+            } else {
+                (i % 13).to_string()
+            };
+            text.push_str(&format!("k{},{}.5,{y}\n", i % 7, i % 101));
+        }
+        let f = text_file(&text);
+        let mut o = options(Median::Exact);
+        o.group_by = vec![Column::Name("g".into())];
+        let p = processor(100_000, Median::Exact);
+        let source = Source::open(Some(f.path()), Some(Format::Csv)).unwrap();
+        assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_some());
+        let parallel = table(&p, f.path(), Format::Csv, &o, 0).unwrap();
+        let sequential = table(&p, f.path(), Format::Csv, &o, u64::MAX).unwrap();
+        assert_eq!(parallel, sequential);
+        assert_eq!(parallel.records.len(), 7 * 2);
+        assert_eq!(parallel.header, Some(true));
+        let nulls: u64 = parallel
+            .records
+            .iter()
+            .filter_map(|r| match r.get("nulls") {
+                Some(Cell::Count(n)) => Some(*n),
+                _ => None,
+            })
+            .sum();
+        assert_eq!(nulls, (0..6000).filter(|i| i % 11 == 0).count() as u64);
+    }
+
+    #[test]
+    fn a_quoted_csv_is_read_in_one_pass() {
+        let f = text_file("a,b\n\"1\",2\n");
+        let p = processor(100, Median::Exact);
+        let source = Source::open(Some(f.path()), Some(Format::Csv)).unwrap();
+        let o = TableOptions::default();
+        assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_none());
+        assert_eq!(table(&p, f.path(), Format::Csv, &o, 0).unwrap().rows, 1);
+    }
+
+    #[test]
+    fn a_bad_line_in_a_later_part_is_reported_with_its_true_line() {
+        let mut lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        lines[4321] = "oops".into();
+        let f = text_file(&lines.join("\n"));
+        let p = processor(100_000, Median::Exact);
+        let err = table(&p, f.path(), Format::Lines, &TableOptions::default(), 0).unwrap_err();
+        assert!(
+            err.to_string().contains("line 4322: Cannot Convert oops"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_size_limit_holds_across_parts() {
+        let lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let f = text_file(&lines.join("\n"));
+        let p = processor(4000, Median::Exact);
+        let err = table(&p, f.path(), Format::Lines, &TableOptions::default(), 0).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Input size 4001 exceeds maximum 4000 (at line 4001)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn dotted_paths_find_nested_fields_and_keys_with_dots() {
+        let object = serde_json::json!({"a": {"b": {"c": 1}}, "x.y": 2});
+        let Value::Object(map) = object else {
+            panic!("an object")
+        };
+        assert_eq!(lookup(&map, "a.b.c"), Some(&Value::from(1)));
+        assert_eq!(lookup(&map, "x.y"), Some(&Value::from(2)));
+        assert_eq!(lookup(&map, "a.z"), None);
+        let mut flat = Vec::new();
+        flatten("", &map, &mut flat);
+        let paths: Vec<&str> = flat.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["a.b.c", "x.y"]);
+    }
 }
