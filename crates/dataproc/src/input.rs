@@ -23,7 +23,7 @@ use crate::processor::{Processor, check_streamed, empty_input, timed};
 use crate::pyfloat::string_reason;
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
-use crate::table::{TableOptions, run_table};
+use crate::table::{TableOptions, default_nulls, is_header, run_table};
 use crate::text::{TextProcessor, TextState};
 
 /// Read buffer size: big reads keep the parser busy.
@@ -271,19 +271,20 @@ pub enum Item<'a> {
 }
 
 /// Calls `each` for every item of `source`, in order, with its position; stops at the
-/// first error.
+/// first error. A CSV's first record is a header by the one rule of
+/// [`is_header`] (unless a column is named or the header is given); returns whether
+/// one was used (`None` for formats without headers, or no record).
 ///
 /// # Errors
 /// Read and syntax errors (naming the line or index), or the first error of `each`.
 pub fn for_each_item(
     source: &mut Source,
     csv: &CsvOptions,
-    looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<()> {
+) -> Result<Option<bool>> {
     let name = source.name.clone();
     source.reader()?;
-    match source.format {
+    let done = match source.format {
         Format::Lines => read_lines(&mut source.reader, &name, &mut |line, at| {
             each(Item::Text(line), at)
         }),
@@ -298,16 +299,20 @@ pub fn for_each_item(
         Format::Json => read_json_array(&mut source.reader, &name, each),
         Format::Csv => {
             let delimiter = csv.delimiter.unwrap_or(source.default_delimiter);
-            read_csv(
-                &mut source.reader,
-                &name,
-                csv,
-                delimiter,
-                looks_like_data,
+            let index = match csv.column {
+                Column::Index(i) => i,
+                Column::Name(_) => 0,
+            };
+            let mut column = CsvColumn {
+                name: &name,
+                opts: csv,
+                index,
                 each,
-            )
+            };
+            return read_records(&mut source.reader, &name, delimiter, &mut column);
         }
-    }
+    };
+    done.map(|()| None)
 }
 
 /// Skips a UTF-8 byte order mark at the reader's position.
@@ -431,64 +436,91 @@ pub(crate) fn csv_error(name: &str, e: &csv::Error) -> Error {
     Error::Validation(format!("{name}: {at}invalid CSV: {e}"))
 }
 
-/// One column of a CSV stream, quoting handled by the `csv` crate.
-fn read_csv(
+/// What a CSV reader does with the records: decide the header, then take the data.
+pub(crate) trait CsvRecords {
+    /// Whether `first` is a header, seeing the `second` record too when there is one.
+    fn head(&mut self, first: &csv::ByteRecord, second: Option<&csv::ByteRecord>) -> Result<bool>;
+    /// One data record.
+    fn record(&mut self, record: &csv::ByteRecord) -> Result<()>;
+}
+
+/// Reads a CSV stream (quoting handled by the `csv` crate): the first two records go to
+/// [`CsvRecords::head`], then every data record to [`CsvRecords::record`]. Returns
+/// whether a header was used (`None`: there was no record).
+pub(crate) fn read_records(
     reader: &mut dyn BufRead,
     name: &str,
-    opts: &CsvOptions,
     delimiter: u8,
-    looks_like_data: &dyn Fn(&[u8]) -> bool,
-    each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<()> {
+    to: &mut dyn CsvRecords,
+) -> Result<Option<bool>> {
     let mut csv = csv_reader(reader, delimiter);
-    let mut record = csv::ByteRecord::new();
-    let mut index = match &opts.column {
-        Column::Index(i) => Some(*i),
-        Column::Name(_) => None,
-    };
-    let mut first = true;
-    loop {
-        let more = csv
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(name, &e))?;
-        if !more {
-            break;
+    let mut read =
+        |r: &mut csv::ByteRecord| csv.read_byte_record(r).map_err(|e| csv_error(name, &e));
+    let (mut first, mut record) = (csv::ByteRecord::new(), csv::ByteRecord::new());
+    if !read(&mut first)? {
+        return Ok(None);
+    }
+    let has_second = read(&mut record)?;
+    let header = to.head(&first, has_second.then_some(&record))?;
+    if !header {
+        to.record(&first)?;
+    }
+    if has_second {
+        to.record(&record)?;
+        while read(&mut record)? {
+            to.record(&record)?;
         }
-        let line = record.position().map_or(0, |p| p.line());
-        if first {
-            first = false;
-            let header = match (&opts.column, opts.header) {
-                (Column::Name(wanted), _) => {
-                    let found = record
-                        .iter()
-                        .position(|f| f.trim_ascii() == wanted.as_bytes());
-                    let Some(found) = found else {
-                        let names: Vec<_> = record.iter().map(String::from_utf8_lossy).collect();
-                        return Err(Error::Validation(format!(
-                            "{name}: no column '{wanted}' in the header ({}); pass --column with one of these or an index",
-                            names.join(", ")
-                        )));
-                    };
-                    index = Some(found);
-                    true
-                }
-                (Column::Index(_), Some(h)) => h,
-                (Column::Index(i), None) => record.get(*i).is_some_and(|f| !looks_like_data(f)),
-            };
-            if header {
-                continue;
+    }
+    Ok(Some(header))
+}
+
+/// One column of a CSV stream, for the text, categorical and item readers.
+struct CsvColumn<'a> {
+    name: &'a str,
+    opts: &'a CsvOptions,
+    index: usize,
+    each: &'a mut dyn FnMut(Item<'_>, Position) -> Result<()>,
+}
+
+impl CsvRecords for CsvColumn<'_> {
+    fn head(&mut self, first: &csv::ByteRecord, second: Option<&csv::ByteRecord>) -> Result<bool> {
+        let name = self.name;
+        match (&self.opts.column, self.opts.header) {
+            (Column::Name(wanted), _) => {
+                let found = first
+                    .iter()
+                    .position(|f| f.trim_ascii() == wanted.as_bytes());
+                let Some(found) = found else {
+                    let names: Vec<_> = first.iter().map(String::from_utf8_lossy).collect();
+                    return Err(Error::Validation(format!(
+                        "{name}: no column '{wanted}' in the header ({}); pass --column with one of these or an index",
+                        names.join(", ")
+                    )));
+                };
+                self.index = found;
+                Ok(true)
+            }
+            (Column::Index(_), Some(h)) => Ok(h),
+            (Column::Index(_), None) => {
+                let a: Vec<&[u8]> = first.iter().collect();
+                let b: Option<Vec<&[u8]>> = second.map(|r| r.iter().collect());
+                Ok(is_header(&a, b.as_deref(), &default_nulls()))
             }
         }
-        let i = index.unwrap_or(0);
+    }
+
+    fn record(&mut self, record: &csv::ByteRecord) -> Result<()> {
+        let line = record.position().map_or(0, |p| p.line());
+        let i = self.index;
         let Some(field) = record.get(i) else {
             return Err(Error::Validation(format!(
-                "{name}: line {line}: no column {i} (the record has {} fields)",
+                "{}: line {line}: no column {i} (the record has {} fields)",
+                self.name,
                 record.len()
             )));
         };
-        each(Item::Text(field), Position::Line(line))?;
+        (self.each)(Item::Text(field), Position::Line(line))
     }
-    Ok(())
 }
 
 /// A text that is not a number, naming the source, position and (in a table of several
@@ -567,7 +599,7 @@ pub fn run_text(
         let name = source.name.clone();
         let config = Processor::config(processor);
         let mut items = 0u64;
-        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+        let header = for_each_item(&mut source, csv, &mut |item, at| {
             items += 1;
             check_streamed(config, items, &at)?;
             match item {
@@ -585,7 +617,8 @@ pub fn run_text(
         if items == 0 {
             return Err(empty_input());
         }
-        Ok(processor.finish(&state, streamed(&source, items), items, start))
+        let result = processor.finish(&state, streamed(&source, items), items, start);
+        Ok(with_header(result, header))
     })
 }
 
@@ -602,7 +635,7 @@ pub fn run_categorical(
     timed(|start| {
         let mut state = CategoricalState::default();
         let config = Processor::config(processor);
-        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+        let header = for_each_item(&mut source, csv, &mut |item, at| {
             match item {
                 Item::Text(t) => {
                     let t = t.trim_ascii();
@@ -618,7 +651,8 @@ pub fn run_categorical(
         if state.count == 0 {
             return Err(empty_input());
         }
-        Ok(processor.finish(&state, streamed(&source, state.count), start))
+        let result = processor.finish(&state, streamed(&source, state.count), start);
+        Ok(with_header(result, header))
     })
 }
 
@@ -629,7 +663,7 @@ pub fn run_categorical(
 /// Stream errors.
 pub fn read_items(mut source: Source, csv: &CsvOptions) -> Result<Value> {
     let mut items = Vec::new();
-    for_each_item(&mut source, csv, &|_| true, &mut |item, _| {
+    for_each_item(&mut source, csv, &mut |item, _| {
         items.push(match item {
             Item::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
             Item::Json(v) => v,
@@ -637,6 +671,14 @@ pub fn read_items(mut source: Source, csv: &CsvOptions) -> Result<Value> {
         Ok(())
     })?;
     Ok(Value::Array(items))
+}
+
+/// The result with `metadata.header` when the input was CSV.
+fn with_header(mut result: ProcessingResult, header: Option<bool>) -> ProcessingResult {
+    if let Some(h) = header {
+        result.metadata.insert("header".into(), h.into());
+    }
+    result
 }
 
 fn streamed(source: &Source, items: u64) -> InputData {

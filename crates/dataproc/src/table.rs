@@ -37,7 +37,8 @@ use serde_json::{Map, Value};
 use crate::columns::{Cell, ColumnFold, MixMap, Record, StatSet, split_list};
 use crate::error::{Error, Result};
 use crate::input::{
-    Column, Format, Item, PARALLEL_MIN_BYTES, Source, bad_cell, csv_error, csv_reader,
+    Column, CsvRecords, Format, Item, PARALLEL_MIN_BYTES, Source, bad_cell, csv_reader,
+    read_records,
 };
 use crate::numeric::{NumericProcessor, Position, non_finite_error};
 use crate::processor::{Processor, check_streamed, empty_input, seed_result, timed};
@@ -75,7 +76,7 @@ impl Default for TableOptions {
         Self {
             columns: Vec::new(),
             group_by: Vec::new(),
-            null_values: DEFAULT_NULLS.iter().map(|s| (*s).to_owned()).collect(),
+            null_values: default_nulls(),
             skip_invalid: false,
             stats: StatSet::default(),
             delimiter: None,
@@ -161,6 +162,11 @@ impl Nulls {
             None => Parsed::Bad,
         }
     }
+}
+
+/// [`DEFAULT_NULLS`] as owned texts.
+pub fn default_nulls() -> Vec<String> {
+    DEFAULT_NULLS.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// The one header rule, for `numeric`, `text` and `categorical`: the first record is a
@@ -664,49 +670,44 @@ fn fold_csv(
     layout: Option<&Layout>,
 ) -> Result<()> {
     let name = run.name.clone();
-    let mut csv = csv_reader(reader, delimiter);
-    let read = |csv: &mut csv::Reader<&mut dyn BufRead>, r: &mut csv::ByteRecord| {
-        csv.read_byte_record(r).map_err(|e| csv_error(&name, &e))
+    let mut fold = CsvFold {
+        run,
+        layout: layout.cloned(),
     };
-    let mut first = csv::ByteRecord::new();
-    let mut second = csv::ByteRecord::new();
-    let layout = match layout {
-        Some(l) => l.clone(),
-        None => {
-            if !read(&mut csv, &mut first)? {
-                return Err(empty_input());
-            }
-            let has_second = read(&mut csv, &mut second)?;
-            csv_layout(&first, has_second.then_some(&second), run.options, &name)?
-        }
-    };
-    run.names.clone_from(&layout.names);
-    run.key_names.clone_from(&layout.key_names);
-    run.header = Some(layout.header);
-    // The records read ahead, then the rest.
-    let mut pending: Vec<csv::ByteRecord> = Vec::new();
-    if !first.is_empty() && !layout.header {
-        pending.push(first);
-    }
-    if !second.is_empty() {
-        pending.push(second);
-    }
-    let mut record = csv::ByteRecord::new();
-    let mut ahead = pending.into_iter();
-    loop {
-        let current = match ahead.next() {
-            Some(r) => r,
-            None => {
-                if !read(&mut csv, &mut record)? {
-                    break;
-                }
-                std::mem::take(&mut record)
-            }
-        };
-        csv_row(run, &layout, &current)?;
-        record = current;
-    }
+    read_records(reader, &name, delimiter, &mut fold)?;
     Ok(())
+}
+
+/// A CSV stream into a run: the layout from the first records, then the rows.
+struct CsvFold<'r, 'a> {
+    run: &'r mut Run<'a>,
+    layout: Option<Layout>,
+}
+
+impl CsvRecords for CsvFold<'_, '_> {
+    fn head(&mut self, first: &csv::ByteRecord, second: Option<&csv::ByteRecord>) -> Result<bool> {
+        let layout = match self.layout.take() {
+            Some(given) => Layout {
+                header: false,
+                ..given
+            },
+            None => csv_layout(first, second, self.run.options, &self.run.name)?,
+        };
+        self.run.names.clone_from(&layout.names);
+        self.run.key_names.clone_from(&layout.key_names);
+        self.run.header = Some(layout.header);
+        let header = layout.header;
+        self.layout = Some(layout);
+        Ok(header)
+    }
+
+    #[inline]
+    fn record(&mut self, record: &csv::ByteRecord) -> Result<()> {
+        match &self.layout {
+            Some(layout) => csv_row(self.run, layout, record),
+            None => Ok(()),
+        }
+    }
 }
 
 #[inline]
@@ -750,7 +751,7 @@ fn fold_lines(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
     run.strict = true;
     run.key.clear();
     run.ensure(0, 0);
-    crate::input::for_each_item(source, &Default::default(), &|_| true, &mut |item, at| {
+    crate::input::for_each_item(source, &Default::default(), &mut |item, at| {
         let Item::Text(line) = item else {
             return Ok(());
         };
@@ -760,7 +761,8 @@ fn fold_lines(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
         run.row(at)?;
         run.groups.rows[0] += 1;
         run.text_cell(0, 0, line, at)
-    })
+    })?;
+    Ok(())
 }
 
 /// Folds a JSON array or JSON lines: numbers (a column `value`) or objects (a column
@@ -779,7 +781,7 @@ fn fold_json(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
     }
     run.key_names.clone_from(&keys);
     let mut flat: Vec<(String, Value)> = Vec::new();
-    crate::input::for_each_item(source, &Default::default(), &|_| true, &mut |item, at| {
+    crate::input::for_each_item(source, &Default::default(), &mut |item, at| {
         let Item::Json(value) = item else {
             return Ok(());
         };
@@ -820,7 +822,8 @@ fn fold_json(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
             run.json_cell(g, c, v, at)?;
         }
         Ok(())
-    })
+    })?;
+    Ok(())
 }
 
 /// A JSON field path as given (an "index" is a key that is a number).
