@@ -143,7 +143,12 @@ pub struct TableArgs {
     pub group_by: Option<String>,
     /// Cell texts that mean "missing", counted as nulls (comma list; the empty cell and
     /// JSON null always are).
-    #[arg(long, value_name = "LIST", default_value = "NA,N/A,null,NULL")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "NA,N/A,null,NULL",
+        allow_hyphen_values = true
+    )]
     pub null_values: String,
     /// Skip and count texts that are not numbers in the chosen columns instead of failing.
     #[arg(long)]

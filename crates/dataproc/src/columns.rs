@@ -651,3 +651,153 @@ impl Record {
         self.cells.iter().find(|(k, _)| k == key).map(|(_, c)| c)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(stats: &str, quantiles: Option<&str>, xs: &[f64]) -> Record {
+        let set = StatSet::from_lists(Some(stats), quantiles, Median::Exact).unwrap();
+        let mut fold = ColumnFold::new(&set);
+        for &x in xs {
+            fold.push(x);
+        }
+        fold.finish(&set)
+    }
+
+    fn float(record: &Record, key: &str) -> f64 {
+        match record.get(key) {
+            Some(Cell::Float(x)) => *x,
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+
+    const DATA: [f64; 10] = [2.5, 1e16, -3.25, 7.0, 7.0, 0.1, 0.1, 1e-3, 42.0, 0.1];
+
+    #[test]
+    fn spread_and_order_statistics_equal_pythons() {
+        let r = fold(
+            "variance,stdev,pvariance,pstdev,median,median_low,median_high,mode,distinct",
+            None,
+            &DATA,
+        );
+        // python3 -c 'import statistics as st; d=[2.5,1e16,-3.25,7.0,7.0,0.1,0.1,1e-3,42.0,0.1];
+        //   print(st.variance(d), st.stdev(d), st.pvariance(d), st.pstdev(d), st.median(d),
+        //   st.median_low(d), st.median_high(d), st.mode(d), len(set(d)))'
+        assert_eq!(float(&r, "variance"), 9.999999999999987e+30);
+        assert_eq!(float(&r, "stdev"), 3162277660168377.5);
+        assert_eq!(float(&r, "pvariance"), 8.999999999999989e+30);
+        assert_eq!(float(&r, "pstdev"), 2999999999999998.0);
+        assert_eq!(float(&r, "median"), 1.3);
+        assert_eq!(float(&r, "median_low"), 0.1);
+        assert_eq!(float(&r, "median_high"), 2.5);
+        assert_eq!(float(&r, "mode"), 0.1);
+        assert_eq!(r.get("distinct"), Some(&Cell::Count(7)));
+    }
+
+    #[test]
+    fn means_equal_pythons() {
+        let pos = [2.5, 3.0, 0.1, 7.0, 1e-3, 42.0, 1e16];
+        let r = fold("geometric_mean,harmonic_mean", None, &pos);
+        // python3 -c 'import statistics as st; d=[2.5,3.0,0.1,7.0,1e-3,42.0,1e16];
+        //   print(st.geometric_mean(d), st.harmonic_mean(d))'   (Python 3.11)
+        assert_eq!(float(&r, "geometric_mean"), 155.56629672503678);
+        assert_eq!(float(&r, "harmonic_mean"), 0.006924522702542289);
+        // Python: harmonic_mean([4.0, 0.0, 1.0]) == 0, harmonic_mean([4.0]) == 4.0;
+        // geometric_mean and harmonic_mean raise for negative data: left out.
+        assert_eq!(
+            float(
+                &fold("harmonic_mean", None, &[4.0, 0.0, 1.0]),
+                "harmonic_mean"
+            ),
+            0.0
+        );
+        assert_eq!(
+            float(&fold("harmonic_mean", None, &[4.0]), "harmonic_mean"),
+            4.0
+        );
+        let r = fold("geometric_mean,harmonic_mean", None, &[4.0, -1.0]);
+        assert_eq!(r.get("geometric_mean"), None);
+        assert_eq!(r.get("harmonic_mean"), None);
+    }
+
+    #[test]
+    fn quantiles_interpolate_linearly_and_exactly() {
+        let r = fold("quantiles", Some("0.25,0.75,0.99,0,1"), &DATA);
+        // numpy.quantile(d, [0.25, 0.75]) and statistics.quantiles(d, n=4,
+        // method='inclusive') give 0.1 and 7.0.
+        assert_eq!(float(&r, "25%"), 0.1);
+        assert_eq!(float(&r, "75%"), 7.0);
+        // Exact: float(F(x[8])*(1-f) + F(x[9])*f) with h = F(0.99)*9, f = h - 8, gives
+        // 9100000000000002.0; numpy's floating-point lerp says 9100000000000006.0.
+        assert_eq!(float(&r, "99%"), 9100000000000002.0);
+        assert_eq!(float(&r, "0%"), -3.25);
+        assert_eq!(float(&r, "100%"), 1e16);
+    }
+
+    #[test]
+    fn mode_takes_the_first_seen_on_ties_and_zeros_are_one_value() {
+        // python3 -c 'import statistics as st; d=[3.0,1.0,1.0,3.0,-0.0,0.0];
+        //   print(st.mode(d), len(set(d)))'  -> 3.0 3
+        let r = fold("mode,distinct", None, &[3.0, 1.0, 1.0, 3.0, -0.0, 0.0]);
+        assert_eq!(float(&r, "mode"), 3.0);
+        assert_eq!(r.get("distinct"), Some(&Cell::Count(3)));
+    }
+
+    #[test]
+    fn undefined_statistics_are_left_out_and_population_ones_kept() {
+        let r = fold("count,variance,stdev,pvariance,pstdev", None, &[5.0]);
+        assert_eq!(r.get("count"), Some(&Cell::Count(1)));
+        assert_eq!(r.get("variance"), None);
+        assert_eq!(r.get("stdev"), None);
+        // statistics.pvariance([5.0]) == 0.0
+        assert_eq!(float(&r, "pvariance"), 0.0);
+        assert_eq!(float(&r, "pstdev"), 0.0);
+        let empty = fold("count,mean,median,min", None, &[]);
+        assert_eq!(empty.cells.len(), 2, "{empty:?}");
+    }
+
+    #[test]
+    fn merged_parts_equal_one_pass() {
+        let set = StatSet::from_lists(
+            Some("count,sum,median,mode,distinct,geometric_mean,harmonic_mean,stdev"),
+            Some("0.3"),
+            Median::Exact,
+        )
+        .unwrap();
+        let xs: Vec<f64> = (0..300).map(|i| f64::from(i % 17) + 0.5).collect();
+        let mut one = ColumnFold::new(&set);
+        xs.iter().for_each(|&x| one.push(x));
+        let (mut a, mut b) = (ColumnFold::new(&set), ColumnFold::new(&set));
+        xs[..123].iter().for_each(|&x| a.push(x));
+        xs[123..].iter().for_each(|&x| b.push(x));
+        a.merge(b);
+        assert_eq!(a.finish(&set), one.finish(&set));
+    }
+
+    #[test]
+    fn a_text_column_reports_its_non_numbers_only() {
+        let set = StatSet::default();
+        let mut fold = ColumnFold::new(&set);
+        fold.push(1.0);
+        fold.push_null();
+        fold.push_non_numeric();
+        let r = fold.finish(&set);
+        assert_eq!(r.get("type"), Some(&Cell::Text("text".into())));
+        assert_eq!(r.get("count"), Some(&Cell::Count(2)));
+        assert_eq!(r.get("nulls"), Some(&Cell::Count(1)));
+        assert_eq!(r.get("non_numeric"), Some(&Cell::Count(1)));
+        assert_eq!(r.get("mean"), None);
+    }
+
+    #[test]
+    fn unknown_statistics_and_bad_quantiles_are_refused() {
+        let err = StatSet::from_lists(Some("mean,avg"), None, Median::Exact).unwrap_err();
+        assert!(err.to_string().contains("unknown statistic 'avg'"), "{err}");
+        let err = StatSet::from_lists(None, Some("0.5,2"), Median::Exact).unwrap_err();
+        assert!(err.to_string().contains("not '2'"), "{err}");
+        let set = StatSet::from_lists(None, Some("0.5"), Median::Omitted).unwrap();
+        assert!(!set.stats.contains(&Stat::Median));
+        assert_eq!(set.stats[4], Stat::Quantiles);
+    }
+}
