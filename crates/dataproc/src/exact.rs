@@ -125,12 +125,16 @@ fn split(x: f64) -> (u64, u32, bool) {
     }
 }
 
-/// A wide fixed-point number fed through per-exponent bins: `bins[p]` holds a sum of
-/// integers scaled by `2^(SCALE·p)` units, flushed into `limbs` every [`FLUSH_EVERY`] adds.
+/// A wide fixed-point number fed through per-exponent bins: `bins[p − offset]` holds a
+/// sum of integers scaled by `2^(SCALE·p)` units, flushed into `limbs` every
+/// [`FLUSH_EVERY`] adds. The bins cover only the positions seen so far (growing as new
+/// ones arrive), so a state costs a few hundred bytes for typical data instead of 32 KiB
+/// for every position: many states (a table's columns per group) stay cheap.
 #[derive(Debug, Clone)]
 struct Binned<const N: usize, const SCALE: u32> {
     limbs: Limbs<N>,
-    bins: Box<[i128]>,
+    bins: Vec<i128>,
+    offset: u32,
     pending: u32,
 }
 
@@ -138,15 +142,17 @@ impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
     fn new() -> Self {
         Self {
             limbs: Limbs::new(),
-            bins: vec![0; BINS].into_boxed_slice(),
+            bins: Vec::new(),
+            offset: 0,
             pending: 0,
         }
     }
 
     #[inline(always)]
     fn add(&mut self, value: i128, pos: u32) {
-        if let Some(bin) = self.bins.get_mut(pos as usize) {
-            *bin += value;
+        match self.bins.get_mut(pos.wrapping_sub(self.offset) as usize) {
+            Some(bin) => *bin += value,
+            None => self.add_outside(value, pos),
         }
         self.pending += 1;
         if self.pending == FLUSH_EVERY {
@@ -154,11 +160,31 @@ impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
         }
     }
 
+    /// Grows the bins to cover `pos` (a position in `0..BINS`) and adds there.
+    #[cold]
+    fn add_outside(&mut self, value: i128, pos: u32) {
+        if pos as usize >= BINS {
+            return;
+        }
+        if self.bins.is_empty() {
+            self.offset = pos;
+        } else if pos < self.offset {
+            let grow = (self.offset - pos) as usize;
+            self.bins.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = pos;
+        }
+        let at = (pos - self.offset) as usize;
+        if at >= self.bins.len() {
+            self.bins.resize(at + 1, 0);
+        }
+        self.bins[at] += value;
+    }
+
     fn flush(&mut self) {
-        for (pos, bin) in self.bins.iter_mut().enumerate() {
+        for (i, bin) in self.bins.iter_mut().enumerate() {
             if *bin != 0 {
-                self.limbs
-                    .add(bin.unsigned_abs(), SCALE * pos as u32, *bin < 0);
+                let pos = self.offset + i as u32;
+                self.limbs.add(bin.unsigned_abs(), SCALE * pos, *bin < 0);
                 *bin = 0;
             }
         }
