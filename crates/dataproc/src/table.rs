@@ -322,6 +322,11 @@ impl<'a> Run<'a> {
     /// The group of the current key (group 0 when there are no groups).
     #[inline]
     fn group_of(&mut self, cells: impl FnOnce() -> Vec<String>) -> usize {
+        if self.key_names.is_empty() && !self.groups.rows.is_empty() {
+            // No groups: the one group, without hashing the empty key.
+            self.groups.rows[0] += 1;
+            return 0;
+        }
         let g = self
             .groups
             .group(&self.key, cells, self.names.len(), &self.options.stats);
@@ -346,6 +351,19 @@ impl<'a> Run<'a> {
     #[inline]
     fn text_cell(&mut self, g: usize, c: usize, cell: &[u8], at: Position) -> Result<()> {
         let parsed = self.nulls.parse(cell);
+        self.parsed_cell(g, c, parsed, cell, at)
+    }
+
+    /// Folds one cell of column `c` in group `g`, already parsed.
+    #[inline]
+    fn parsed_cell(
+        &mut self,
+        g: usize,
+        c: usize,
+        parsed: Parsed,
+        cell: &[u8],
+        at: Position,
+    ) -> Result<()> {
         let fold = &mut self.groups.folds[g][c];
         match parsed {
             Parsed::Number(x) if x.is_finite() => fold.push(x),
@@ -755,12 +773,14 @@ fn fold_lines(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
         let Item::Text(line) = item else {
             return Ok(());
         };
-        if line.trim_ascii().is_empty() {
+        let parsed = run.nulls.parse(line);
+        // Blank lines are skipped; checked only off the fast path.
+        if parsed == Parsed::Null && line.trim_ascii().is_empty() {
             return Ok(());
         }
         run.row(at)?;
         run.groups.rows[0] += 1;
-        run.text_cell(0, 0, line, at)
+        run.parsed_cell(0, 0, parsed, line, at)
     })?;
     Ok(())
 }
