@@ -295,20 +295,33 @@ pub struct ColumnFold {
     seen: Option<MixMap<u64, Seen>>,
     logs: Option<(ExactSum, bool)>,
     reciprocals: Option<(ExactSum, bool, bool)>,
+    /// Whether any of the four above is kept.
+    rare: bool,
 }
 
 impl ColumnFold {
     /// An empty fold keeping what `set` needs.
     pub fn new(set: &StatSet) -> Self {
         let order = set.wants_order();
+        let approximate = order && set.approximate;
+        let rare = approximate
+            || [
+                Stat::Mode,
+                Stat::Distinct,
+                Stat::GeometricMean,
+                Stat::HarmonicMean,
+            ]
+            .iter()
+            .any(|s| set.has(*s));
         Self {
+            rare,
             state: NumericState::new(),
             nulls: 0,
             non_numeric: 0,
             invalid: 0,
             non_finite: 0,
             values: (order && !set.approximate).then(Vec::new),
-            sketch: (order && set.approximate).then(|| QuantileSketch::new(DEFAULT_ALPHA)),
+            sketch: approximate.then(|| QuantileSketch::new(DEFAULT_ALPHA)),
             seen: (set.has(Stat::Mode) || set.has(Stat::Distinct)).then(MixMap::default),
             logs: set
                 .has(Stat::GeometricMean)
@@ -322,6 +335,19 @@ impl ColumnFold {
     /// Folds in one finite number.
     #[inline]
     pub fn push(&mut self, x: f64) {
+        if self.rare {
+            self.push_rare(x);
+        }
+        self.state.push(x);
+        if let Some(values) = &mut self.values {
+            values.push(x);
+        }
+    }
+
+    /// The statistics asked less often (mode, distinct, sketch, geometric and harmonic
+    /// means), off the common path.
+    #[inline(never)]
+    fn push_rare(&mut self, x: f64) {
         if let Some(seen) = &mut self.seen {
             let first = self.state.count();
             // 0.0 == -0.0 in Python: one key.
@@ -333,10 +359,6 @@ impl ColumnFold {
                     first,
                     value: x,
                 });
-        }
-        self.state.push(x);
-        if let Some(values) = &mut self.values {
-            values.push(x);
         }
         if let Some(sketch) = &mut self.sketch {
             sketch.push(x);

@@ -312,11 +312,7 @@ impl<'a> Run<'a> {
     /// Counts a row and applies the size limit and the time-out.
     #[inline]
     fn row(&mut self, at: Position) -> Result<()> {
-        self.rows += 1;
-        if self.rows.is_multiple_of(CLOCK_EVERY) {
-            self.processor.check_deadline(self.start, &at)?;
-        }
-        check_streamed(Processor::config(self.processor), self.rows, &at)
+        count_row(&mut self.rows, self.processor, self.start, at)
     }
 
     /// The group of the current key (group 0 when there are no groups).
@@ -364,24 +360,14 @@ impl<'a> Run<'a> {
         cell: &[u8],
         at: Position,
     ) -> Result<()> {
-        let fold = &mut self.groups.folds[g][c];
-        match parsed {
-            Parsed::Number(x) if x.is_finite() => fold.push(x),
-            Parsed::Number(x) => {
-                if !self.processor.options().skip_non_finite {
-                    return Err(non_finite_error(&self.name, at, x));
-                }
-                fold.push_non_finite();
-            }
-            Parsed::Null => fold.push_null(),
-            Parsed::Bad if self.options.skip_invalid => fold.push_invalid(),
-            Parsed::Bad if self.strict => {
-                let column = (self.names.len() > 1).then(|| self.names[c].as_str());
-                return Err(bad_cell(&self.name, at, column, cell));
-            }
-            Parsed::Bad => fold.push_non_numeric(),
-        }
-        Ok(())
+        let rules = CellRules {
+            name: &self.name,
+            column: (self.names.len() > 1).then(|| self.names[c].as_str()),
+            strict: self.strict,
+            skip_invalid: self.options.skip_invalid,
+            skip_non_finite: self.processor.options().skip_non_finite,
+        };
+        fold_cell(&mut self.groups.folds[g][c], parsed, cell, at, &rules)
     }
 
     /// Folds one JSON value of column `c` in group `g`.
@@ -423,6 +409,36 @@ impl<'a> Run<'a> {
         self.names.push(path.to_owned());
         self.names.len() - 1
     }
+}
+
+/// What a cell that is not a finite number does: the policies and names for errors.
+struct CellRules<'a> {
+    name: &'a str,
+    column: Option<&'a str>,
+    strict: bool,
+    skip_invalid: bool,
+    skip_non_finite: bool,
+}
+
+/// Folds one parsed cell into `fold` by `rules`.
+#[inline]
+fn fold_cell(
+    fold: &mut ColumnFold,
+    parsed: Parsed,
+    cell: &[u8],
+    at: Position,
+    rules: &CellRules<'_>,
+) -> Result<()> {
+    match parsed {
+        Parsed::Number(x) if x.is_finite() => fold.push(x),
+        Parsed::Number(_) if rules.skip_non_finite => fold.push_non_finite(),
+        Parsed::Number(x) => return Err(non_finite_error(rules.name, at, x)),
+        Parsed::Null => fold.push_null(),
+        Parsed::Bad if rules.skip_invalid => fold.push_invalid(),
+        Parsed::Bad if rules.strict => return Err(bad_cell(rules.name, at, rules.column, cell)),
+        Parsed::Bad => fold.push_non_numeric(),
+    }
+    Ok(())
 }
 
 fn json_failure(name: &str, at: Position, message: &str) -> Error {
@@ -769,20 +785,46 @@ fn fold_lines(run: &mut Run<'_>, source: &mut Source) -> Result<()> {
     run.strict = true;
     run.key.clear();
     run.ensure(0, 0);
+    // The hot loop of the single-column run: the one fold and counters borrowed once.
+    let (processor, start) = (run.processor, run.start);
+    let rules = CellRules {
+        name: &run.name,
+        column: None,
+        strict: true,
+        skip_invalid: run.options.skip_invalid,
+        skip_non_finite: processor.options().skip_non_finite,
+    };
+    let (nulls, rows) = (&run.nulls, &mut run.rows);
+    let (group_rows, fold) = (&mut run.groups.rows[0], &mut run.groups.folds[0][0]);
     crate::input::for_each_item(source, &Default::default(), &mut |item, at| {
         let Item::Text(line) = item else {
             return Ok(());
         };
-        let parsed = run.nulls.parse(line);
+        let parsed = nulls.parse(line);
         // Blank lines are skipped; checked only off the fast path.
         if parsed == Parsed::Null && line.trim_ascii().is_empty() {
             return Ok(());
         }
-        run.row(at)?;
-        run.groups.rows[0] += 1;
-        run.parsed_cell(0, 0, parsed, line, at)
+        count_row(rows, processor, start, at)?;
+        *group_rows += 1;
+        fold_cell(fold, parsed, line, at, &rules)
     })?;
     Ok(())
+}
+
+/// Counts a row and applies the size limit and the time-out.
+#[inline]
+fn count_row(
+    rows: &mut u64,
+    processor: &NumericProcessor,
+    start: Instant,
+    at: Position,
+) -> Result<()> {
+    *rows += 1;
+    if rows.is_multiple_of(CLOCK_EVERY) {
+        processor.check_deadline(start, &at)?;
+    }
+    check_streamed(Processor::config(processor), *rows, &at)
 }
 
 /// Folds a JSON array or JSON lines: numbers (a column `value`) or objects (a column
