@@ -132,7 +132,8 @@ fn split(x: f64) -> (u64, u32, bool) {
 /// for every position: many states (a table's columns per group) stay cheap.
 #[derive(Debug, Clone)]
 struct Binned<const N: usize, const SCALE: u32> {
-    limbs: Limbs<N>,
+    /// Out of line: the hot add touches only the bins, so many states stay cache-small.
+    limbs: Box<Limbs<N>>,
     bins: Vec<i128>,
     offset: u32,
     pending: u32,
@@ -141,7 +142,7 @@ struct Binned<const N: usize, const SCALE: u32> {
 impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
     fn new() -> Self {
         Self {
-            limbs: Limbs::new(),
+            limbs: Box::new(Limbs::new()),
             bins: Vec::new(),
             offset: 0,
             pending: 0,

@@ -198,6 +198,9 @@ pub fn is_header(first: &[&[u8]], second: Option<&[&[u8]]>, null_values: &[Strin
 /// The groups of a run and their columns' folds.
 #[derive(Debug, Clone)]
 struct Groups {
+    /// Whether the folds gather numbers in batches (many groups: see
+    /// [`ColumnFold::batched`]).
+    batched: bool,
     index: MixMap<Vec<u8>, usize>,
     keys: Vec<Vec<String>>,
     rows: Vec<u64>,
@@ -205,8 +208,9 @@ struct Groups {
 }
 
 impl Groups {
-    fn new() -> Self {
+    fn new(batched: bool) -> Self {
         Self {
+            batched,
             index: MixMap::default(),
             keys: Vec::new(),
             rows: Vec::new(),
@@ -231,8 +235,17 @@ impl Groups {
         self.keys.push(cells());
         self.rows.push(0);
         self.folds
-            .push((0..columns).map(|_| ColumnFold::new(set)).collect());
+            .push((0..columns).map(|_| self.fold(set)).collect());
         g
+    }
+
+    /// A new fold for one of these groups.
+    fn fold(&self, set: &StatSet) -> ColumnFold {
+        if self.batched {
+            ColumnFold::batched(set)
+        } else {
+            ColumnFold::new(set)
+        }
     }
 
     /// Takes in the groups of a later part of the same input.
@@ -249,10 +262,11 @@ impl Groups {
             };
             let g = self.group(&key, || cells, theirs.len(), set);
             self.rows[g] += n;
-            let mine = &mut self.folds[g];
-            if mine.len() < theirs.len() {
-                mine.resize_with(theirs.len(), || ColumnFold::new(set));
+            if self.folds[g].len() < theirs.len() {
+                let fresh = self.fold(set);
+                self.folds[g].resize_with(theirs.len(), || fresh.clone());
             }
+            let mine = &mut self.folds[g];
             for (m, t) in mine.iter_mut().zip(theirs) {
                 m.merge(t);
             }
@@ -303,7 +317,7 @@ impl<'a> Run<'a> {
             key_names: Vec::new(),
             strict: !options.columns.is_empty(),
             header: None,
-            groups: Groups::new(),
+            groups: Groups::new(!options.group_by.is_empty()),
             rows: 0,
             key: Vec::new(),
         }
@@ -336,10 +350,9 @@ impl<'a> Run<'a> {
             let key = self.key.clone();
             self.groups.group(&key, Vec::new, 0, &self.options.stats);
         }
-        let folds = &mut self.groups.folds[g];
-        if folds.len() <= c {
-            let set = &self.options.stats;
-            folds.resize_with(c + 1, || ColumnFold::new(set));
+        if self.groups.folds[g].len() <= c {
+            let fresh = self.groups.fold(&self.options.stats);
+            self.groups.folds[g].resize_with(c + 1, || fresh.clone());
         }
     }
 
