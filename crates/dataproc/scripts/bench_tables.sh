@@ -79,16 +79,17 @@ aggs = [f(c).alias(f"{c}_{f.__name__}") for c in cols for f in (pl.mean, pl.std,
 print(df.group_by("g").agg(aggs).shape)
 PY
 
-# run NAME CMD... : prints "NAME seconds peak_MiB" and records the time.
+# run NAME CMD... : prints "NAME seconds peak_MiB cpu_seconds" and records the time. On a
+# shared machine the CPU seconds (user + system) are the steadier measure of cost.
 declare -A SECS
 run() {
   local name=$1; shift
-  local out
-  /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
-  out=$(tail -1 "$WORK/time.txt")
-  local secs=${out% *} kib=${out#* }
+  local secs kib user sys
+  /usr/bin/time -o "$WORK/time.txt" -f "%e %M %U %S" "$@" >/dev/null 2>&1
+  read -r secs kib user sys < <(tail -1 "$WORK/time.txt")
   SECS[$name]=$secs
-  printf "%-24s %8.2f s %8.1f MiB\n" "$name" "$secs" "$(echo "$kib/1024" | bc -l)"
+  printf "%-24s %8.2f s %8.1f MiB %8.2f s CPU\n" "$name" "$secs" "$(echo "$kib/1024" | bc -l)" \
+    "$(echo "$user + $sys" | bc -l)"
 }
 has() { python3 -c "import $1" 2>/dev/null; }
 

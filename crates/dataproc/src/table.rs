@@ -201,7 +201,11 @@ struct Groups {
     /// Whether the folds gather numbers in batches (many groups: see
     /// [`ColumnFold::batched`]).
     batched: bool,
+    /// Encoded keys of up to 7 bytes, packed into a word (the common short key).
+    short: MixMap<u64, usize>,
     index: MixMap<Vec<u8>, usize>,
+    /// Each group's encoded key.
+    encoded: Vec<Vec<u8>>,
     keys: Vec<Vec<String>>,
     rows: Vec<u64>,
     folds: Vec<Vec<ColumnFold>>,
@@ -211,7 +215,9 @@ impl Groups {
     fn new(batched: bool) -> Self {
         Self {
             batched,
+            short: MixMap::default(),
             index: MixMap::default(),
+            encoded: Vec::new(),
             keys: Vec::new(),
             rows: Vec::new(),
             folds: Vec::new(),
@@ -227,11 +233,20 @@ impl Groups {
         columns: usize,
         set: &StatSet,
     ) -> usize {
-        if let Some(&g) = self.index.get(key) {
+        let short = pack(key);
+        let found = match short {
+            Some(word) => self.short.get(&word),
+            None => self.index.get(key),
+        };
+        if let Some(&g) = found {
             return g;
         }
         let g = self.keys.len();
-        self.index.insert(key.to_vec(), g);
+        match short {
+            Some(word) => self.short.insert(word, g),
+            None => self.index.insert(key.to_vec(), g),
+        };
+        self.encoded.push(key.to_vec());
         self.keys.push(cells());
         self.rows.push(0);
         self.folds
@@ -250,12 +265,10 @@ impl Groups {
 
     /// Takes in the groups of a later part of the same input.
     fn merge(&mut self, other: Self, set: &StatSet) {
-        let mut by_index: Vec<(Vec<u8>, usize)> = other.index.into_iter().collect();
-        by_index.sort_by_key(|(_, g)| *g);
         let mut folds = other.folds.into_iter();
         let mut rows = other.rows.into_iter();
         let mut keys = other.keys.into_iter();
-        for (key, _) in by_index {
+        for key in other.encoded {
             let (Some(theirs), Some(n), Some(cells)) = (folds.next(), rows.next(), keys.next())
             else {
                 break;
@@ -272,6 +285,17 @@ impl Groups {
             }
         }
     }
+}
+
+/// An encoded key of up to 7 bytes as one word (its length in the top byte).
+#[inline]
+fn pack(key: &[u8]) -> Option<u64> {
+    (key.len() <= 7).then(|| {
+        let mut word = [0u8; 8];
+        word[..key.len()].copy_from_slice(key);
+        word[7] = key.len() as u8;
+        u64::from_le_bytes(word)
+    })
 }
 
 /// Appends one key cell to an encoded group key (length first, so keys cannot collide).
