@@ -171,7 +171,10 @@ impl Store {
         }
         if hi > end {
             let new_end = hi.max(end + len).min(max);
-            self.counts.resize((new_end - self.offset + 1) as usize, 0);
+            let new_len = (new_end - self.offset + 1) as usize;
+            // Exactly the growth chosen here (Vec would double again on top of it).
+            self.counts.reserve_exact(new_len - self.counts.len());
+            self.counts.resize(new_len, 0);
         }
     }
 
