@@ -39,6 +39,7 @@ extern crate self as dataproc;
 
 pub mod categorical;
 pub mod config;
+pub mod distinct;
 pub mod error;
 pub mod exact;
 pub mod input;
