@@ -11,7 +11,7 @@
 //! ±2.4 %. This is a probabilistic bound over hash functions, not a bound that holds on
 //! every input — use the exact distinct count when that matters and memory allows.
 //!
-//! **Cost.** 8 bytes for up to two distinct values, ~4 bytes per distinct value up to
+//! **Cost.** 8 bytes for up to two distinct values, 4–8 bytes per distinct value up to
 //! 128, then 12 KiB, whatever the input length. A merge gives the sketch of the union of
 //! both inputs.
 //!
@@ -97,6 +97,33 @@ mod tests {
             d.push(x);
         }
         assert_eq!(d.estimate(), 4);
+    }
+
+    #[test]
+    fn large_counts_are_within_the_standard_error() {
+        // 24 inputs of 20 000 distinct values each: the root-mean-square relative error
+        // is the standard error, 0.81 %; each one well within 4 of them.
+        let (mut squares, runs, n) = (0.0, 24u32, 20_000u32);
+        for run in 0..runs {
+            let mut d = DistinctSketch::new();
+            for i in 0..n {
+                d.push(f64::from(run) * 1e6 + f64::from(i) * 0.25);
+            }
+            let err = d.estimate() as f64 / f64::from(n) - 1.0;
+            assert!(err.abs() < 4.0 * 0.0081, "run {run}: {err}");
+            squares += err * err;
+        }
+        let rms = (squares / f64::from(runs)).sqrt();
+        assert!(rms < 1.5 * 0.0081, "rms {rms}");
+        for n in [129u32, 300, 2_000] {
+            let mut d = DistinctSketch::new();
+            (0..n).for_each(|i| d.push_bytes(&i.to_le_bytes()));
+            let got = d.estimate() as f64;
+            assert!(
+                (got - f64::from(n)).abs() <= f64::from(n) * 0.03,
+                "{n}: {got}"
+            );
+        }
     }
 
     #[test]

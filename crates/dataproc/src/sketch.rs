@@ -32,7 +32,7 @@
 //! input: the stores grow geometrically at either end. Memory is 8 bytes per bucket
 //! between the smallest and largest magnitude seen, per sign — `ln(max/min)/(2α)`
 //! buckets, about 230 per decade for α = 0.5 % (1.8 KiB), at most ~148 000 per sign
-//! (1.2 MiB) for the whole `f64` range; never more with a longer input. Sketches of parts
+//! (1.2 MB) for the whole `f64` range; never more with a longer input. Sketches of parts
 //! merge by adding bucket counts (same `α`).
 
 /// The default relative accuracy of [`QuantileSketch`]: 0.5 %.
