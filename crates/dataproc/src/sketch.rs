@@ -24,16 +24,17 @@
 //! answers `(1 − f)·e_⌊h⌋ + f·e_⌈h⌉`, so the even-count median is the midpoint of the two
 //! middle ranks' estimates. Against the exact answer `(1 − f)·x_⌊h⌋ + f·x_⌈h⌉` the error
 //! is at most `α·((1 − f)·|x_⌊h⌋| + f·|x_⌈h⌉|)` — that is `α·|exact|` whenever the two
-//! neighbours do not straddle zero — plus the rounding of that interpolation to an `f64`
-//! (an ulp or two of the answer; nothing when `f = 0`). A constant input is answered
-//! exactly; `{1, 1000}` gives `500.5`.
+//! neighbours do not straddle zero — plus the rounding of that interpolation in `f64`
+//! (at most `2^-51·(|x_⌊h⌋| + |x_⌈h⌉|)` and 4 subnormal ulps; nothing when `f = 0`). A
+//! constant input is answered exactly; `{1, 1000}` gives `500.5`. The bound is tested
+//! as stated, in rational arithmetic, in `tests/sketch_props.rs`.
 //!
 //! **Cost.** A push is one logarithm and a counter increment, whatever the order of the
 //! input: the stores grow geometrically at either end. Memory is 8 bytes per bucket
 //! between the smallest and largest magnitude seen, per sign — `ln(max/min)/(2α)`
 //! buckets, about 230 per decade for α = 0.5 % (1.8 KiB), at most ~148 000 per sign
 //! (1.2 MB) for the whole `f64` range; never more with a longer input. Sketches of parts
-//! merge by adding bucket counts (same `α`).
+//! merge by adding bucket counts (same `α`; another `α` is re-bucketed, adding its error).
 
 /// The default relative accuracy of [`QuantileSketch`]: 0.5 %.
 pub const DEFAULT_ALPHA: f64 = 0.005;
