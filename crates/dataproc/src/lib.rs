@@ -40,6 +40,7 @@ extern crate self as dataproc;
 pub mod categorical;
 pub mod columns;
 pub mod config;
+pub mod distinct;
 pub mod error;
 pub mod exact;
 pub mod input;
