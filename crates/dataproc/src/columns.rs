@@ -29,6 +29,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use num_bigint::{BigInt, BigUint};
 
+use crate::distinct::DistinctSketch;
 use crate::error::{Error, Result};
 use crate::exact::{ExactSum, round_ratio, units};
 use crate::numeric::Median;
@@ -139,6 +140,9 @@ pub struct StatSet {
     pub quantiles: Vec<f64>,
     /// Whether the median and quantiles come from the bounded sketch.
     pub approximate: bool,
+    /// Whether `distinct` comes from a HyperLogLog ([`DistinctSketch`]) instead of a table
+    /// of every distinct value.
+    pub approx_distinct: bool,
 }
 
 impl Default for StatSet {
@@ -158,6 +162,7 @@ impl Default for StatSet {
             ],
             quantiles: Vec::new(),
             approximate: false,
+            approx_distinct: false,
         }
     }
 }
@@ -216,6 +221,17 @@ impl StatSet {
             Median::Omitted => set.stats.retain(|s| *s != Stat::Median),
         }
         Ok(set)
+    }
+
+    /// The set with `distinct` from a HyperLogLog (added to the statistics when missing):
+    /// bounded memory (at most 12 KiB per column) for a count exact up to 128 distinct
+    /// values and within 0.81 % relative standard error beyond.
+    pub fn with_approx_distinct(mut self) -> Self {
+        self.approx_distinct = true;
+        if !self.has(Stat::Distinct) {
+            self.stats.push(Stat::Distinct);
+        }
+        self
     }
 
     fn has(&self, stat: Stat) -> bool {
@@ -306,6 +322,7 @@ const BATCH: usize = 16;
 #[derive(Debug, Clone)]
 struct Rare {
     sketch: Option<QuantileSketch>,
+    hll: Option<DistinctSketch>,
     seen: Option<MixMap<u64, Seen>>,
     logs: Option<(ExactSum, bool)>,
     reciprocals: Option<(ExactSum, bool, bool)>,
@@ -328,6 +345,9 @@ impl Rare {
         }
         if let Some(sketch) = &mut self.sketch {
             sketch.push(x);
+        }
+        if let Some(hll) = &mut self.hll {
+            hll.push(x);
         }
         if let Some((logs, undefined)) = &mut self.logs {
             if x > 0.0 {
@@ -358,6 +378,9 @@ impl Rare {
         if let (Some(mine), Some(theirs)) = (&mut self.sketch, &other.sketch) {
             mine.merge(theirs);
         }
+        if let (Some(mine), Some(theirs)) = (&mut self.hll, &other.hll) {
+            mine.merge(theirs);
+        }
         if let (Some(mine), Some(theirs)) = (&mut self.seen, other.seen) {
             for (key, s) in theirs {
                 mine.entry(key)
@@ -384,6 +407,7 @@ impl Rare {
     /// Lets go of what order statistics and counts keep (the column is text).
     fn drop_values(&mut self) {
         self.sketch = None;
+        self.hll = None;
         self.seen = None;
     }
 }
@@ -395,7 +419,9 @@ impl ColumnFold {
         let approximate = order && set.approximate;
         let rare = Rare {
             sketch: approximate.then(|| QuantileSketch::new(DEFAULT_ALPHA)),
-            seen: (set.has(Stat::Mode) || set.has(Stat::Distinct)).then(MixMap::default),
+            hll: (set.has(Stat::Distinct) && set.approx_distinct).then(DistinctSketch::new),
+            seen: (set.has(Stat::Mode) || (set.has(Stat::Distinct) && !set.approx_distinct))
+                .then(MixMap::default),
             logs: set
                 .has(Stat::GeometricMean)
                 .then(|| (ExactSum::new(), false)),
@@ -404,6 +430,7 @@ impl ColumnFold {
                 .then(|| (ExactSum::new(), false, false)),
         };
         let any = rare.sketch.is_some()
+            || rare.hll.is_some()
             || rare.seen.is_some()
             || rare.logs.is_some()
             || rare.reciprocals.is_some();
@@ -578,11 +605,11 @@ impl ColumnFold {
                 Stat::MedianLow => order.low.map(Cell::Float),
                 Stat::MedianHigh => order.high.map(Cell::Float),
                 Stat::Mode => self.mode().map(Cell::Float),
-                Stat::Distinct => self
-                    .rare
-                    .as_ref()
-                    .and_then(|r| r.seen.as_ref())
-                    .map(|m| Cell::Count(m.len() as u64)),
+                Stat::Distinct => self.rare.as_ref().and_then(|r| match (&r.hll, &r.seen) {
+                    (Some(hll), _) => Some(Cell::Count(hll.estimate())),
+                    (None, Some(seen)) => Some(Cell::Count(seen.len() as u64)),
+                    (None, None) => None,
+                }),
                 Stat::GeometricMean => self.geometric_mean().map(Cell::Float),
                 Stat::HarmonicMean => self.harmonic_mean().map(Cell::Float),
                 Stat::Quantiles => {
@@ -884,6 +911,24 @@ mod tests {
         let want = direct.finish(&set);
         assert_eq!(batched.finish(&set), want);
         assert_eq!(a.finish(&set), want);
+    }
+
+    #[test]
+    fn approx_distinct_is_exact_for_few_values_and_close_for_many() {
+        let set = StatSet::from_lists(Some("count"), None, Median::Exact)
+            .unwrap()
+            .with_approx_distinct();
+        let (mut few, mut many) = (ColumnFold::new(&set), ColumnFold::new(&set));
+        for i in 0..10_000 {
+            few.push(f64::from(i % 100));
+            many.push(f64::from(i) * 0.5);
+        }
+        assert_eq!(few.finish(&set).get("distinct"), Some(&Cell::Count(100)));
+        let Some(Cell::Count(n)) = many.finish(&set).get("distinct").cloned() else {
+            panic!("a distinct count")
+        };
+        // 0.81 % standard error: 5 sigma is about 4 %.
+        assert!((9_600..=10_400).contains(&n), "{n}");
     }
 
     #[test]

@@ -360,3 +360,30 @@ fn output_formats_files_and_no_meta() {
         .code(4);
     assert_eq!(first, std::fs::read_to_string(&out).unwrap());
 }
+
+#[test]
+fn approximate_distinct_and_quantiles_from_the_sketches() {
+    let numbers: String = (0..2000).map(|i| format!("{}\n", i % 50)).collect();
+    let (_d, path) = file("n.txt", &numbers);
+    let v = json_of(
+        dataproc()
+            .arg(&path)
+            .args(["--approx-distinct", "--stats", "count"]),
+    );
+    // Exact up to 128 distinct values: len(set(i % 50 for i in range(2000))) == 50.
+    assert_eq!(v["output_data"]["distinct"], 50);
+    assert!(
+        v["metadata"]["distinct"]
+            .as_str()
+            .unwrap()
+            .starts_with("approximate")
+    );
+    let v = json_of(
+        dataproc()
+            .arg(&path)
+            .args(["--approx-median", "--quantiles", "0.9"]),
+    );
+    // numpy.quantile([i % 50 for i in range(2000)], 0.9) == 45.0 (within the sketch's 0.5 %)
+    let q = v["output_data"]["90%"].as_f64().unwrap();
+    assert!((q - 45.0).abs() <= 45.0 * 0.005, "{q}");
+}
