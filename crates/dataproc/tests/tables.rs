@@ -383,7 +383,7 @@ fn approximate_distinct_and_quantiles_from_the_sketches() {
             .arg(&path)
             .args(["--approx-median", "--quantiles", "0.9"]),
     );
-    // numpy.quantile([i % 50 for i in range(2000)], 0.9) == 45.0 (within the sketch's 0.5 %)
+    // Exactly 44.1 (numpy.quantile(..., 0.9) says 44.100000000000136); the sketch: within 0.5 %
     let q = v["output_data"]["90%"].as_f64().unwrap();
-    assert!((q - 45.0).abs() <= 45.0 * 0.005, "{q}");
+    assert!((q - 44.1).abs() <= 44.1 * 0.005, "{q}");
 }
