@@ -4,8 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use dataproc::columns::{StatSet, split_list};
 use dataproc::config::RawConfig;
 use dataproc::input::{Column, CsvOptions, Format};
+use dataproc::report::OutputFormat;
+use dataproc::table::TableOptions;
 use dataproc::{Error, Median, NumericOptions, ProcessorConfig};
 
 /// Streaming statistics and the seed's data processors.
@@ -39,12 +42,17 @@ pub struct Cli {
 /// The sub-commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Count, sum, mean, median, min, max, sample std dev of numbers (streamed).
+    /// Statistics of every column (or the chosen ones) of a table or a file of numbers:
+    /// count, nulls, sum, mean, median, min, max, sample std dev by default (streamed).
     Numeric {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        table: TableArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Skip NaN and ±inf and count them, instead of failing at the first.
         #[arg(long)]
         skip_non_finite: bool,
@@ -107,9 +115,10 @@ pub struct InputArgs {
     /// Input format; default from the file extension, or sniffed from standard input.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// CSV column by header name or index from 0 (implies CSV).
-    #[arg(long, value_name = "NAME|INDEX")]
-    pub column: Option<String>,
+    /// CSV column by header name or index from 0 (implies CSV). `numeric` takes several
+    /// (repeat it or give a comma list) and describes every column when none is given.
+    #[arg(short = 'c', long, value_name = "NAME|INDEX")]
+    pub column: Vec<String>,
     /// CSV field delimiter: one character, or `tab` (implies CSV).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
@@ -119,6 +128,98 @@ pub struct InputArgs {
     /// The first CSV record is data.
     #[arg(long)]
     pub no_header: bool,
+}
+
+/// What `numeric` describes and how.
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// JSON field to describe, a dotted path such as `order.total` (repeatable, comma
+    /// lists); none: every field.
+    #[arg(long, value_name = "PATH")]
+    pub field: Vec<String>,
+    /// Statistics per group of these columns or fields (comma list); unsorted input is
+    /// fine (hash aggregation).
+    #[arg(long, value_name = "COL[,COL]")]
+    pub group_by: Option<String>,
+    /// Cell texts that mean "missing", counted as nulls (comma list; the empty cell and
+    /// JSON null always are).
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "NA,N/A,null,NULL",
+        allow_hyphen_values = true
+    )]
+    pub null_values: String,
+    /// Skip and count texts that are not numbers in the chosen columns instead of failing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// The statistics, in order (comma list): count, nulls, sum, mean, median,
+    /// median_low, median_high, min, max, std_dev, stdev, variance, pstdev, pvariance,
+    /// mode, geometric_mean, harmonic_mean, distinct, quantiles.
+    #[arg(long, value_name = "LIST")]
+    pub stats: Option<String>,
+    /// Exact quantiles (comma list of fractions, e.g. 0.25,0.75,0.99) by linear
+    /// interpolation: numpy's default, Python's `quantiles(method='inclusive')`.
+    #[arg(long, value_name = "LIST")]
+    pub quantiles: Option<String>,
+    /// Count distinct values with a HyperLogLog (at most 12 KiB per column; exact up to 128
+    /// distinct values, then 0.81 % relative standard error) instead of keeping them all.
+    #[arg(long)]
+    pub approx_distinct: bool,
+}
+
+/// How the result is written.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// json: the seed's envelope; jsonl: a line per column (or group); csv; table:
+    /// aligned, as pandas prints describe().
+    #[arg(long, value_enum, default_value = "json")]
+    pub output_format: OutputFormatArg,
+    /// Write the result to this file instead of standard output (only once it succeeded).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave out timestamp and processing time, so runs over the same input diff clean.
+    #[arg(long)]
+    pub no_meta: bool,
+}
+
+/// Output formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutputFormatArg {
+    /// The seed's ProcessingResult envelope (indented JSON).
+    Json,
+    /// One JSON object per record and line.
+    Jsonl,
+    /// One CSV row per record.
+    Csv,
+    /// An aligned table.
+    Table,
+}
+
+/// Where and how a result is written.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// The format.
+    pub format: OutputFormat,
+    /// A file instead of standard output.
+    pub file: Option<PathBuf>,
+    /// Leave out timestamp and processing time.
+    pub no_meta: bool,
+}
+
+impl From<OutputArgs> for Output {
+    fn from(args: OutputArgs) -> Self {
+        Self {
+            format: match args.output_format {
+                OutputFormatArg::Json => OutputFormat::Json,
+                OutputFormatArg::Jsonl => OutputFormat::JsonLines,
+                OutputFormatArg::Csv => OutputFormat::Csv,
+                OutputFormatArg::Table => OutputFormat::Table,
+            },
+            file: args.output,
+            no_meta: args.no_meta,
+        }
+    }
 }
 
 /// Input formats on the command line.
@@ -168,13 +269,15 @@ pub struct Job {
     pub csv: CsvOptions,
     /// The processor configuration.
     pub config: ProcessorConfig,
+    /// How the result is written.
+    pub output: Output,
 }
 
 /// Which processor runs.
 #[derive(Debug)]
 pub enum JobKind {
-    /// Numeric statistics.
-    Numeric(NumericOptions),
+    /// Numeric statistics of a table.
+    Numeric(NumericOptions, TableOptions),
     /// Text counts.
     Text,
     /// Categorical counts.
@@ -187,10 +290,13 @@ impl TryFrom<Command> for Job {
     type Error = Error;
 
     fn try_from(command: Command) -> Result<Self, Error> {
-        let (kind, input, config, top_k) = match command {
+        let mut output = Output::default();
+        let (mut kind, input, config, top_k) = match command {
             Command::Numeric {
                 input,
                 config,
+                table,
+                output: out,
                 skip_non_finite,
                 no_median,
                 approx_median,
@@ -204,7 +310,30 @@ impl TryFrom<Command> for Job {
                     skip_non_finite,
                     median,
                 };
-                (JobKind::Numeric(options), input, config, None)
+                let mut chosen = input.column.clone();
+                chosen.extend(table.field.iter().cloned());
+                let tables = TableOptions {
+                    columns: chosen.iter().map(|c| Column::parse(c)).collect(),
+                    group_by: table.group_by.iter().map(|g| Column::parse(g)).collect(),
+                    null_values: split_list(&table.null_values).map(String::from).collect(),
+                    skip_invalid: table.skip_invalid,
+                    stats: {
+                        let set = StatSet::from_lists(
+                            table.stats.as_deref(),
+                            table.quantiles.as_deref(),
+                            median,
+                        )?;
+                        if table.approx_distinct {
+                            set.with_approx_distinct()
+                        } else {
+                            set
+                        }
+                    },
+                    delimiter: None,
+                    header: None,
+                };
+                output = out.into();
+                (JobKind::Numeric(options, tables), input, config, None)
             }
             Command::Text {
                 input,
@@ -231,7 +360,7 @@ impl TryFrom<Command> for Job {
             }
         };
         let default_name = match &kind {
-            JobKind::Numeric(_) => "numeric",
+            JobKind::Numeric(..) => "numeric",
             JobKind::Text => "text",
             JobKind::Categorical => "categorical",
             JobKind::Items(tag) => tag.as_str(),
@@ -257,7 +386,13 @@ impl TryFrom<Command> for Job {
         if let Some(k) = top_k {
             builder = builder.param("top_k", k);
         }
-        let csv_implied = input.column.is_some() || input.delimiter.is_some();
+        if input.column.len() > 1 && !matches!(kind, JobKind::Numeric(..)) {
+            return Err(Error::Configuration(format!(
+                "--column takes one column here, not {}; only `numeric` describes several",
+                input.column.len()
+            )));
+        }
+        let csv_implied = !input.column.is_empty() || input.delimiter.is_some();
         let format = match input.format {
             Some(FormatArg::Lines) => Some(Format::Lines),
             Some(FormatArg::Csv) => Some(Format::Csv),
@@ -269,8 +404,8 @@ impl TryFrom<Command> for Job {
         let csv = CsvOptions {
             column: input
                 .column
-                .as_deref()
-                .map_or(Column::Index(0), Column::parse),
+                .first()
+                .map_or(Column::Index(0), |c| Column::parse(c)),
             delimiter: input
                 .delimiter
                 .as_deref()
@@ -282,12 +417,17 @@ impl TryFrom<Command> for Job {
                 _ => None,
             },
         };
+        if let JobKind::Numeric(_, tables) = &mut kind {
+            tables.delimiter = csv.delimiter;
+            tables.header = csv.header;
+        }
         Ok(Self {
             kind,
             file: input.file,
             format,
             csv,
             config: builder.build()?,
+            output,
         })
     }
 }

@@ -125,28 +125,35 @@ fn split(x: f64) -> (u64, u32, bool) {
     }
 }
 
-/// A wide fixed-point number fed through per-exponent bins: `bins[p]` holds a sum of
-/// integers scaled by `2^(SCALE·p)` units, flushed into `limbs` every [`FLUSH_EVERY`] adds.
+/// A wide fixed-point number fed through per-exponent bins: `bins[p − offset]` holds a
+/// sum of integers scaled by `2^(SCALE·p)` units, flushed into `limbs` every
+/// [`FLUSH_EVERY`] adds. The bins cover only the positions seen so far (growing as new
+/// ones arrive), so a state costs a few hundred bytes for typical data instead of 32 KiB
+/// for every position: many states (a table's columns per group) stay cheap.
 #[derive(Debug, Clone)]
 struct Binned<const N: usize, const SCALE: u32> {
-    limbs: Limbs<N>,
-    bins: Box<[i128]>,
+    /// Out of line: the hot add touches only the bins, so many states stay cache-small.
+    limbs: Box<Limbs<N>>,
+    bins: Vec<i128>,
+    offset: u32,
     pending: u32,
 }
 
 impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
     fn new() -> Self {
         Self {
-            limbs: Limbs::new(),
-            bins: vec![0; BINS].into_boxed_slice(),
+            limbs: Box::new(Limbs::new()),
+            bins: Vec::new(),
+            offset: 0,
             pending: 0,
         }
     }
 
     #[inline(always)]
     fn add(&mut self, value: i128, pos: u32) {
-        if let Some(bin) = self.bins.get_mut(pos as usize) {
-            *bin += value;
+        match self.bins.get_mut(pos.wrapping_sub(self.offset) as usize) {
+            Some(bin) => *bin += value,
+            None => self.add_outside(value, pos),
         }
         self.pending += 1;
         if self.pending == FLUSH_EVERY {
@@ -154,11 +161,31 @@ impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
         }
     }
 
+    /// Grows the bins to cover `pos` (a position in `0..BINS`) and adds there.
+    #[cold]
+    fn add_outside(&mut self, value: i128, pos: u32) {
+        if pos as usize >= BINS {
+            return;
+        }
+        if self.bins.is_empty() {
+            self.offset = pos;
+        } else if pos < self.offset {
+            let grow = (self.offset - pos) as usize;
+            self.bins.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = pos;
+        }
+        let at = (pos - self.offset) as usize;
+        if at >= self.bins.len() {
+            self.bins.resize(at + 1, 0);
+        }
+        self.bins[at] += value;
+    }
+
     fn flush(&mut self) {
-        for (pos, bin) in self.bins.iter_mut().enumerate() {
+        for (i, bin) in self.bins.iter_mut().enumerate() {
             if *bin != 0 {
-                self.limbs
-                    .add(bin.unsigned_abs(), SCALE * pos as u32, *bin < 0);
+                let pos = self.offset + i as u32;
+                self.limbs.add(bin.unsigned_abs(), SCALE * pos, *bin < 0);
                 *bin = 0;
             }
         }
@@ -265,6 +292,21 @@ impl ExactSumSq {
     pub fn to_bigint(&self) -> BigInt {
         self.0.to_bigint()
     }
+}
+
+/// A finite `f64` exactly, as an integer number of 2⁻¹⁰⁷⁴ units.
+///
+/// ```
+/// use dataproc::exact::units;
+/// use num_bigint::BigInt;
+/// assert_eq!(units(-1.5), BigInt::from(-3) << 1073);
+/// assert_eq!(units(5e-324), BigInt::from(1));
+/// ```
+pub fn units(x: f64) -> BigInt {
+    debug_assert!(x.is_finite());
+    let (mant, pos, negative) = split(x);
+    let magnitude = BigInt::from(mant) << pos;
+    if negative { -magnitude } else { magnitude }
 }
 
 /// The correctly rounded (to nearest, ties to even) `f64` of `num / den · 2^scale`.

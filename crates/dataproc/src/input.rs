@@ -11,18 +11,19 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::categorical::{CategoricalProcessor, CategoricalState};
+use crate::columns::StatSet;
 use crate::error::{Error, Result};
-use crate::numeric::{NumericFold, NumericProcessor, Position};
+use crate::numeric::{NumericProcessor, Position};
 use crate::processor::{Processor, check_streamed, empty_input, timed};
-use crate::pyfloat::{parse_bytes, string_reason, value_to_f64};
+use crate::pyfloat::string_reason;
 use crate::pyjson::{py_str, py_type_name};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
+use crate::table::{TableOptions, default_nulls, is_header, run_table};
 use crate::text::{TextProcessor, TextState};
 
 /// Read buffer size: big reads keep the parser busy.
@@ -223,6 +224,39 @@ impl Source {
     }
 }
 
+impl Source {
+    /// The reader, past a UTF-8 byte order mark at the start of the input.
+    ///
+    /// # Errors
+    /// A validation error when the first bytes cannot be read.
+    pub(crate) fn reader(&mut self) -> Result<&mut dyn BufRead> {
+        if std::mem::take(&mut self.at_start) {
+            skip_bom(&mut self.reader).map_err(|e| read_error(&self.name, &e))?;
+        }
+        Ok(&mut *self.reader)
+    }
+
+    /// Bytes `from..to` of the file at `path`, read as `format` (for parallel parts).
+    pub(crate) fn part(
+        path: &Path,
+        name: &str,
+        format: Format,
+        from: u64,
+        to: u64,
+    ) -> io::Result<Self> {
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(from))?;
+        Ok(Self {
+            name: name.to_owned(),
+            format,
+            default_delimiter: b',',
+            path: None,
+            at_start: from == 0,
+            reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
+        })
+    }
+}
+
 fn read_error(source: &str, e: &io::Error) -> Error {
     Error::Validation(format!("cannot read {source}: {e}"))
 }
@@ -237,21 +271,20 @@ pub enum Item<'a> {
 }
 
 /// Calls `each` for every item of `source`, in order, with its position; stops at the
-/// first error.
+/// first error. A CSV's first record is a header by the one rule of
+/// [`is_header`] (unless a column is named or the header is given); returns whether
+/// one was used (`None` for formats without headers, or no record).
 ///
 /// # Errors
 /// Read and syntax errors (naming the line or index), or the first error of `each`.
 pub fn for_each_item(
     source: &mut Source,
     csv: &CsvOptions,
-    looks_like_data: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<()> {
+) -> Result<Option<bool>> {
     let name = source.name.clone();
-    if std::mem::take(&mut source.at_start) {
-        skip_bom(&mut source.reader).map_err(|e| read_error(&name, &e))?;
-    }
-    match source.format {
+    source.reader()?;
+    let done = match source.format {
         Format::Lines => read_lines(&mut source.reader, &name, &mut |line, at| {
             each(Item::Text(line), at)
         }),
@@ -266,16 +299,20 @@ pub fn for_each_item(
         Format::Json => read_json_array(&mut source.reader, &name, each),
         Format::Csv => {
             let delimiter = csv.delimiter.unwrap_or(source.default_delimiter);
-            read_csv(
-                &mut source.reader,
-                &name,
-                csv,
-                delimiter,
-                looks_like_data,
+            let index = match csv.column {
+                Column::Index(i) => i,
+                Column::Name(_) => 0,
+            };
+            let mut column = CsvColumn {
+                name: &name,
+                opts: csv,
+                index,
                 each,
-            )
+            };
+            return read_records(&mut source.reader, &name, delimiter, &mut column);
         }
-    }
+    };
+    done.map(|()| None)
 }
 
 /// Skips a UTF-8 byte order mark at the reader's position.
@@ -381,84 +418,130 @@ fn read_json_array(
     }
 }
 
-/// One column of a CSV stream, quoting handled by the `csv` crate.
-fn read_csv(
-    reader: &mut dyn BufRead,
-    name: &str,
-    opts: &CsvOptions,
-    delimiter: u8,
-    looks_like_data: &dyn Fn(&[u8]) -> bool,
-    each: &mut dyn FnMut(Item<'_>, Position) -> Result<()>,
-) -> Result<()> {
-    let mut csv = csv::ReaderBuilder::new()
+/// A CSV reader of records as they come (no header handling, records of any length).
+pub(crate) fn csv_reader<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(BUFFER)
-        .from_reader(reader);
-    let mut record = csv::ByteRecord::new();
-    let mut index = match &opts.column {
-        Column::Index(i) => Some(*i),
-        Column::Name(_) => None,
-    };
-    let mut first = true;
-    loop {
-        let more = csv.read_byte_record(&mut record).map_err(|e| {
-            let at = e
-                .position()
-                .map_or_else(String::new, |p| format!("line {}: ", p.line()));
-            Error::Validation(format!("{name}: {at}invalid CSV: {e}"))
-        })?;
-        if !more {
-            break;
+        .from_reader(reader)
+}
+
+/// A CSV syntax or read error, naming the source and line.
+pub(crate) fn csv_error(name: &str, e: &csv::Error) -> Error {
+    let at = e
+        .position()
+        .map_or_else(String::new, |p| format!("line {}: ", p.line()));
+    Error::Validation(format!("{name}: {at}invalid CSV: {e}"))
+}
+
+/// What a CSV reader does with the records: decide the header, then take the data.
+pub(crate) trait CsvRecords {
+    /// Whether `first` is a header, seeing the `second` record too when there is one.
+    fn head(&mut self, first: &csv::ByteRecord, second: Option<&csv::ByteRecord>) -> Result<bool>;
+    /// One data record.
+    fn record(&mut self, record: &csv::ByteRecord) -> Result<()>;
+}
+
+/// Reads a CSV stream (quoting handled by the `csv` crate): the first two records go to
+/// [`CsvRecords::head`], then every data record to [`CsvRecords::record`]. Returns
+/// whether a header was used (`None`: there was no record).
+pub(crate) fn read_records(
+    reader: &mut dyn BufRead,
+    name: &str,
+    delimiter: u8,
+    to: &mut dyn CsvRecords,
+) -> Result<Option<bool>> {
+    let mut csv = csv_reader(reader, delimiter);
+    let mut read =
+        |r: &mut csv::ByteRecord| csv.read_byte_record(r).map_err(|e| csv_error(name, &e));
+    let (mut first, mut record) = (csv::ByteRecord::new(), csv::ByteRecord::new());
+    if !read(&mut first)? {
+        return Ok(None);
+    }
+    let has_second = read(&mut record)?;
+    let header = to.head(&first, has_second.then_some(&record))?;
+    if !header {
+        to.record(&first)?;
+    }
+    if has_second {
+        to.record(&record)?;
+        while read(&mut record)? {
+            to.record(&record)?;
         }
-        let line = record.position().map_or(0, |p| p.line());
-        if first {
-            first = false;
-            let header = match (&opts.column, opts.header) {
-                (Column::Name(wanted), _) => {
-                    let found = record
-                        .iter()
-                        .position(|f| f.trim_ascii() == wanted.as_bytes());
-                    let Some(found) = found else {
-                        let names: Vec<_> = record.iter().map(String::from_utf8_lossy).collect();
-                        return Err(Error::Validation(format!(
-                            "{name}: no column '{wanted}' in the header ({}); pass --column with one of these or an index",
-                            names.join(", ")
-                        )));
-                    };
-                    index = Some(found);
-                    true
-                }
-                (Column::Index(_), Some(h)) => h,
-                (Column::Index(i), None) => record.get(*i).is_some_and(|f| !looks_like_data(f)),
-            };
-            if header {
-                continue;
+    }
+    Ok(Some(header))
+}
+
+/// One column of a CSV stream, for the text, categorical and item readers.
+struct CsvColumn<'a> {
+    name: &'a str,
+    opts: &'a CsvOptions,
+    index: usize,
+    each: &'a mut dyn FnMut(Item<'_>, Position) -> Result<()>,
+}
+
+impl CsvRecords for CsvColumn<'_> {
+    fn head(&mut self, first: &csv::ByteRecord, second: Option<&csv::ByteRecord>) -> Result<bool> {
+        let name = self.name;
+        match (&self.opts.column, self.opts.header) {
+            (Column::Name(wanted), _) => {
+                let found = first
+                    .iter()
+                    .position(|f| f.trim_ascii() == wanted.as_bytes());
+                let Some(found) = found else {
+                    let names: Vec<_> = first.iter().map(String::from_utf8_lossy).collect();
+                    return Err(Error::Validation(format!(
+                        "{name}: no column '{wanted}' in the header ({}); pass --column with one of these or an index",
+                        names.join(", ")
+                    )));
+                };
+                self.index = found;
+                Ok(true)
+            }
+            (Column::Index(_), Some(h)) => Ok(h),
+            (Column::Index(_), None) => {
+                let a: Vec<&[u8]> = first.iter().collect();
+                let b: Option<Vec<&[u8]>> = second.map(|r| r.iter().collect());
+                Ok(is_header(&a, b.as_deref(), &default_nulls()))
             }
         }
-        let i = index.unwrap_or(0);
+    }
+
+    fn record(&mut self, record: &csv::ByteRecord) -> Result<()> {
+        let line = record.position().map_or(0, |p| p.line());
+        let i = self.index;
         let Some(field) = record.get(i) else {
             return Err(Error::Validation(format!(
-                "{name}: line {line}: no column {i} (the record has {} fields)",
+                "{}: line {line}: no column {i} (the record has {} fields)",
+                self.name,
                 record.len()
             )));
         };
-        each(Item::Text(field), Position::Line(line))?;
+        (self.each)(Item::Text(field), Position::Line(line))
     }
-    Ok(())
 }
 
-/// Files of numbers one per line at least this big are read in parallel parts.
-const PARALLEL_MIN_BYTES: u64 = 16 << 20;
+/// A text that is not a number, naming the source, position and (in a table of several
+/// columns) the column.
+pub(crate) fn bad_cell(name: &str, at: Position, column: Option<&str>, text: &[u8]) -> Error {
+    let shown = String::from_utf8_lossy(text);
+    let column = column.map_or_else(String::new, |c| format!("column '{c}': "));
+    Error::Processing(format!(
+        "Numeric processing failed: {name}: {at}: {column}Cannot Convert {shown} to numeric: {}",
+        string_reason(&shown)
+    ))
+}
 
-/// Streams numbers into `processor`: lines are parsed as Python's `float()` does (blank
-/// lines skipped), JSON items converted as `float(item)`.
-///
-/// A file of lines of at least 16 MiB is cut into line-aligned parts read by one thread
-/// per core (2 to 4 threads); the parts' folds merge exactly (see
-/// [`NumericFold::merge`]). If a part fails, the file is read again in one pass so the
-/// error names the right line.
+/// Files of numbers or CSV at least this big are read in parallel parts.
+pub(crate) const PARALLEL_MIN_BYTES: u64 = 16 << 20;
+
+/// Streams numbers into `processor`: one column of a table (the CSV column of `csv`, the
+/// numbers of a file of lines or of JSON), described by [`crate::table`] with the seed's
+/// statistics (and `nulls`). Lines are parsed as Python's `float()` does (blank lines
+/// skipped), JSON items converted as `float(item)`; big files are folded in parallel
+/// parts.
 ///
 /// # Errors
 /// Any error of the stream or the fold, naming the bad position; logged at ERROR.
@@ -467,110 +550,32 @@ pub fn run_numeric(
     source: Source,
     csv: &CsvOptions,
 ) -> Result<ProcessingResult> {
-    run_numeric_with(processor, source, csv, PARALLEL_MIN_BYTES)
-}
-
-fn run_numeric_with(
-    processor: &NumericProcessor,
-    mut source: Source,
-    csv: &CsvOptions,
-    parallel_min_bytes: u64,
-) -> Result<ProcessingResult> {
-    timed(|start| {
-        if source.format == Format::Lines
-            && let Some(path) = source.path.clone()
-        {
-            if let Some(result) =
-                run_numeric_parallel(processor, &source, &path, start, parallel_min_bytes)
-            {
-                return result;
-            }
-            // A part failed: unless the time is already up, read again in one pass.
-            processor.check_deadline(start, &source.name)?;
-        }
-        let mut fold = processor.fold_from(start);
-        fold_items(&mut fold, &mut source, csv)?;
-        fold.finish_stream(&source.name, source.format.name())
-    })
-}
-
-/// Folds every item of `source` (blank lines skipped).
-fn fold_items(fold: &mut NumericFold<'_>, source: &mut Source, csv: &CsvOptions) -> Result<()> {
-    let name = source.name.clone();
-    for_each_item(
-        source,
-        csv,
-        &|field| parse_bytes(field).is_some(),
-        &mut |item, at| {
-            let x = match item {
-                Item::Text(text) => match parse_bytes(text) {
-                    Some(x) => x,
-                    // Blank lines are skipped; checked only off the fast path.
-                    None if text.trim_ascii().is_empty() => return Ok(()),
-                    None => return Err(bad_number(&name, at, text)),
-                },
-                Item::Json(value) => value_to_f64(&value).map_err(|m| {
-                    Error::Processing(format!("Numeric processing failed: {name}: {at}: {m}"))
-                })?,
-            };
-            fold.push(x, at)
+    let options = TableOptions {
+        columns: if source.format == Format::Csv {
+            vec![csv.column.clone()]
+        } else {
+            Vec::new()
         },
-    )
-}
-
-fn bad_number(name: &str, at: Position, text: &[u8]) -> Error {
-    let shown = String::from_utf8_lossy(text);
-    Error::Processing(format!(
-        "Numeric processing failed: {name}: {at}: Cannot Convert {shown} to numeric: {}",
-        string_reason(&shown)
-    ))
-}
-
-/// The parallel path: `None` when it does not apply or a part failed (the caller then
-/// reads the file in one pass, which reports errors with their true line numbers).
-fn run_numeric_parallel(
-    processor: &NumericProcessor,
-    source: &Source,
-    path: &Path,
-    start: Instant,
-    min_bytes: u64,
-) -> Option<Result<ProcessingResult>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(2, 4);
-    let size = std::fs::metadata(path).ok()?.len();
-    if size < min_bytes || size == 0 {
-        return None;
-    }
-    let ranges = line_aligned_ranges(path, size, threads).ok()?;
-    let folds: Vec<Option<NumericFold<'_>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(from, to)| scope.spawn(move || fold_range(processor, path, from, to, start)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
-    let mut parts = folds.into_iter();
-    let mut total = parts.next()??;
-    for part in parts {
-        total.merge(part?);
-    }
-    if total.count() as u128 > Processor::config(processor).max_input_size() as u128 {
-        return None;
-    }
-    Some(total.finish_stream(&source.name, source.format.name()))
+        delimiter: csv.delimiter,
+        header: csv.header,
+        stats: StatSet::from_lists(None, None, processor.options().median)?,
+        ..TableOptions::default()
+    };
+    run_table(processor, source, &options)
 }
 
 /// Byte ranges of `path` cut just after a line break near each `size / parts` mark.
-fn line_aligned_ranges(path: &Path, size: u64, parts: usize) -> io::Result<Vec<(u64, u64)>> {
+pub(crate) fn line_aligned_ranges(
+    path: &Path,
+    from: u64,
+    size: u64,
+    parts: usize,
+) -> io::Result<Vec<(u64, u64)>> {
     let mut reader = BufReader::new(File::open(path)?);
-    let mut cuts = vec![0u64];
+    let mut cuts = vec![from];
     let mut skipped = Vec::new();
     for k in 1..parts as u64 {
-        let mark = (size * k / parts as u64).max(*cuts.last().unwrap_or(&0));
+        let mark = (from + (size - from) * k / parts as u64).max(*cuts.last().unwrap_or(&0));
         reader.seek(SeekFrom::Start(mark))?;
         skipped.clear();
         let n = reader.read_until(b'\n', &mut skipped)? as u64;
@@ -578,29 +583,6 @@ fn line_aligned_ranges(path: &Path, size: u64, parts: usize) -> io::Result<Vec<(
     }
     cuts.push(size);
     Ok(cuts.windows(2).map(|w| (w[0], w[1])).collect())
-}
-
-/// Folds the lines in bytes `from..to` of `path`; `None` on any error.
-fn fold_range<'p>(
-    processor: &'p NumericProcessor,
-    path: &Path,
-    from: u64,
-    to: u64,
-    start: Instant,
-) -> Option<NumericFold<'p>> {
-    let mut file = File::open(path).ok()?;
-    file.seek(SeekFrom::Start(from)).ok()?;
-    let mut source = Source {
-        name: path.display().to_string(),
-        format: Format::Lines,
-        default_delimiter: b',',
-        path: None,
-        at_start: from == 0,
-        reader: Box::new(BufReader::with_capacity(BUFFER, file.take(to - from))),
-    };
-    let mut fold = processor.fold_from(start);
-    fold_items(&mut fold, &mut source, &CsvOptions::default()).ok()?;
-    Some(fold)
 }
 
 /// Streams texts (lines, CSV fields or JSON strings) into `processor`.
@@ -617,7 +599,7 @@ pub fn run_text(
         let name = source.name.clone();
         let config = Processor::config(processor);
         let mut items = 0u64;
-        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+        let header = for_each_item(&mut source, csv, &mut |item, at| {
             items += 1;
             check_streamed(config, items, &at)?;
             match item {
@@ -635,7 +617,8 @@ pub fn run_text(
         if items == 0 {
             return Err(empty_input());
         }
-        Ok(processor.finish(&state, streamed(&source, items), items, start))
+        let result = processor.finish(&state, streamed(&source, items), items, start);
+        Ok(with_header(result, header))
     })
 }
 
@@ -652,7 +635,7 @@ pub fn run_categorical(
     timed(|start| {
         let mut state = CategoricalState::default();
         let config = Processor::config(processor);
-        for_each_item(&mut source, csv, &|_| true, &mut |item, at| {
+        let header = for_each_item(&mut source, csv, &mut |item, at| {
             match item {
                 Item::Text(t) => {
                     let t = t.trim_ascii();
@@ -668,7 +651,8 @@ pub fn run_categorical(
         if state.count == 0 {
             return Err(empty_input());
         }
-        Ok(processor.finish(&state, streamed(&source, state.count), start))
+        let result = processor.finish(&state, streamed(&source, state.count), start);
+        Ok(with_header(result, header))
     })
 }
 
@@ -679,7 +663,7 @@ pub fn run_categorical(
 /// Stream errors.
 pub fn read_items(mut source: Source, csv: &CsvOptions) -> Result<Value> {
     let mut items = Vec::new();
-    for_each_item(&mut source, csv, &|_| true, &mut |item, _| {
+    for_each_item(&mut source, csv, &mut |item, _| {
         items.push(match item {
             Item::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
             Item::Json(v) => v,
@@ -687,6 +671,14 @@ pub fn read_items(mut source: Source, csv: &CsvOptions) -> Result<Value> {
         Ok(())
     })?;
     Ok(Value::Array(items))
+}
+
+/// The result with `metadata.header` when the input was CSV.
+fn with_header(mut result: ProcessingResult, header: Option<bool>) -> ProcessingResult {
+    if let Some(h) = header {
+        result.metadata.insert("header".into(), h.into());
+    }
+    result
 }
 
 fn streamed(source: &Source, items: u64) -> InputData {
@@ -700,16 +692,7 @@ fn streamed(source: &Source, items: u64) -> InputData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Median, NumericOptions, ProcessorConfig};
     use std::io::Write;
-
-    fn processor(max: i128) -> NumericProcessor {
-        let config = ProcessorConfig::builder("t")
-            .max_input_size(max)
-            .build()
-            .unwrap();
-        NumericProcessor::with_options(config, NumericOptions::default())
-    }
 
     fn numbers_file(lines: &[String]) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();
@@ -717,68 +700,12 @@ mod tests {
         f
     }
 
-    fn run(p: &NumericProcessor, path: &Path, min_bytes: u64) -> Result<ProcessingResult> {
-        let source = Source::open(Some(path), Some(Format::Lines)).unwrap();
-        run_numeric_with(p, source, &CsvOptions::default(), min_bytes)
-    }
-
-    #[test]
-    fn parallel_parts_give_exactly_the_one_pass_result() {
-        let lines: Vec<String> = (0..5000)
-            .map(|i| format!("{}", f64::from(i) * 0.37 - 900.0))
-            .collect();
-        let f = numbers_file(&lines);
-        for median in [Median::Exact, Median::Approximate, Median::Omitted] {
-            let options = NumericOptions {
-                median,
-                ..NumericOptions::default()
-            };
-            let p = NumericProcessor::with_options(processor(100_000).config().clone(), options);
-            let source = Source::open(Some(f.path()), Some(Format::Lines)).unwrap();
-            let direct = run_numeric_parallel(&p, &source, f.path(), Instant::now(), 0);
-            assert!(direct.is_some_and(|r| r.is_ok()), "the parallel path ran");
-            let parallel = run(&p, f.path(), 0).unwrap();
-            let sequential = run(&p, f.path(), u64::MAX).unwrap();
-            assert_eq!(parallel.output_data, sequential.output_data, "{median:?}");
-            assert_eq!(parallel.input_data, sequential.input_data);
-            assert_eq!(parallel.output_data["count"], 5000);
-            assert_eq!(
-                parallel.output_data.get("median").is_some(),
-                median != Median::Omitted
-            );
-        }
-    }
-
-    #[test]
-    fn a_bad_line_in_a_later_part_is_reported_with_its_true_line() {
-        let mut lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
-        lines[4321] = "oops".into();
-        let f = numbers_file(&lines);
-        let err = run(&processor(100_000), f.path(), 0).unwrap_err();
-        assert!(
-            err.to_string().contains("line 4322: Cannot Convert oops"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn the_size_limit_holds_across_parts() {
-        let lines: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
-        let f = numbers_file(&lines);
-        let err = run(&processor(4000), f.path(), 0).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("Input size 4001 exceeds maximum 4000 (at line 4001)"),
-            "{err}"
-        );
-    }
-
     #[test]
     fn line_aligned_ranges_cover_the_file_at_line_starts() {
         let lines: Vec<String> = (0..100).map(|i| "x".repeat(i % 7 + 1)).collect();
         let f = numbers_file(&lines);
         let bytes = std::fs::read(f.path()).unwrap();
-        let ranges = line_aligned_ranges(f.path(), bytes.len() as u64, 3).unwrap();
+        let ranges = line_aligned_ranges(f.path(), 0, bytes.len() as u64, 3).unwrap();
         assert_eq!(ranges.first().unwrap().0, 0);
         assert_eq!(ranges.last().unwrap().1, bytes.len() as u64);
         for w in ranges.windows(2) {

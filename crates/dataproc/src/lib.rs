@@ -38,7 +38,9 @@
 extern crate self as dataproc;
 
 pub mod categorical;
+pub mod columns;
 pub mod config;
+pub mod distinct;
 pub mod error;
 pub mod exact;
 pub mod input;
@@ -47,9 +49,11 @@ pub mod pipeline;
 pub mod processor;
 pub mod pyfloat;
 pub mod pyjson;
+pub mod report;
 pub mod result;
 pub mod sketch;
 pub mod stats;
+pub mod table;
 pub mod text;
 
 pub use categorical::CategoricalProcessor;

@@ -17,6 +17,7 @@ use dataproc::{
     CategoricalProcessor, Error, ErrorKind, NumericProcessor, ProcessingResult, Processor,
     ProcessorConfig, TextProcessor,
 };
+use dataproc::{report, table};
 use serde_json::json;
 use tracing::Level;
 
@@ -79,8 +80,18 @@ fn run(command: Command) -> Result<(), Error> {
         }
         other => {
             let job = Job::try_from(other)?;
+            let output = job.output.clone();
             let result = execute(job)?;
-            emit(&result.to_json())
+            let text = report::render(&result, output.format, output.no_meta)?;
+            match &output.file {
+                Some(path) => std::fs::write(path, text).map_err(|e| {
+                    Error::Processing(format!(
+                        "cannot write the result to {}: {e}; check the path and permissions",
+                        path.display()
+                    ))
+                }),
+                None => emit(text.strip_suffix('\n').unwrap_or(&text)),
+            }
         }
     }
 }
@@ -88,9 +99,9 @@ fn run(command: Command) -> Result<(), Error> {
 fn execute(job: Job) -> Result<ProcessingResult, Error> {
     let source = Source::open(job.file.as_deref(), job.format)?;
     match job.kind {
-        JobKind::Numeric(options) => {
+        JobKind::Numeric(options, tables) => {
             let processor = NumericProcessor::with_options(job.config, options);
-            input::run_numeric(&processor, source, &job.csv)
+            table::run_table(&processor, source, &tables)
         }
         JobKind::Text => input::run_text(&TextProcessor::new(job.config), source, &job.csv),
         JobKind::Categorical => {

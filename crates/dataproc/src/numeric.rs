@@ -149,6 +149,20 @@ fn numeric_failure(message: String) -> Error {
     Error::Processing(format!("Numeric processing failed: {message}"))
 }
 
+/// The error for NaN or ±inf at `at` of `source` (empty: not named).
+pub(crate) fn non_finite_error(source: &str, at: Position, x: f64) -> Error {
+    let source = if source.is_empty() {
+        String::new()
+    } else {
+        format!("{source}: ")
+    };
+    numeric_failure(format!(
+        "{source}{at}: value {} is not finite; skip and count such values with skip_non_finite \
+         (CLI: --skip-non-finite)",
+        py_float_repr(x)
+    ))
+}
+
 impl NumericProcessor {
     /// The processor with explicit options (instead of `additional_params`).
     pub fn with_options(config: ProcessorConfig, options: NumericOptions) -> Self {
@@ -250,26 +264,6 @@ impl MedianState {
         }
     }
 
-    /// Takes in `other`'s part (folds of one processor keep the same kind). Kept values
-    /// move over in slices from the end of `other`, which shrinks as this grows, so
-    /// memory peaks near 8 bytes per value rather than 12.
-    fn merge(&mut self, other: Self) {
-        match (self, other) {
-            (Self::Exact(mine), Self::Exact(mut theirs)) => {
-                const SLICE: usize = 1 << 20;
-                mine.reserve_exact(theirs.len());
-                while !theirs.is_empty() {
-                    let keep = theirs.len().saturating_sub(SLICE);
-                    mine.extend_from_slice(&theirs[keep..]);
-                    theirs.truncate(keep);
-                    theirs.shrink_to_fit();
-                }
-            }
-            (Self::Approximate(mine), Self::Approximate(theirs)) => mine.merge(&theirs),
-            _ => {}
-        }
-    }
-
     fn median(self) -> Option<f64> {
         match self {
             Self::Exact(values) => median_owned(values),
@@ -295,24 +289,11 @@ impl NumericFold<'_> {
                 self.skipped += 1;
                 return Ok(());
             }
-            return Err(numeric_failure(format!(
-                "{at}: value {} is not finite; skip and count such values with skip_non_finite \
-                 (CLI: --skip-non-finite)",
-                py_float_repr(x)
-            )));
+            return Err(non_finite_error("", at, x));
         }
         self.state.push(x);
         self.median.push(x);
         check_streamed(&self.processor.config, self.state.count(), &at)
-    }
-
-    /// Combines a fold of another part of the same input into this one. Kept values move
-    /// over in slices from the end of `other`, which shrinks as this grows, so memory
-    /// peaks near 8 bytes per value rather than 12.
-    pub fn merge(&mut self, other: NumericFold<'_>) {
-        self.state.merge(&other.state);
-        self.skipped += other.skipped;
-        self.median.merge(other.median);
     }
 
     /// How many finite values were folded so far.

@@ -56,16 +56,81 @@ pub fn py_float_repr(x: f64) -> String {
     }
 }
 
-/// A serde_json formatter writing as Python's `json.dumps(indent=2)` does.
+/// Marks a JSON string that stands for a non-finite number (see [`float_value`]); a NUL
+/// first, so no text read from a CSV or JSON input is taken for one in practice.
+const NON_FINITE: &str = "\u{0}dataproc:non-finite:";
+
+/// A float as a JSON value that keeps non-finite numbers: `Infinity`, `-Infinity` and
+/// `NaN` are written bare by [`to_py_json`] and [`to_py_json_line`], as Python's `json`
+/// writes them, never as `null` (which would read as a missing value).
+///
+/// ```
+/// use dataproc::pyjson::{float_value, to_py_json_line};
+/// let v = serde_json::json!({"sum": float_value(f64::INFINITY), "mean": float_value(2.5)});
+/// assert_eq!(to_py_json_line(&v), r#"{"sum": Infinity, "mean": 2.5}"#);
+/// ```
+pub fn float_value(x: f64) -> Value {
+    if x.is_finite() {
+        Value::from(x)
+    } else {
+        Value::String(format!("{NON_FINITE}{}", py_json_float(x)))
+    }
+}
+
+/// The `Infinity` / `-Infinity` / `NaN` a string made by [`float_value`] stands for.
+pub fn non_finite_token(s: &str) -> Option<&str> {
+    s.strip_prefix(NON_FINITE)
+}
+
+/// Python's `json` spelling of a float: `Infinity`, `-Infinity`, `NaN`, else `repr`.
+pub fn py_json_float(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
+    } else {
+        py_float_repr(x)
+    }
+}
+
+/// A serde_json formatter writing as Python's `json.dumps(indent=2)` does (or, made by
+/// [`PyFormatter::line`], as `json.dumps()` does: one line, `", "` and `": "`).
 #[derive(Debug)]
 pub struct PyFormatter {
     pretty: PrettyFormatter<'static>,
+    line: bool,
+    /// The string being written, held until its end shows whether it is a non-finite mark.
+    string: Option<Vec<u8>>,
 }
 
 impl Default for PyFormatter {
     fn default() -> Self {
         Self {
             pretty: PrettyFormatter::with_indent(b"  "),
+            line: false,
+            string: None,
+        }
+    }
+}
+
+impl PyFormatter {
+    /// The one-line layout of Python's `json.dumps(value)`.
+    pub fn line() -> Self {
+        Self {
+            line: true,
+            ..Self::default()
+        }
+    }
+
+    /// Where string text goes: the held string, or the writer.
+    fn sink<'w, W: ?Sized + io::Write>(&'w mut self, writer: &'w mut W) -> Box<dyn io::Write + 'w> {
+        match &mut self.string {
+            Some(held) => Box::new(held),
+            None => Box::new(writer),
         }
     }
 }
@@ -82,6 +147,7 @@ impl Formatter for PyFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        let mut writer = self.sink(writer);
         if fragment.is_ascii() {
             return writer.write_all(fragment.as_bytes());
         }
@@ -97,10 +163,41 @@ impl Formatter for PyFormatter {
         }
         Ok(())
     }
+    fn begin_string<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.string = Some(vec![b'"']);
+        Ok(())
+    }
+    fn end_string<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        let mut held = self.string.take().unwrap_or_default();
+        held.push(b'"');
+        // serde_json escapes the mark's NUL as \u0000.
+        let mark = format!("\"\\u0000{}", &NON_FINITE[1..]);
+        match held
+            .strip_prefix(mark.as_bytes())
+            .and_then(|rest| rest.strip_suffix(b"\""))
+        {
+            Some(token) => writer.write_all(token),
+            None => writer.write_all(&held),
+        }
+    }
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        escape: serde_json::ser::CharEscape,
+    ) -> io::Result<()> {
+        let mut writer = self.sink(writer);
+        serde_json::ser::CompactFormatter.write_char_escape(&mut writer, escape)
+    }
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.line {
+            return w.write_all(b"[");
+        }
         self.pretty.begin_array(w)
     }
     fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.line {
+            return w.write_all(b"]");
+        }
         self.pretty.end_array(w)
     }
     fn begin_array_value<W: ?Sized + io::Write>(
@@ -108,15 +205,27 @@ impl Formatter for PyFormatter {
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
+        if self.line {
+            return w.write_all(if first { b"" } else { b", " });
+        }
         self.pretty.begin_array_value(w, first)
     }
     fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.line {
+            return Ok(());
+        }
         self.pretty.end_array_value(w)
     }
     fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.line {
+            return w.write_all(b"{");
+        }
         self.pretty.begin_object(w)
     }
     fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.line {
+            return w.write_all(b"}");
+        }
         self.pretty.end_object(w)
     }
     fn begin_object_key<W: ?Sized + io::Write>(
@@ -124,6 +233,9 @@ impl Formatter for PyFormatter {
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
+        if self.line {
+            return w.write_all(if first { b"" } else { b", " });
+        }
         self.pretty.begin_object_key(w, first)
     }
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
@@ -142,8 +254,23 @@ impl Formatter for PyFormatter {
 /// assert_eq!(text, "{\n  \"a\": [\n    1,\n    2.5e-07\n  ],\n  \"b\": \"\\u00e9\"\n}");
 /// ```
 pub fn to_py_json<T: Serialize + ?Sized>(value: &T) -> String {
+    write_with(value, PyFormatter::default())
+}
+
+/// `json.dumps(value)` as Python writes it: one line, `", "` between items, `": "` after
+/// keys.
+///
+/// ```
+/// use dataproc::pyjson::to_py_json_line;
+/// assert_eq!(to_py_json_line(&serde_json::json!({"a": [1, 1e16]})), r#"{"a": [1, 1e+16]}"#);
+/// ```
+pub fn to_py_json_line<T: Serialize + ?Sized>(value: &T) -> String {
+    write_with(value, PyFormatter::line())
+}
+
+fn write_with<T: Serialize + ?Sized>(value: &T, formatter: PyFormatter) -> String {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, PyFormatter::default());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     // Serializing a JSON-like value into memory cannot fail.
     if value.serialize(&mut ser).is_err() {
         return String::from("null");

@@ -123,6 +123,24 @@ impl NumericState {
         })
     }
 
+    /// The population variance (n), correctly rounded (as `statistics.pvariance`);
+    /// `None` when empty.
+    pub fn pvariance(&self) -> Option<f64> {
+        (self.count > 0).then(|| {
+            let den = BigUint::from(self.count) * BigUint::from(self.count);
+            round_ratio(&BigInt::from(self.scaled_deviations()), &den, -2148)
+        })
+    }
+
+    /// The population standard deviation (n), correctly rounded (as Python 3.12's
+    /// `statistics.pstdev`); `None` when empty.
+    pub fn pstdev(&self) -> Option<f64> {
+        (self.count > 0).then(|| {
+            let den = BigUint::from(self.count) * BigUint::from(self.count);
+            round_sqrt(&self.scaled_deviations(), &den, -2148)
+        })
+    }
+
     /// The seed's output map: `count`, `sum`, `mean`, `median`, `min`, `max`, and `std_dev`
     /// only for more than one value. `median` is left out when `None` is given.
     pub fn to_output(&self, median: Option<f64>) -> Map<String, Value> {
@@ -170,7 +188,7 @@ pub fn median_owned(values: Vec<f64>) -> Option<f64> {
 }
 
 /// An integer whose order is `f64::total_cmp`'s order of `x`.
-fn order_key(x: f64) -> u64 {
+pub(crate) fn order_key(x: f64) -> u64 {
     let bits = x.to_bits();
     if bits >> 63 == 1 {
         !bits
@@ -180,7 +198,7 @@ fn order_key(x: f64) -> u64 {
 }
 
 /// The inverse of [`order_key`].
-fn from_order_key(key: u64) -> f64 {
+pub(crate) fn from_order_key(key: u64) -> f64 {
     f64::from_bits(if key >> 63 == 1 {
         key & !(1 << 63)
     } else {
@@ -190,7 +208,7 @@ fn from_order_key(key: u64) -> f64 {
 
 /// The mean of two middle values as Python writes it, `(a + b) / 2`, except where that
 /// overflows: halving first is exact there.
-fn middle(lower: f64, upper: f64) -> f64 {
+pub(crate) fn middle(lower: f64, upper: f64) -> f64 {
     let sum = lower + upper;
     if sum.is_finite() {
         sum / 2.0

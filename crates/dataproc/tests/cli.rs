@@ -69,9 +69,12 @@ fn numbers_from_stdin_with_sniffed_formats() {
     let v = output(dataproc().arg("numeric").write_stdin("[1, \"2\", true]"));
     assert_eq!(v["output_data"]["sum"], 4.0);
     assert_eq!(v["input_data"]["format"], "json");
+    // Every column: the text one is reported as text, not fatal.
     let v = output(dataproc().arg("numeric").write_stdin("1,x\n2,y\n"));
     assert_eq!(v["input_data"]["format"], "csv");
-    assert_eq!(v["output_data"]["sum"], 3.0);
+    assert_eq!(v["output_data"]["columns"][0]["sum"], 3.0);
+    assert_eq!(v["output_data"]["columns"][1]["type"], "text");
+    assert_eq!(v["output_data"]["columns"][1]["non_numeric"], 2);
     // A quoted CSV header starts with `"` as a JSON line would; it is still CSV.
     let v = output(
         dataproc()
@@ -79,7 +82,8 @@ fn numbers_from_stdin_with_sniffed_formats() {
             .write_stdin("\"price\",qty\n1.5,2\n2.5,3\n"),
     );
     assert_eq!(v["input_data"]["format"], "csv");
-    assert_eq!(v["output_data"]["sum"], 4.0);
+    assert_eq!(v["output_data"]["columns"][0]["column"], "price");
+    assert_eq!(v["output_data"]["columns"][0]["sum"], 4.0);
     let v = output(dataproc().arg("numeric").write_stdin("\"1.5\"\n2\n"));
     assert_eq!(v["input_data"]["format"], "jsonl");
     assert_eq!(v["output_data"]["sum"], 3.5);
@@ -252,7 +256,7 @@ fn csv_column_by_index_detects_the_header() {
     assert_eq!(v["output_data"]["sum"], 2.0);
     let v = output(
         dataproc()
-            .args(["numeric", "--delimiter", ";", "--no-header"])
+            .args(["numeric", "--delimiter", ";", "--no-header", "-c", "0"])
             .write_stdin("3;4\n5;6\n"),
     );
     assert_eq!(v["output_data"]["sum"], 8.0);
@@ -462,7 +466,7 @@ fn a_line_break_inside_a_bad_csv_field_stays_on_the_one_error_line() {
     let stderr = stderr_of(
         Command::cargo_bin("dataproc")
             .unwrap()
-            .args(["numeric", "--no-header"])
+            .args(["numeric", "--no-header", "--column", "0"])
             .arg(&path),
         4,
     );

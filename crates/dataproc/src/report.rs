@@ -1,0 +1,180 @@
+//! A result written for people or pipes: the seed's JSON envelope, JSON lines, CSV or
+//! an aligned table (as pandas prints `describe()`).
+//!
+//! - `json` (default): the seed's `ProcessingResult` as `json.dumps(indent=2)` writes it;
+//! - `jsonl`: one line per record (per column, or per group and column), each starting
+//!   with its group keys and `column`;
+//! - `csv`: a header of every key any record has, one row per record (a key a record
+//!   lacks, e.g. `std_dev` of a one-value column, is an empty cell);
+//! - `table`: statistics as rows, records as columns, right-aligned.
+//!
+//! Non-finite results (an overflowed sum or variance) are never written as a bare
+//! `null`, which would read as "missing": JSON and JSON lines write `Infinity`,
+//! `-Infinity`, `NaN` as Python's `json` does; CSV and the table write `inf`, `-inf`,
+//! `nan` as Python's `str(float)` and pandas' `to_csv` do. With `no_meta` the envelope
+//! leaves out `timestamp` and `processing_time`, so two runs over the same input are
+//! byte-identical.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::pyjson::{non_finite_token, py_float_repr, to_py_json, to_py_json_line};
+use crate::result::ProcessingResult;
+
+/// How a result is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// The seed's envelope, indented JSON.
+    #[default]
+    Json,
+    /// One JSON object per record and line.
+    JsonLines,
+    /// One CSV row per record.
+    Csv,
+    /// An aligned text table.
+    Table,
+}
+
+/// The records of a result: the entries of `output_data.columns` or `.groups`, or
+/// `output_data` itself (with `metadata.column` put first as `column` when there is one).
+pub fn records(result: &ProcessingResult) -> Vec<Map<String, Value>> {
+    for key in ["columns", "groups"] {
+        if let Some(Value::Array(list)) = result.output_data.get(key) {
+            return list.iter().filter_map(|v| v.as_object().cloned()).collect();
+        }
+    }
+    let mut record = Map::new();
+    if let Some(column) = result.metadata.get("column") {
+        record.insert("column".into(), column.clone());
+    }
+    if let Some(map) = result.output_data.as_object() {
+        record.extend(map.clone());
+    }
+    vec![record]
+}
+
+/// The text of `result` in `format` (with a final line break).
+///
+/// ```
+/// use dataproc::report::{OutputFormat, render};
+/// use dataproc::{NumericProcessor, Processor, ProcessorConfig};
+/// let config = ProcessorConfig::builder("n").build()?;
+/// let result = NumericProcessor::new(config).process(&serde_json::json!([1, 2]))?;
+/// let csv = render(&result, OutputFormat::Csv, true)?;
+/// assert_eq!(csv, "count,sum,mean,median,min,max,std_dev\n2,3.0,1.5,1.5,1.0,2.0,0.7071067811865476\n");
+/// # Ok::<(), dataproc::Error>(())
+/// ```
+///
+/// # Errors
+/// A processing error if the CSV writer fails (it writes to memory; it does not).
+pub fn render(result: &ProcessingResult, format: OutputFormat, no_meta: bool) -> Result<String> {
+    let mut text = match format {
+        OutputFormat::Json => {
+            let mut dict = result.to_dict();
+            if no_meta {
+                dict.shift_remove("processing_time");
+                dict.shift_remove("timestamp");
+            }
+            to_py_json(&dict)
+        }
+        OutputFormat::JsonLines => records(result)
+            .iter()
+            .map(to_py_json_line)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        OutputFormat::Csv => csv_text(&records(result))?,
+        OutputFormat::Table => table_text(&records(result)),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Every key of `records`, in first-seen order.
+fn keys(records: &[Map<String, Value>]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for r in records {
+        for k in r.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    keys
+}
+
+/// A cell's text for CSV and the table: numbers as Python's `str()`, non-finite ones as
+/// `inf`/`-inf`/`nan`, texts as they are, a missing cell empty.
+fn cell_text(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => match non_finite_token(s) {
+            Some("Infinity") => "inf".into(),
+            Some("-Infinity") => "-inf".into(),
+            Some(_) => "nan".into(),
+            None => s.clone(),
+        },
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(x) if n.is_f64() => py_float_repr(x),
+            _ => n.to_string(),
+        },
+        Some(other) => other.to_string(),
+    }
+}
+
+fn csv_text(records: &[Map<String, Value>]) -> Result<String> {
+    let keys = keys(records);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::Processing(format!("cannot write CSV: {e}"));
+    out.write_record(&keys).map_err(fail)?;
+    for r in records {
+        out.write_record(keys.iter().map(|k| cell_text(r.get(k))))
+            .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Error::Processing(format!("cannot write CSV: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Statistics as rows, one column per record (headed by its group keys and column).
+fn table_text(records: &[Map<String, Value>]) -> String {
+    let all = keys(records);
+    // The heading rows: group keys and the column name; the rest are statistics.
+    let stats_from = all.iter().position(|k| k == "column").map_or(0, |i| i + 1);
+    let (heads, stats) = all.split_at(stats_from);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for h in heads {
+        let mut row = vec![String::new()];
+        row.extend(records.iter().map(|r| cell_text(r.get(h))));
+        rows.push(row);
+    }
+    for s in stats {
+        let mut row = vec![s.clone()];
+        row.extend(records.iter().map(|r| cell_text(r.get(s))));
+        rows.push(row);
+    }
+    let width = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..width)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (text, &w))| {
+                    if c == 0 {
+                        format!("{text:<w$}")
+                    } else {
+                        format!("{text:>w$}")
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
