@@ -53,14 +53,19 @@
 
 pub mod cli;
 pub mod client;
+pub mod cookies;
 pub mod demo;
 pub mod error;
 mod limits;
+pub mod proxy;
+pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod server;
 pub mod stats;
+pub mod tls;
+pub mod upload;
 
 pub use client::{Fetcher, FetcherConfig};
 pub use error::{ConfigError, ErrorKind, FetchError};

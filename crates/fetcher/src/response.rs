@@ -28,6 +28,8 @@ pub struct HttpResponse {
     pub response_time: Duration,
     /// Which attempt produced it, starting at 1.
     pub attempt: u32,
+    /// Redirects followed to get it (0 when it is the first answer).
+    pub redirects: u32,
     /// The parsed body: set at once for JSON, on first use for text.
     body: OnceLock<Body>,
 }
@@ -55,6 +57,7 @@ impl HttpResponse {
             raw,
             response_time,
             attempt,
+            redirects: 0,
             body,
         }
     }
@@ -89,6 +92,7 @@ impl PartialEq for HttpResponse {
             && self.raw == other.raw
             && self.response_time == other.response_time
             && self.attempt == other.attempt
+            && self.redirects == other.redirects
             && self.body() == other.body()
     }
 }
