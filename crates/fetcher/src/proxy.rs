@@ -91,8 +91,12 @@ pub(crate) fn apply(
         ProxySource::Url(url) if url.trim().is_empty() => Ok(builder),
         ProxySource::Url(url) => {
             let bypass = config.no_proxy.clone().or_else(env_no_proxy);
-            let proxy = Proxy::all(checked(url, "--proxy")?)
-                .map_err(|e| invalid("--proxy", url, &e.to_string()))?;
+            let proxy_url = checked(url, "--proxy")?;
+            if bypass.as_deref().is_some_and(bypasses_all) {
+                return Ok(builder);
+            }
+            let proxy =
+                Proxy::all(proxy_url).map_err(|e| invalid("--proxy", url, &e.to_string()))?;
             Ok(builder.proxy(proxy.no_proxy(bypass.as_deref().and_then(NoProxy::from_string))))
         }
         ProxySource::Env => {
@@ -101,6 +105,7 @@ pub(crate) fn apply(
                 .clone()
                 .or_else(env_no_proxy)
                 .unwrap_or_else(|| LOOPBACK.to_owned());
+            let all_direct = bypasses_all(&bypass);
             let cgi = std::env::var_os("REQUEST_METHOD").is_some();
             let http_names: &[&'static str] = if cgi {
                 &["http_proxy"]
@@ -119,13 +124,22 @@ pub(crate) fn apply(
                 if value.trim().is_empty() {
                     continue;
                 }
-                let proxy = make(checked(&value, name)?)
-                    .map_err(|e| invalid(name, &value, &e.to_string()))?;
+                let proxy_url = checked(&value, name)?;
+                if all_direct {
+                    continue;
+                }
+                let proxy = make(proxy_url).map_err(|e| invalid(name, &value, &e.to_string()))?;
                 builder = builder.proxy(proxy.no_proxy(NoProxy::from_string(&bypass)));
             }
             Ok(builder)
         }
     }
+}
+
+/// Whether a no-proxy list holds `*`, which sends every host direct (reqwest's matcher
+/// applies `*` to names only, not to IP addresses).
+fn bypasses_all(list: &str) -> bool {
+    list.split(',').any(|entry| entry.trim() == "*")
 }
 
 /// Parses a proxy URL (a bare `host:port` is `http://host:port`, as curl reads it) and

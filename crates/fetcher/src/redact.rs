@@ -13,27 +13,30 @@
 
 use std::borrow::Cow;
 
-use reqwest::Url;
-
 /// What replaces a secret.
 pub const MASK: &str = "***";
 
-/// `text` with the password of its user-info replaced by [`MASK`]; unchanged (and not
-/// copied) when it has none or is not a URL.
+/// `text` with the password of its user-info (`scheme://user:password@`) replaced by
+/// [`MASK`]; unchanged (and not copied) when it has none. It works on the text, so a URL
+/// that does not parse is redacted too, and nothing else of it is normalized.
 pub fn url(text: &str) -> Cow<'_, str> {
-    if !text.contains('@') {
+    let Some(start) = text.find("://").map(|at| at + 3) else {
         return Cow::Borrowed(text);
-    }
-    match Url::parse(text) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            if parsed.set_password(Some(MASK)).is_ok() {
-                Cow::Owned(parsed.into())
-            } else {
-                Cow::Borrowed(text)
-            }
-        }
-        _ => Cow::Borrowed(text),
-    }
+    };
+    let rest = &text[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let Some(at) = authority.rfind('@') else {
+        return Cow::Borrowed(text);
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return Cow::Borrowed(text);
+    };
+    let (password_start, password_end) = (start + colon + 1, start + at);
+    Cow::Owned(format!(
+        "{}{MASK}{}",
+        &text[..password_start],
+        &text[password_end..]
+    ))
 }
 
 /// Whether a header's value is a credential.
@@ -61,6 +64,8 @@ mod tests {
         assert_eq!(url("https://u@h/"), "https://u@h/");
         assert_eq!(url("http://u:p@h/a@b"), "http://u:***@h/a@b");
         assert_eq!(url("not a url @ all"), "not a url @ all");
+        assert_eq!(url("http://u:p@[::1"), "http://u:***@[::1");
+        assert_eq!(url("http://h/?next=a:b@c"), "http://h/?next=a:b@c");
         assert_eq!(header_value("Proxy-Authorization", "token"), "***");
     }
 }
