@@ -156,7 +156,8 @@ pub enum InputFormat {
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// Input file: a URL per line, or JSON lines {"url", "method", "headers", "body",
-    /// "timeout", "retries"}; blank lines and # comments are skipped. `-` or none: stdin.
+    /// "body_file", "form", "timeout", "retries"}; blank lines and # comments are skipped.
+    /// `-` or none: stdin.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
     /// Output file of JSON lines, one per request; `-` or none: stdout.

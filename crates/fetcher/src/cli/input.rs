@@ -1,9 +1,11 @@
 //! Input: requests read one line at a time, never the whole file, so memory stays flat
 //! however long the input is.
 //!
-//! A line is a URL, or a JSON object `{"url", "method", "headers", "body", "timeout",
-//! "retries"}` (only `url` is required; `timeout` is seconds or a duration string such as
-//! `"500ms"`). With [`InputFormat::Auto`] each line decides for itself: one starting with
+//! A line is a URL, or a JSON object `{"url", "method", "headers", "body", "body_file",
+//! "form", "timeout", "retries"}` (only `url` is required; `timeout` is seconds or a
+//! duration string such as `"500ms"`; `body_file` is a file sent as it is, streamed;
+//! `form` maps names to values, `"@path"` for a file, as `-F`). A line with a body of any
+//! kind and no `method` is a POST (unless `-X` set another method), as curl's `-d`. With [`InputFormat::Auto`] each line decides for itself: one starting with
 //! `{` is JSON. Blank lines and lines starting with `#` are skipped. A line that cannot be
 //! read as a request is an [`Err`] carrying why, so the caller can report it with its line
 //! number and go on.
