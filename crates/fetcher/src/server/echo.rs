@@ -1,16 +1,17 @@
 //! httpbin's paths for what a client sends and keeps beyond a plain GET: any method with
 //! any body (`/anything`), cookies (`/cookies`, `/cookies/set`), and headers a test picks
-//! (`/response-headers`).
+//! (`/response-headers`), and an upload sink (`/discard`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{any, get};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::ServerState;
@@ -23,6 +24,21 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/cookies", get(cookies))
         .route("/cookies/set", get(set_cookies))
         .route("/response-headers", get(response_headers))
+        .route("/discard", any(discard))
+}
+
+/// Reads the body as it arrives, keeping none of it, and answers `{"bytes": n}`: an upload
+/// target whose memory does not grow with the upload.
+async fn discard(body: Body) -> Response {
+    let mut stream = body.into_data_stream();
+    let mut bytes = 0u64;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(chunk) => bytes += chunk.len() as u64,
+            Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        }
+    }
+    Json(json!({ "bytes": bytes })).into_response()
 }
 
 /// The query as ordered pairs (a repeated name kept repeated).

@@ -19,6 +19,7 @@
 //! | `/cookies` | `{"cookies": {name: value}}`, the cookies the request sent |
 //! | `/cookies/set?name=value..` | one `Set-Cookie` per argument, then 302 to `/cookies` |
 //! | `/response-headers?name=value..` | those headers (a repeated name is sent repeated) and them as JSON |
+//! | `/discard` | any method: reads the body as it comes, keeps none, answers `{"bytes": n}` |
 //!
 //! The echoes also carry `protocol` (`"HTTP/1.1"`, `"HTTP/2.0"`), which httpbin does not.
 //! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served; over TLS
