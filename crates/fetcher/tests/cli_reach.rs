@@ -101,26 +101,42 @@ impl Site {
     }
 }
 
+/// A `fetcher serve` child process, killed when dropped (also when a test fails).
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `fetcher serve ARGS` as a child process, and the base URL it prints.
+fn serve(args: &[&str]) -> (Served, String) {
+    let mut served = Served(
+        StdCommand::new(assert_cmd::cargo::cargo_bin("fetcher"))
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(served.0.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited");
+        if let Some(base) = line.trim().strip_prefix("Serving on ") {
+            return (served, base.to_owned());
+        }
+    }
+}
+
 #[test]
 fn serve_tls_writes_a_ca_for_cacert_and_insecure_warns_once() {
     let site = Site::new();
     let ca = site.dir.path().join("ca.pem");
-    let mut serve = StdCommand::new(assert_cmd::cargo::cargo_bin("fetcher"))
-        .args(["serve", "--tls", "--write-cacert"])
-        .arg(&ca)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(serve.stdout.take().unwrap());
-    let mut url = String::new();
-    for _ in 0..2 {
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        if let Some(base) = line.trim().strip_prefix("Serving on ") {
-            url = base.to_owned();
-        }
-    }
+    let (_served, url) = serve(&["--tls", "--write-cacert", ca.to_str().unwrap()]);
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     let lines = [format!("{url}/get"), format!("{url}/json")];
 
@@ -135,8 +151,56 @@ fn serve_tls_writes_a_ca_for_cacert_and_insecure_warns_once() {
     let (code, _, stderr) = site.run(&[], &["-k"], &lines);
     assert_eq!(code, 0);
     assert_eq!(stderr.matches("--insecure").count(), 1, "{stderr}");
-    serve.kill().unwrap();
-    serve.wait().unwrap();
+}
+
+#[test]
+fn serve_with_given_certificates_and_client_ca_for_mutual_tls() {
+    use fetcher::server::tls::CertAuthority;
+    let site = Site::new();
+    let ca = CertAuthority::new("given CA").unwrap();
+    let server = ca.issue_server().unwrap();
+    let client = ca.issue_client("alice").unwrap();
+    let path = |name: &str, text: &str| site.file(name, text).display().to_string();
+    let (ca_file, cert, key) = (
+        path("ca.pem", ca.cert_pem()),
+        path("server.pem", &server.cert_pem),
+        path("server.key", &server.key_pem),
+    );
+    // One file holding both certificate and key, as curl's --cert accepts.
+    let both = path(
+        "client.pem",
+        &format!("{}{}", client.cert_pem, client.key_pem),
+    );
+    let (client_cert, client_key) = (
+        path("client.crt", &client.cert_pem),
+        path("client.key", &client.key_pem),
+    );
+    let (_served, url) = serve(&[
+        "--tls-cert",
+        &cert,
+        "--tls-key",
+        &key,
+        "--client-ca",
+        &ca_file,
+    ]);
+    let lines = [format!("{url}/get")];
+    let (code, records, _) = site.run(&[], &["--cacert", &ca_file], &lines);
+    assert_eq!(code, 1, "no client certificate: {records:?}");
+    for args in [
+        vec!["--cacert", &ca_file, "--cert", &both],
+        vec![
+            "--cacert",
+            &ca_file,
+            "--cert",
+            &client_cert,
+            "--key",
+            &client_key,
+        ],
+    ] {
+        let (code, records, stderr) = site.run(&[], &args, &lines);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert_eq!(records[0]["status"], 200);
+    }
 }
 
 #[test]
