@@ -349,7 +349,12 @@ impl Fetcher {
     ) -> (Result<Answer, ErrorKind>, Duration) {
         let _permit = self.inner.limits.acquire(url).await;
         Counters::bump(&self.inner.counters.made);
-        debug!("Attempt {} {} {}", number, req.method, req.url);
+        debug!(
+            "Attempt {} {} {}",
+            number,
+            req.method,
+            redact::url(&req.url)
+        );
         let started = Instant::now();
         let result = match tokio::time::timeout(timeout, self.attempt(url, headers, req)).await {
             Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
