@@ -228,7 +228,8 @@ async fn dispatch(
                         "--resume: input line {number} ({} {}) is not the request {out_name} \
                          recorded for that line; the input changed: resume with the same input, \
                          or write to a new output file",
-                        req.method, req.url
+                        req.method,
+                        crate::redact::url(&req.url)
                     )));
                     break;
                 }
