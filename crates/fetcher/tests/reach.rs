@@ -307,6 +307,11 @@ async fn socks5_and_socks5h_with_credentials() {
 
     let wrong = fetcher_with(through(format!("socks5h://ann:nope@{}", proxy.addr())));
     assert!(get(&wrong, server.url("/get")).await.is_err());
+
+    let open = Proxy::socks5(None).await;
+    let anyone = fetcher_with(through(format!("socks5h://{}", open.addr())));
+    assert_eq!(get(&anyone, by_name).await.unwrap().status, 200);
+    assert_eq!(open.seen()[0].auth, None);
 }
 
 #[tokio::test]
