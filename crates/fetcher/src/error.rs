@@ -16,7 +16,7 @@ use crate::response::HttpResponse;
 #[derive(Debug, Error)]
 #[error("{url}: {kind} (after {attempts} attempt{s})", s = if *.attempts == 1 { "" } else { "s" })]
 pub struct FetchError {
-    /// The request's URL, as given.
+    /// The request's URL as given, its password shown as `***` ([`crate::redact::url`]).
     pub url: String,
     /// How many attempts were made (0 when the request could not even be built).
     pub attempts: u32,

@@ -16,7 +16,8 @@ pub use reqwest::header::HeaderMap;
 /// A successful answer (status < 400) to an [`HttpRequest`](crate::HttpRequest).
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
-    /// The request's URL (as the seed: not the URL after redirects).
+    /// The request's URL (as the seed: not the URL after redirects), its password shown
+    /// as `***` ([`crate::redact::url`]).
     pub url: String,
     /// The HTTP status code (the seed's `status_code`).
     pub status: u16,
