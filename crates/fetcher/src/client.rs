@@ -7,6 +7,7 @@
 //! holds its slots only while it runs: a request sleeping in back-off holds nothing (the
 //! seed held its semaphore permit).
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -17,12 +18,16 @@ use reqwest::{Method, Url, redirect};
 use tokio::time::Instant;
 use tracing::{debug, error, info, warn};
 
+use crate::cookies::{CookieConfig, CookieJar};
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
+use crate::proxy::{self, ProxyConfig};
+use crate::redact;
 use crate::request::HttpRequest;
 use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
+use crate::tls::{self, TlsConfig};
 
 /// Most bytes reserved up front for a body of declared length.
 const PREALLOCATE_MAX: u64 = 1 << 20;
@@ -53,6 +58,22 @@ pub struct FetcherConfig {
     /// Speak HTTP/2 from the first byte, also over plain `http://` (h2c). Over `https://`
     /// HTTP/2 is negotiated by ALPN anyway; this only forces it.
     pub http2_prior_knowledge: bool,
+    /// The `User-Agent` header, [`DEFAULT_USER_AGENT`] by default; empty: none is sent.
+    pub user_agent: String,
+    /// Trusted certificates, `--insecure`, client certificate ([`TlsConfig`]).
+    pub tls: TlsConfig,
+    /// Proxy and the hosts that bypass it ([`ProxyConfig`]; default: the environment's).
+    pub proxy: ProxyConfig,
+    /// Cookie jar ([`CookieConfig`]; default: none kept).
+    pub cookies: CookieConfig,
+}
+
+/// `fetcher/VERSION`, the default `User-Agent`.
+pub const DEFAULT_USER_AGENT: &str = concat!("fetcher/", env!("CARGO_PKG_VERSION"));
+
+tokio::task_local! {
+    /// Redirects followed by the attempt running in this task (set by the redirect policy).
+    static REDIRECTS: Cell<u32>;
 }
 
 impl Default for FetcherConfig {
@@ -68,6 +89,10 @@ impl Default for FetcherConfig {
             retry: RetryConfig::default(),
             default_headers: Vec::new(),
             http2_prior_knowledge: false,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            tls: TlsConfig::default(),
+            proxy: ProxyConfig::default(),
+            cookies: CookieConfig::default(),
         }
     }
 }
@@ -95,6 +120,7 @@ struct Inner {
     config: FetcherConfig,
     limits: Limits,
     counters: Counters,
+    cookies: Option<Arc<CookieJar>>,
 }
 
 /// What one attempt produced before the status is judged.
@@ -104,13 +130,15 @@ struct Answer {
     retry_after: Option<Duration>,
     json: Option<serde_json::Value>,
     raw: Bytes,
+    redirects: u32,
 }
 
 impl Fetcher {
     /// Builds a fetcher (its connection pool, TLS with rustls and the `ring` provider).
     ///
     /// # Errors
-    /// [`ConfigError`] for a zero limit, a non-positive rate, or headers that are not valid.
+    /// [`ConfigError`] for a zero limit, a non-positive rate, headers that are not valid, a
+    /// TLS file that cannot be used, a malformed proxy URL or an unreadable cookie jar.
     pub fn new(config: FetcherConfig) -> Result<Self, ConfigError> {
         let limits = Limits::new(config.max_concurrent, config.per_host, config.rate_per_sec)?;
         // Another part of the program may have installed a provider already; that is fine.
@@ -120,10 +148,14 @@ impl Fetcher {
             let (name, value) = header_pair(name, value).map_err(ConfigError::Client)?;
             headers.append(name, value);
         }
+        if !config.user_agent.is_empty() {
+            let (name, value) = header_pair("user-agent", &config.user_agent)
+                .map_err(|why| ConfigError::Client(format!("--user-agent: {why}")))?;
+            headers.entry(name).or_insert(value);
+        }
         let mut builder = reqwest::Client::builder()
-            .no_proxy()
             .default_headers(headers)
-            .redirect(redirect::Policy::limited(config.max_redirects))
+            .redirect(redirect_policy(config.max_redirects))
             .gzip(true)
             .brotli(true)
             .deflate(true);
@@ -132,6 +164,18 @@ impl Fetcher {
         }
         if config.http2_prior_knowledge {
             builder = builder.http2_prior_knowledge();
+        }
+        builder = proxy::apply(builder, &config.proxy)?;
+        if let Some(tls) = tls::client_config(&config.tls, config.http2_prior_knowledge)? {
+            builder = builder.tls_backend_preconfigured(tls);
+        }
+        let cookies = match (&config.cookies.jar_file, config.cookies.is_enabled()) {
+            (Some(path), _) => Some(Arc::new(CookieJar::load(path)?)),
+            (None, true) => Some(Arc::new(CookieJar::default())),
+            (None, false) => None,
+        };
+        if let Some(jar) = &cookies {
+            builder = builder.cookie_provider(Arc::clone(jar));
         }
         let client = builder
             .build()
@@ -142,6 +186,7 @@ impl Fetcher {
                 config,
                 limits,
                 counters: Counters::default(),
+                cookies,
             }),
         })
     }
@@ -149,6 +194,22 @@ impl Fetcher {
     /// The configuration this fetcher was built with.
     pub fn config(&self) -> &FetcherConfig {
         &self.inner.config
+    }
+
+    /// The cookie jar, when [`FetcherConfig::cookies`] keeps one.
+    pub fn cookie_jar(&self) -> Option<&CookieJar> {
+        self.inner.cookies.as_deref()
+    }
+
+    /// Saves the cookie jar to [`CookieConfig::jar_file`] (nothing to do without one).
+    ///
+    /// # Errors
+    /// The I/O error writing the file.
+    pub fn save_cookies(&self) -> std::io::Result<()> {
+        match (&self.inner.cookies, &self.inner.config.cookies.jar_file) {
+            (Some(jar), Some(path)) => jar.save(path),
+            _ => Ok(()),
+        }
     }
 
     /// A copy of the seed's four counters.
@@ -173,16 +234,21 @@ impl Fetcher {
     /// [`ErrorKind`]; a final status >= 400 is [`ErrorKind::Status`] and carries the response.
     pub async fn fetch_single(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
         let inner = &*self.inner;
+        // What records, errors and logs show: the URL without its password.
+        let shown = redact::url(&req.url);
         let checked = parse_url(&req.url).and_then(|url| {
             let headers = request_headers(&req.headers)?;
+            if let Some(upload) = &req.upload {
+                upload.check()?;
+            }
             Ok((url, headers))
         });
         let (url, headers) = match checked {
             Ok(checked) => checked,
             Err(kind) => {
                 Counters::bump(&inner.counters.failed);
-                error!("Failed {} after 0 attempts: {}", req.url, kind);
-                return Err(FetchError::new(&req.url, 0, kind));
+                error!("Failed {} after 0 attempts: {}", shown, kind);
+                return Err(FetchError::new(shown.as_ref(), 0, kind));
             }
         };
         let timeout = req.timeout.unwrap_or(inner.config.default_timeout);
@@ -196,8 +262,9 @@ impl Fetcher {
                 Ok(answer) => {
                     let status = answer.status;
                     let retry_after = answer.retry_after;
-                    let response = HttpResponse::new(
-                        req.url.clone(),
+                    let redirects = answer.redirects;
+                    let mut response = HttpResponse::new(
+                        shown.clone().into_owned(),
                         status,
                         answer.headers,
                         answer.raw,
@@ -205,11 +272,12 @@ impl Fetcher {
                         elapsed,
                         attempt,
                     );
+                    response.redirects = redirects;
                     if status < 400 {
                         Counters::bump(&inner.counters.succeeded);
                         info!(
                             "Success {} - {} ({:.2}s)",
-                            req.url,
+                            shown,
                             status,
                             elapsed.as_secs_f64()
                         );
@@ -222,9 +290,9 @@ impl Fetcher {
             let retry = &inner.config.retry;
             if attempt > req.max_retries || !retry.policy.should_retry(&kind) {
                 Counters::bump(&inner.counters.failed);
-                error!("Failed {} after {} attempts: {}", req.url, attempt, kind);
+                error!("Failed {} after {} attempts: {}", shown, attempt, kind);
                 return Err(FetchError {
-                    url: req.url.clone(),
+                    url: shown.into_owned(),
                     attempts: attempt,
                     kind,
                     elapsed,
@@ -235,7 +303,7 @@ impl Fetcher {
             let delay = retry.delay(attempt - 1, retry_after);
             warn!(
                 "Warning {} - Attempt {} failed ({}), retrying in {}s",
-                req.url,
+                shown,
                 attempt,
                 kind,
                 secs(delay)
@@ -281,7 +349,12 @@ impl Fetcher {
     ) -> (Result<Answer, ErrorKind>, Duration) {
         let _permit = self.inner.limits.acquire(url).await;
         Counters::bump(&self.inner.counters.made);
-        debug!("Attempt {} {} {}", number, req.method, req.url);
+        debug!(
+            "Attempt {} {} {}",
+            number,
+            req.method,
+            redact::url(&req.url)
+        );
         let started = Instant::now();
         let result = match tokio::time::timeout(timeout, self.attempt(url, headers, req)).await {
             Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
@@ -302,10 +375,24 @@ impl Fetcher {
         if !headers.is_empty() {
             builder = builder.headers(headers.clone());
         }
-        if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
+        if let Some(upload) = &req.upload {
+            let typed = headers.contains_key(CONTENT_TYPE)
+                || inner
+                    .config
+                    .default_headers
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+            builder = upload.attach(builder, typed).await?;
+        } else if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let (redirects, sent) = REDIRECTS
+            .scope(Cell::new(0), async {
+                let sent = builder.send().await;
+                (REDIRECTS.with(Cell::get), sent)
+            })
+            .await;
+        let mut response = sent.map_err(classify)?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -348,8 +435,26 @@ impl Fetcher {
             retry_after,
             json,
             raw,
+            redirects,
         })
     }
+}
+
+/// Follows at most `max` redirects (more is an error); with `max` 0 a 3xx is the answer
+/// itself, as curl without `-L`. Counts what it follows for the attempt's record.
+fn redirect_policy(max: usize) -> redirect::Policy {
+    if max == 0 {
+        return redirect::Policy::none();
+    }
+    redirect::Policy::custom(move |attempt| {
+        let followed = attempt.previous().len();
+        if followed > max {
+            attempt.error(format!("more than {max} redirects"))
+        } else {
+            let _ = REDIRECTS.try_with(|n| n.set(u32::try_from(followed).unwrap_or(u32::MAX)));
+            attempt.follow()
+        }
+    })
 }
 
 /// Parses the URL and checks it is `http` or `https` with a host.

@@ -91,6 +91,8 @@ pub async fn run(options: &DemoOptions) -> Result<DemoReport, DemoError> {
     let fetcher = Fetcher::new(FetcherConfig {
         max_concurrent: options.max_concurrent,
         retry: options.retry.clone(),
+        // Its own loopback server: no proxy from the shell's environment applies.
+        proxy: crate::proxy::ProxyConfig::off(),
         ..FetcherConfig::default()
     })?;
     let requests = SEED_PATHS

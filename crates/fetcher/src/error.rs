@@ -16,7 +16,7 @@ use crate::response::HttpResponse;
 #[derive(Debug, Error)]
 #[error("{url}: {kind} (after {attempts} attempt{s})", s = if *.attempts == 1 { "" } else { "s" })]
 pub struct FetchError {
-    /// The request's URL, as given.
+    /// The request's URL as given, its password shown as `***` ([`crate::redact::url`]).
     pub url: String,
     /// How many attempts were made (0 when the request could not even be built).
     pub attempts: u32,
@@ -139,6 +139,38 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    /// A TLS file (CA certificates, client certificate or key) cannot be used; `flag` is
+    /// the CLI flag that sets it (the setting in [`TlsConfig`](crate::tls::TlsConfig)).
+    #[error("{flag} {path}: {why}")]
+    Tls {
+        /// `--cacert`, `--cert` or `--key`.
+        flag: &'static str,
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A proxy URL that cannot be used; `source_name` is the flag (`--proxy`) or the
+    /// environment variable (`https_proxy`) it came from.
+    #[error(
+        "{source_name} {value:?}: {why}; write it as http://host:port or socks5h://user:password@host:port"
+    )]
+    Proxy {
+        /// `--proxy` or the variable's name.
+        source_name: &'static str,
+        /// The value (its password redacted).
+        value: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The cookie jar file cannot be read.
+    #[error("--cookie-jar {path}: {why}")]
+    CookieJar {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 #[cfg(test)]

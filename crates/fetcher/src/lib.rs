@@ -32,6 +32,23 @@
 //! All times (`response_time`, back-off) are on tokio's clock, so they are virtual under
 //! `#[tokio::test(start_paused = true)]`.
 //!
+//! Reaching what curl reaches (each module has an example):
+//! - [`tls`]: [`FetcherConfig::tls`] — extra trusted certificates (a self-signed one is
+//!   trusted as itself), `insecure`, a client certificate for mutual TLS;
+//! - [`proxy`]: [`FetcherConfig::proxy`] — http/https/socks5/socks5h proxies, the standard
+//!   environment variables by default (loopback direct unless `no_proxy` is set), bypass
+//!   lists;
+//! - [`cookies`]: [`FetcherConfig::cookies`] — a jar for the fetcher's lifetime, loaded from
+//!   and saved to a Netscape-format file ([`Fetcher::save_cookies`]);
+//! - [`upload`]: [`HttpRequest::upload`] — files streamed from disk, text, URL-encoded and
+//!   multipart forms;
+//! - [`redact`]: passwords in URLs and `Authorization` values are `***` in
+//!   [`HttpResponse::url`], [`FetchError::url`] and log lines;
+//! - [`FetcherConfig::user_agent`] (`fetcher/VERSION` by default); `max_redirects: 0` returns
+//!   a 3xx as the response, and [`HttpResponse::redirects`] counts the redirects followed;
+//! - [`server::tls`]: the test server over HTTPS (h2 and HTTP/1.1 by ALPN, optional client
+//!   certificates), with certificates made by rcgen.
+//!
 //! ```
 //! use fetcher::{Body, Fetcher, FetcherConfig, HttpRequest};
 //! use fetcher::server::Server;
@@ -53,14 +70,19 @@
 
 pub mod cli;
 pub mod client;
+pub mod cookies;
 pub mod demo;
 pub mod error;
 mod limits;
+pub mod proxy;
+pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod server;
 pub mod stats;
+pub mod tls;
+pub mod upload;
 
 pub use client::{Fetcher, FetcherConfig};
 pub use error::{ConfigError, ErrorKind, FetchError};

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 pub use reqwest::Method;
 
+use crate::upload::Upload;
+
 /// One HTTP request to make, with its own time-out and retry budget.
 ///
 /// ```
@@ -31,6 +33,9 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// A JSON body, sent only when the method is not `GET` (as in the seed).
     pub body: Option<serde_json::Value>,
+    /// Any other body: a file streamed from disk, raw text, a form (see [`Upload`]); sent
+    /// whatever the method, and instead of `body` when both are set.
+    pub upload: Option<Upload>,
     /// Time-out for one attempt (connect, send, whole body); `None` = the fetcher's default.
     pub timeout: Option<Duration>,
     /// Retries after the first attempt (the seed: 3).
@@ -48,6 +53,7 @@ impl HttpRequest {
             method,
             headers: Vec::new(),
             body: None,
+            upload: None,
             timeout: None,
             max_retries: Self::DEFAULT_MAX_RETRIES,
         }
@@ -81,6 +87,13 @@ impl HttpRequest {
     #[must_use]
     pub fn with_json(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Sets a body other than JSON: a file, text or a form (see [`Upload`]).
+    #[must_use]
+    pub fn with_upload(mut self, upload: Upload) -> Self {
+        self.upload = Some(upload);
         self
     }
 

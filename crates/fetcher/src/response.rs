@@ -16,7 +16,8 @@ pub use reqwest::header::HeaderMap;
 /// A successful answer (status < 400) to an [`HttpRequest`](crate::HttpRequest).
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
-    /// The request's URL (as the seed: not the URL after redirects).
+    /// The request's URL (as the seed: not the URL after redirects), its password shown
+    /// as `***` ([`crate::redact::url`]).
     pub url: String,
     /// The HTTP status code (the seed's `status_code`).
     pub status: u16,
@@ -28,6 +29,8 @@ pub struct HttpResponse {
     pub response_time: Duration,
     /// Which attempt produced it, starting at 1.
     pub attempt: u32,
+    /// Redirects followed to get it (0 when it is the first answer).
+    pub redirects: u32,
     /// The parsed body: set at once for JSON, on first use for text.
     body: OnceLock<Body>,
 }
@@ -55,6 +58,7 @@ impl HttpResponse {
             raw,
             response_time,
             attempt,
+            redirects: 0,
             body,
         }
     }
@@ -89,6 +93,7 @@ impl PartialEq for HttpResponse {
             && self.raw == other.raw
             && self.response_time == other.response_time
             && self.attempt == other.attempt
+            && self.redirects == other.redirects
             && self.body() == other.body()
     }
 }

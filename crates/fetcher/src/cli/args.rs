@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::CliError;
 use super::input::RequestTemplate;
+use super::reach::ReachArgs;
 use super::units::{parse_duration, parse_size};
 use crate::{FetcherConfig, Method, RetryConfig, RetryPolicy};
 
@@ -52,7 +53,91 @@ pub enum Command {
         /// Address to bind (port 0 picks a free port; the bound address is printed).
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: std::net::SocketAddr,
+        /// HTTPS instead of HTTP.
+        #[command(flatten)]
+        tls: ServeTlsArgs,
     },
+}
+
+/// `fetcher serve --tls`: HTTPS with a generated certificate, or one given.
+#[derive(Debug, Args)]
+pub struct ServeTlsArgs {
+    /// Serve HTTPS (HTTP/1.1 and h2 by ALPN) with a certificate for localhost,
+    /// 127.0.0.1 and ::1 issued by a CA made at start, whose certificate is written to
+    /// --write-cacert for clients' --cacert.
+    #[arg(long)]
+    pub tls: bool,
+    /// Serve HTTPS with this certificate (PEM) instead of a generated one.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Require client certificates issued by a CA in this PEM file (mutual TLS).
+    #[arg(long, value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
+    /// Where a generated CA certificate is written (default: fetcher-serve-ca.pem in the
+    /// system's temporary directory).
+    #[arg(long, value_name = "FILE")]
+    pub write_cacert: Option<PathBuf>,
+}
+
+impl ServeTlsArgs {
+    /// The server's TLS settings, `None` without `--tls`: the given certificate, or one
+    /// issued by a new CA whose certificate is written out (its path is returned too).
+    ///
+    /// # Errors
+    /// A usage error naming the flag whose file cannot be read or written.
+    pub fn server_tls(
+        &self,
+    ) -> Result<Option<(crate::server::tls::ServerTls, Option<PathBuf>)>, CliError> {
+        use crate::server::tls::{CertAuthority, Identity, ServerTls};
+        if !self.tls && self.tls_cert.is_none() && self.client_ca.is_none() {
+            return Ok(None);
+        }
+        let read = |flag: &str, path: &PathBuf| {
+            std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("{flag} {}: cannot read it ({e})", path.display())))
+        };
+        let (identity, written) = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => (
+                Identity {
+                    cert_pem: read("--tls-cert", cert)?,
+                    key_pem: read("--tls-key", key)?,
+                },
+                None,
+            ),
+            _ => {
+                let ca = CertAuthority::new("fetcher serve CA")
+                    .map_err(|e| CliError::Start(e.to_string()))?;
+                let path = self
+                    .write_cacert
+                    .clone()
+                    .unwrap_or_else(|| std::env::temp_dir().join("fetcher-serve-ca.pem"));
+                std::fs::write(&path, ca.cert_pem()).map_err(|e| {
+                    usage(format!(
+                        "--write-cacert {}: cannot write it ({e})",
+                        path.display()
+                    ))
+                })?;
+                let identity = ca
+                    .issue_server()
+                    .map_err(|e| CliError::Start(e.to_string()))?;
+                (identity, Some(path))
+            }
+        };
+        let client_ca_pem = match &self.client_ca {
+            Some(path) => Some(read("--client-ca", path)?),
+            None => None,
+        };
+        Ok(Some((
+            ServerTls {
+                identity,
+                client_ca_pem,
+            },
+            written,
+        )))
+    }
 }
 
 /// How input lines are read.
@@ -71,7 +156,8 @@ pub enum InputFormat {
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// Input file: a URL per line, or JSON lines {"url", "method", "headers", "body",
-    /// "timeout", "retries"}; blank lines and # comments are skipped. `-` or none: stdin.
+    /// "body_file", "form", "timeout", "retries"}; blank lines and # comments are skipped.
+    /// `-` or none: stdin.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
     /// Output file of JSON lines, one per request; `-` or none: stdout.
@@ -133,9 +219,13 @@ pub struct FetchArgs {
     /// Method of requests that give none (default GET, or POST with --data).
     #[arg(short = 'X', long, value_name = "METHOD")]
     pub method: Option<String>,
-    /// JSON body of requests that give none.
-    #[arg(short = 'd', long, value_name = "JSON")]
+    /// Body of requests that give none: JSON, or @FILE (sent as application/json,
+    /// streamed from disk).
+    #[arg(short = 'd', long, value_name = "JSON|@FILE")]
     pub data: Option<String>,
+    /// TLS, proxy, cookies, User-Agent and other request bodies.
+    #[command(flatten)]
+    pub reach: ReachArgs,
 
     /// Include response bodies in the output (JSON, or text).
     #[arg(long, conflicts_with = "save_dir")]
@@ -319,17 +409,11 @@ impl TryFrom<FetchArgs> for Settings {
         if args.timeout.is_zero() {
             return Err(usage("--timeout must be greater than zero"));
         }
-        let body = match args.data.as_deref() {
-            None => None,
-            Some(text) => Some(serde_json::from_str(text).map_err(|e| {
-                usage(format!(
-                    "--data is not JSON ({e}); quote a string as '\"text\"'"
-                ))
-            })?),
-        };
+        let mut fetcher = FetcherConfig::default();
+        let (body, upload) = args.reach.apply(args.data.as_deref(), &mut fetcher)?;
         let method = match args.method.as_deref() {
             Some(text) => parse_method(text).map_err(usage)?,
-            None if body.is_some() => Method::POST,
+            None if body.is_some() || upload.is_some() => Method::POST,
             None => Method::GET,
         };
         let default_headers = args
@@ -382,6 +466,7 @@ impl TryFrom<FetchArgs> for Settings {
             },
             default_headers,
             http2_prior_knowledge: args.http2_prior_knowledge,
+            ..fetcher
         };
         let run = RunOptions {
             input,
@@ -390,6 +475,7 @@ impl TryFrom<FetchArgs> for Settings {
             template: RequestTemplate {
                 method,
                 body,
+                upload,
                 max_retries: args.retries,
             },
             sink,

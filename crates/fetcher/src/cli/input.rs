@@ -1,9 +1,11 @@
 //! Input: requests read one line at a time, never the whole file, so memory stays flat
 //! however long the input is.
 //!
-//! A line is a URL, or a JSON object `{"url", "method", "headers", "body", "timeout",
-//! "retries"}` (only `url` is required; `timeout` is seconds or a duration string such as
-//! `"500ms"`). With [`InputFormat::Auto`] each line decides for itself: one starting with
+//! A line is a URL, or a JSON object `{"url", "method", "headers", "body", "body_file",
+//! "form", "timeout", "retries"}` (only `url` is required; `timeout` is seconds or a
+//! duration string such as `"500ms"`; `body_file` is a file sent as it is, streamed;
+//! `form` maps names to values, `"@path"` for a file, as `-F`). A line with a body of any
+//! kind and no `method` is a POST (unless `-X` set another method), as curl's `-d`. With [`InputFormat::Auto`] each line decides for itself: one starting with
 //! `{` is JSON. Blank lines and lines starting with `#` are skipped. A line that cannot be
 //! read as a request is an [`Err`] carrying why, so the caller can report it with its line
 //! number and go on.
@@ -21,6 +23,7 @@
 //! assert!(parse_line(r#"{"uri": "http://h/"}"#, InputFormat::Auto, &template).is_err());
 //! ```
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -28,6 +31,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::args::{InputFormat, parse_method};
 use super::units::parse_duration;
+use crate::upload::{FormValue, Upload};
 use crate::{HttpRequest, Method};
 
 /// What a request gets when its line does not say: from `--method`, `--data`, `--retries`.
@@ -37,6 +41,9 @@ pub struct RequestTemplate {
     pub method: Method,
     /// JSON body.
     pub body: Option<serde_json::Value>,
+    /// Another body (file, text, form), from `-d @FILE`, `--data-binary`, `--data-raw`,
+    /// `--form`.
+    pub upload: Option<Upload>,
     /// Retries after the first attempt.
     pub max_retries: u32,
 }
@@ -46,6 +53,7 @@ impl Default for RequestTemplate {
         Self {
             method: Method::GET,
             body: None,
+            upload: None,
             max_retries: HttpRequest::DEFAULT_MAX_RETRIES,
         }
     }
@@ -58,6 +66,7 @@ impl RequestTemplate {
             method: self.method.clone(),
             headers: Vec::new(),
             body: self.body.clone(),
+            upload: self.upload.clone(),
             timeout: None,
             max_retries: self.max_retries,
         }
@@ -73,6 +82,8 @@ struct JsonLine {
     #[serde(default)]
     headers: serde_json::Map<String, serde_json::Value>,
     body: Option<serde_json::Value>,
+    body_file: Option<PathBuf>,
+    form: Option<serde_json::Map<String, serde_json::Value>>,
     timeout: Option<Timeout>,
     retries: Option<u32>,
 }
@@ -110,6 +121,7 @@ pub fn parse_line(
     let parsed: JsonLine =
         serde_json::from_str(text).map_err(|e| format!("not a JSON request: {e}"))?;
     let mut req = template.request(parsed.url);
+    let method_given = parsed.method.is_some();
     if let Some(method) = parsed.method {
         req.method = parse_method(&method)?;
     }
@@ -119,8 +131,27 @@ pub fn parse_line(
             other => return Err(format!("header '{name}' must be a string; got {other}")),
         }
     }
-    if parsed.body.is_some() {
+    let has_body = parsed.body.is_some() || parsed.body_file.is_some() || parsed.form.is_some();
+    if has_body {
+        // The line's body replaces the template's, whatever its kind.
         req.body = parsed.body;
+        req.upload = None;
+        if !method_given && req.method == Method::GET {
+            req.method = Method::POST;
+        }
+    }
+    if let Some(path) = parsed.body_file {
+        req.upload = Some(Upload::File { path, json: false });
+    }
+    if let Some(form) = parsed.form {
+        let mut fields = Vec::with_capacity(form.len());
+        for (name, value) in form {
+            match value {
+                serde_json::Value::String(value) => fields.push((name, FormValue::parse(&value))),
+                other => return Err(format!("form field '{name}' must be a string; got {other}")),
+            }
+        }
+        req.upload = Some(Upload::Form(fields));
     }
     req.timeout = match parsed.timeout {
         None => None,
@@ -202,6 +233,7 @@ mod tests {
         let template = RequestTemplate {
             method: Method::PUT,
             body: Some(serde_json::json!(1)),
+            upload: None,
             max_retries: 5,
         };
         let line = r#"{"url":"http://h/p","method":"delete","headers":{"X-A":"1"},"body":{"k":[1]},"timeout":0.25,"retries":0}"#;

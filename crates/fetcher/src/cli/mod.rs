@@ -19,6 +19,7 @@ pub mod execute;
 pub mod input;
 pub mod output;
 pub mod progress;
+pub mod reach;
 pub mod resume;
 mod run;
 pub mod signals;
@@ -125,13 +126,22 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
             print!("{report}");
             Ok(ExitCode::SUCCESS)
         }
-        Some(args::Command::Serve { addr }) => {
+        Some(args::Command::Serve { addr, tls }) => {
             let _log = init_logging(&applog::LogConfig {
                 console: Some(tracing::Level::INFO),
                 file: None,
                 console_hidden_targets: Vec::new(),
             })?;
-            runtime.block_on(crate::server::serve(addr)).map_err(|e| {
+            let served = match tls.server_tls()? {
+                None => runtime.block_on(crate::server::serve(addr)),
+                Some((tls, written)) => {
+                    if let Some(path) = written {
+                        println!("CA certificate for --cacert: {}", path.display());
+                    }
+                    runtime.block_on(crate::server::serve_tls(addr, &tls))
+                }
+            };
+            served.map_err(|e| {
                 CliError::Start(format!(
                     "cannot serve on {addr}: {e}; choose another --addr"
                 ))
@@ -140,6 +150,9 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
         }
         None => {
             let settings = args::Settings::try_from(cli.fetch)?;
+            if settings.fetcher.tls.insecure {
+                eprintln!("fetcher: warning: --insecure: server certificates are not verified");
+            }
             let _log = if settings.run.log.console.is_some() || settings.run.log.file.is_some() {
                 init_logging(&settings.run.log)?
             } else {

@@ -1,8 +1,10 @@
 //! Output: one JSON line per request, and the writer that puts them in the file.
 //!
-//! A record is `{"line", "url", "method", "status", "attempts", "response_time", "bytes",
-//! "headers"?, "body"?, "body_file"?, "error"}`: `line` is the request's input line number
-//! (the identity `--resume` uses), `response_time` is seconds of the last attempt, `error`
+//! A record is `{"line", "url", "method", "status", "attempts", "redirects",
+//! "response_time", "bytes", "headers"?, "body"?, "body_file"?, "error"}`: `line` is the
+//! request's input line number (the identity `--resume` uses), `url` has its password
+//! redacted, `redirects` counts the redirects followed, a repeated response header is a
+//! list, `response_time` is seconds of the last attempt, `error`
 //! is `null` or `{"kind", "message"}`; a final status >= 400 sets both `status` and an error
 //! of kind `"status"`.
 //!
@@ -22,32 +24,32 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::progress::Progress;
 use super::summary::{Outcome, Tally};
+use crate::redact;
 use crate::response::HeaderMap;
 use crate::{Body, FetchError, HttpRequest, HttpResponse};
 
-/// Response headers as a JSON object; repeated names are joined with `, `, values that are
-/// not UTF-8 are replaced lossily.
+/// Response headers as a JSON object; a name that repeats (`set-cookie`) is a list of its
+/// values in order, values that are not UTF-8 are replaced lossily, and credentials
+/// (`authorization`, `proxy-authorization`) are redacted.
 struct Headers<'a>(&'a HeaderMap);
 
 impl Serialize for Headers<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.keys_len()))?;
         for name in self.0.keys() {
-            let mut values = self.0.get_all(name).iter();
-            let first = values
-                .next()
-                .map_or_else(Default::default, |v| String::from_utf8_lossy(v.as_bytes()));
-            let mut rest = values.peekable();
-            if rest.peek().is_none() {
-                map.serialize_entry(name.as_str(), &first)?;
-                continue;
+            let shown = |v: &reqwest::header::HeaderValue| {
+                let text = String::from_utf8_lossy(v.as_bytes());
+                redact::header_value(name.as_str(), &text).into_owned()
+            };
+            let values = self.0.get_all(name);
+            let mut iter = values.iter();
+            match (iter.next(), iter.next()) {
+                (Some(only), None) => map.serialize_entry(name.as_str(), &shown(only))?,
+                _ => {
+                    let all: Vec<String> = values.iter().map(shown).collect();
+                    map.serialize_entry(name.as_str(), &all)?;
+                }
             }
-            let mut joined = first.into_owned();
-            for value in rest {
-                joined.push_str(", ");
-                joined.push_str(&String::from_utf8_lossy(value.as_bytes()));
-            }
-            map.serialize_entry(name.as_str(), &joined)?;
         }
         map.end()
     }
@@ -78,6 +80,7 @@ struct Record<'a> {
     method: &'a str,
     status: Option<u16>,
     attempts: u32,
+    redirects: u32,
     response_time: Option<f64>,
     bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,12 +151,14 @@ pub fn record(
         latency,
         bytes,
     };
+    let url = redact::url(&req.url);
     let record = Record {
         line,
-        url: &req.url,
+        url: &url,
         method: req.method.as_str(),
         status,
         attempts,
+        redirects: response.map_or(0, |r| r.redirects),
         response_time: latency.map(|l| l.as_secs_f64()),
         bytes,
         headers: response
@@ -267,7 +272,7 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     #[test]
-    fn headers_join_repeated_names_and_replace_bad_bytes() {
+    fn headers_list_repeated_names_and_replace_bad_bytes() {
         let mut headers = HeaderMap::new();
         headers.append("set-cookie", HeaderValue::from_static("a=1"));
         headers.append("content-type", HeaderValue::from_static("text/plain"));
@@ -277,7 +282,7 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({
-                "set-cookie": "a=1, b=2",
+                "set-cookie": ["a=1", "b=2"],
                 "content-type": "text/plain",
                 "x-raw": "caf\u{fffd}",
             })

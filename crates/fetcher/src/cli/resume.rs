@@ -61,11 +61,13 @@ pub enum ResumeError {
     },
 }
 
-/// The hash that ties a record to its input line: method and URL.
+/// The hash that ties a record to its input line: method and URL. The URL is hashed as
+/// records show it, its password redacted ([`crate::redact::url`]), so an input line and
+/// the record written for it hash alike.
 pub fn key_hash(method: &str, url: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
     method.hash(&mut hasher);
-    url.hash(&mut hasher);
+    crate::redact::url(url).hash(&mut hasher);
     hasher.finish()
 }
 

@@ -103,9 +103,12 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         &progress,
     )
     .await;
+    // Kept to save the cookie jar once every request is done.
+    let jar_owner = context.executor.fetcher.clone();
     drop(context);
     tracker.close();
     tracker.wait().await;
+    let cookies_saved = jar_owner.save_cookies();
     let written = writer
         .await
         .map_err(|e| CliError::Start(format!("writer task: {e}")))?;
@@ -130,6 +133,18 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
             path: path.display().to_string(),
             source,
         })?;
+    }
+    if let Err(source) = cookies_saved {
+        let path = jar_owner
+            .config()
+            .cookies
+            .jar_file
+            .clone()
+            .unwrap_or_default();
+        return Err(CliError::Output {
+            path: path.display().to_string(),
+            source,
+        });
     }
     if let Some(fatal) = dispatched.fatal {
         return Err(fatal);
@@ -213,7 +228,8 @@ async fn dispatch(
                         "--resume: input line {number} ({} {}) is not the request {out_name} \
                          recorded for that line; the input changed: resume with the same input, \
                          or write to a new output file",
-                        req.method, req.url
+                        req.method,
+                        crate::redact::url(&req.url)
                     )));
                     break;
                 }

@@ -15,15 +15,23 @@
 //! | `/drip?numbytes=&duration=&delay=` | `numbytes` bytes spread over `duration` seconds after `delay` (httpbin's `/drip`) |
 //! | `/reset` | resets the TCP connection instead of answering |
 //! | `/malformed-json` | `Content-Type: application/json` with a body that is not JSON |
+//! | `/anything[/..]` | any method: the echo plus `method`, `data` (the body as text), `form` (a URL-encoded body), `bytes` (body length) |
+//! | `/cookies` | `{"cookies": {name: value}}`, the cookies the request sent |
+//! | `/cookies/set?name=value..` | one `Set-Cookie` per argument, then 302 to `/cookies` |
+//! | `/response-headers?name=value..` | those headers (a repeated name is sent repeated) and them as JSON |
+//! | `/discard` | any method: reads the body as it comes, keeps none, answers `{"bytes": n}` |
 //!
 //! The echoes also carry `protocol` (`"HTTP/1.1"`, `"HTTP/2.0"`), which httpbin does not.
-//! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served.
+//! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served; over TLS
+//! ([`Server::start_tls`], [`tls`]) HTTP/1.1 and h2 by ALPN.
 //!
 //! [`Server`] counts hits per path, hits per flaky key and the peak number of requests in
 //! flight, so tests can check what the client really did.
 
+mod echo;
 mod faults;
 mod routes;
+pub mod tls;
 
 use faults::{FaultListener, ResetHandle};
 
@@ -74,6 +82,7 @@ impl ServerState {
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
+    scheme: &'static str,
     state: Arc<ServerState>,
     task: Option<JoinHandle<()>>,
 }
@@ -100,6 +109,7 @@ impl Server {
         });
         Ok(Server {
             addr,
+            scheme: "http",
             state,
             task: Some(task),
         })
@@ -110,9 +120,10 @@ impl Server {
         self.addr
     }
 
-    /// `http://{addr}{path}`.
+    /// `http://{addr}{path}`, or `https://` for a server started with
+    /// [`Server::start_tls`].
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("{}://{}{}", self.scheme, self.addr, path)
     }
 
     /// Requests seen on exactly this path (without the query).
@@ -184,6 +195,19 @@ pub async fn serve(addr: SocketAddr) -> io::Result<()> {
     Ok(())
 }
 
+/// [`serve`] over TLS (`fetcher serve --tls`): prints `Serving on https://{addr}`.
+///
+/// # Errors
+/// A certificate that cannot be used, the bind error, or a failure to listen for the
+/// signals.
+pub async fn serve_tls(addr: SocketAddr, tls: &tls::ServerTls) -> io::Result<()> {
+    let server = Server::start_tls(addr, tls).await?;
+    println!("Serving on https://{}", server.addr());
+    stop_signal().await?;
+    server.shutdown().await;
+    Ok(())
+}
+
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.
 async fn stop_signal() -> io::Result<()> {
     #[cfg(unix)]
@@ -203,6 +227,7 @@ async fn stop_signal() -> io::Result<()> {
 fn router(state: Arc<ServerState>) -> Router {
     routes::routes()
         .merge(faults::routes())
+        .merge(echo::routes())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .with_state(state)
 }

@@ -78,7 +78,7 @@ async fn slideshow() -> Json<Value> {
 
 /// httpbin's echo of a request: query arguments, headers, URL; plus the HTTP version
 /// (`protocol`), which httpbin does not report.
-fn echo(
+pub(super) fn echo(
     version: Version,
     uri: &Uri,
     headers: &HeaderMap,
