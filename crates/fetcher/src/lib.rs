@@ -51,6 +51,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod body;
 pub mod cli;
 pub mod client;
 pub mod demo;
@@ -62,7 +63,8 @@ pub mod retry;
 pub mod server;
 pub mod stats;
 
-pub use client::{Fetcher, FetcherConfig};
+pub use body::BodySink;
+pub use client::{Fetcher, FetcherConfig, NO_TIMEOUT};
 pub use error::{ConfigError, ErrorKind, FetchError};
 pub use request::{HttpRequest, Method};
 pub use response::{Body, HttpResponse};
