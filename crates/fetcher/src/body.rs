@@ -175,6 +175,27 @@ impl BodySink {
         }
     }
 
+    /// For a complete file sink: whether the file holds one JSON document, read back in
+    /// constant memory (`None` for other sinks, or before the file is complete).
+    pub(crate) async fn check_json_file(&self) -> Option<Result<(), String>> {
+        let Target::File(file) = &self.target else {
+            return None;
+        };
+        if !self.complete {
+            return None;
+        }
+        let path = file.path.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            let file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
+            let reader = std::io::BufReader::with_capacity(64 * 1024, file);
+            serde_json::from_reader::<_, serde::de::IgnoredAny>(reader)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+        .await;
+        Some(checked.unwrap_or_else(|e| Err(e.to_string())))
+    }
+
     /// The `Range` start and `If-Range` validator for the next attempt: a file sink with a
     /// non-empty `.part` it may continue.
     pub(crate) async fn range_request(

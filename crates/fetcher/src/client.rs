@@ -195,8 +195,9 @@ impl Fetcher {
     ///
     /// The returned response (or a [`FetchError`]'s) has an empty [`raw`](HttpResponse::raw)
     /// unless `sink` is a [buffer](BodySink::buffer): then `raw` is the body and a JSON
-    /// body is parsed; JSON that does not parse is an [`ErrorKind::Decode`] that keeps the
-    /// response (status and bytes). Once `stop` is cancelled, a request waiting for a slot
+    /// body is parsed; a [file](BodySink::file) with a JSON body is read back to check it
+    /// (in constant memory); JSON that does not parse is an [`ErrorKind::Decode`] that
+    /// keeps the response (status and bytes) and the file. A discarded body is not checked. Once `stop` is cancelled, a request waiting for a slot
     /// or sleeping in back-off ends with [`ErrorKind::Cancelled`] (an attempt in flight is
     /// not interrupted: drop the future for that).
     ///
@@ -245,28 +246,37 @@ impl Fetcher {
                 return Err(self.cancelled(req, attempt));
             };
             attempt += 1;
+            let respond = |answer: Answer, sink: &mut BodySink| {
+                let mut response = HttpResponse::new(
+                    req.url.clone(),
+                    answer.status,
+                    answer.headers,
+                    sink.take_buffer().unwrap_or_default(),
+                    None,
+                    elapsed,
+                    attempt,
+                );
+                response.final_url = answer.final_url;
+                response.version = answer.version;
+                response
+            };
             let (kind, retry_after, response) = match result {
                 Ok(answer) => {
                     let status = answer.status;
                     let retry_after = answer.retry_after;
                     let is_json = answer.is_json;
-                    let mut response = HttpResponse::new(
-                        req.url.clone(),
-                        status,
-                        answer.headers,
-                        sink.take_buffer().unwrap_or_default(),
-                        None,
-                        elapsed,
-                        attempt,
-                    );
-                    response.final_url = answer.final_url;
-                    response.version = answer.version;
-                    let json = if is_json && !response.raw.is_empty() {
+                    let mut response = respond(answer, sink);
+                    let json = if !is_json {
+                        Ok(None)
+                    } else if !response.raw.is_empty() {
                         serde_json::from_slice(&response.raw)
                             .map(Some)
                             .map_err(|e| ErrorKind::Decode(e.to_string()))
                     } else {
-                        Ok(None)
+                        match sink.check_json_file().await {
+                            Some(Err(why)) if sink.bytes() > 0 => Err(ErrorKind::Decode(why)),
+                            _ => Ok(None),
+                        }
                     };
                     match json {
                         Err(kind) => (kind, None, Some(response)),
@@ -288,7 +298,7 @@ impl Fetcher {
                         }
                     }
                 }
-                Err(kind) => (kind, None, None),
+                Err(Failed { kind, head }) => (kind, None, head.map(|h| respond(h, sink))),
             };
             if attempt > req.max_retries || !retry.policy.should_retry(&kind) {
                 Counters::bump(&inner.counters.failed);
@@ -363,7 +373,7 @@ impl Fetcher {
         sink: &mut BodySink,
         retried: &(dyn Fn(u16) -> bool + Sync),
         stop: &CancellationToken,
-    ) -> Option<(Result<Answer, ErrorKind>, Duration)> {
+    ) -> Option<(Result<Answer, Failed>, Duration)> {
         let _permit = tokio::select! {
             biased;
             () = stop.cancelled() => return None,
@@ -377,8 +387,14 @@ impl Fetcher {
             attempt.await
         } else {
             match tokio::time::timeout(timeout, attempt).await {
-                Ok(Err(ErrorKind::Timeout(d))) if d.is_zero() => Err(ErrorKind::Timeout(timeout)),
-                Err(_) => Err(ErrorKind::Timeout(timeout)),
+                Ok(Err(Failed {
+                    kind: ErrorKind::Timeout(d),
+                    head,
+                })) if d.is_zero() => Err(Failed {
+                    kind: ErrorKind::Timeout(timeout),
+                    head,
+                }),
+                Err(_) => Err(ErrorKind::Timeout(timeout).into()),
                 Ok(result) => result,
             }
         };
@@ -395,7 +411,7 @@ impl Fetcher {
         req: &HttpRequest,
         sink: &mut BodySink,
         retried: &(dyn Fn(u16) -> bool + Sync),
-    ) -> Result<Answer, ErrorKind> {
+    ) -> Result<Answer, Failed> {
         let inner = &*self.inner;
         let read_timeout = inner.config.read_timeout;
         let mut builder = inner.client.request(req.method.clone(), url.clone());
@@ -438,7 +454,27 @@ impl Fetcher {
         if status >= 400 && retried(status) {
             return Ok(answer);
         }
-        let limit = inner.config.max_body_bytes;
+        let from = range.map(|(from, _)| from);
+        match self.read_body(response, &answer, from, sink).await {
+            Ok(()) => Ok(answer),
+            Err(kind) => Err(Failed {
+                kind,
+                head: Some(answer),
+            }),
+        }
+    }
+
+    /// Streams the body of `response` into `sink` within the size cap and the read
+    /// time-out; `from` is the offset this attempt asked for with `Range`.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        answer: &Answer,
+        from: Option<u64>,
+        sink: &mut BodySink,
+    ) -> Result<(), ErrorKind> {
+        let read_timeout = self.inner.config.read_timeout;
+        let limit = self.inner.config.max_body_bytes;
         // reqwest knows the length only when the body is not being decompressed.
         let declared = response.content_length();
         if let (Some(limit), Some(declared)) = (limit, declared)
@@ -447,9 +483,9 @@ impl Fetcher {
             return Err(ErrorKind::BodyTooLarge { limit });
         }
         sink.start(Head {
-            status,
+            status: answer.status,
             headers: &answer.headers,
-            requested_from: range.map(|(from, _)| from),
+            requested_from: from,
         })
         .await?;
         let mut received = 0u64;
@@ -474,8 +510,20 @@ impl Fetcher {
                 why: "the connection closed early".into(),
             });
         }
-        sink.finish().await?;
-        Ok(answer)
+        sink.finish().await
+    }
+}
+
+/// A failed attempt, with the response head when one arrived (a body cut short, a body
+/// too large, a read time-out mid-body).
+struct Failed {
+    kind: ErrorKind,
+    head: Option<Answer>,
+}
+
+impl From<ErrorKind> for Failed {
+    fn from(kind: ErrorKind) -> Self {
+        Self { kind, head: None }
     }
 }
 

@@ -55,8 +55,9 @@ fn pattern_body(from: u64, to: u64, pause: Duration) -> Body {
 struct RangeArgs {
     /// Milliseconds to wait before each 64 KiB chunk.
     pause_ms: Option<u64>,
-    /// Ignore `Range` (answer 200 with the whole body), as a server without range support.
-    no_range: Option<bool>,
+    /// `1`: ignore `Range` (answer 200 with the whole body), as a server without range
+    /// support.
+    no_range: Option<u8>,
     /// A different version of the resource: another `ETag`.
     version: Option<u32>,
 }
@@ -79,7 +80,7 @@ async fn range(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_range)
-        .filter(|_| if_range_ok && args.no_range != Some(true));
+        .filter(|_| if_range_ok && args.no_range.unwrap_or(0) == 0);
     let common = [
         (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
         (header::ETAG, etag),
@@ -137,8 +138,8 @@ fn parse_range(value: &str) -> Option<(u64, Option<u64>)> {
 struct TruncatedArgs {
     /// Bytes sent before the cut (default: half).
     after: Option<u64>,
-    /// Reset the connection instead of closing it.
-    reset: Option<bool>,
+    /// `1`: reset the connection instead of closing it.
+    reset: Option<u8>,
     /// Cut only the first `times` hits on this key (as `/flaky`), whole afterwards.
     key: Option<String>,
     /// How many hits on `key` are cut (default 1).
@@ -164,7 +165,7 @@ async fn truncated(
         return (headers, pattern_body(0, n, Duration::ZERO)).into_response();
     }
     let after = args.after.unwrap_or(n / 2).min(n);
-    let reset = args.reset == Some(true);
+    let reset = args.reset.unwrap_or(0) != 0;
     let head: Vec<u8> = (0..after).map(pattern_byte).collect();
     let stream = futures::stream::unfold(Some(head), move |head| {
         let handle = handle.clone();
