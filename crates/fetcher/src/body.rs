@@ -288,6 +288,17 @@ impl BodySink {
         Ok(())
     }
 
+    /// The attempt failed mid-body: a file keeps what it got (a prefix of the body, for
+    /// the next attempt to continue).
+    pub(crate) async fn pause(&mut self) {
+        if let Target::File(file) = &mut self.target
+            && let Some(mut writer) = file.writer.take()
+        {
+            let _ = writer.flush().await;
+            file.continue_part = true;
+        }
+    }
+
     /// The whole body arrived: a file is flushed, synced and renamed into place.
     pub(crate) async fn finish(&mut self) -> Result<(), ErrorKind> {
         let Target::File(file) = &mut self.target else {

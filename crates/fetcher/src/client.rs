@@ -457,10 +457,13 @@ impl Fetcher {
         let from = range.map(|(from, _)| from);
         match self.read_body(response, &answer, from, sink).await {
             Ok(()) => Ok(answer),
-            Err(kind) => Err(Failed {
-                kind,
-                head: Some(answer),
-            }),
+            Err(kind) => {
+                sink.pause().await;
+                Err(Failed {
+                    kind,
+                    head: Some(answer),
+                })
+            }
         }
     }
 
