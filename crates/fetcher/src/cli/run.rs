@@ -52,7 +52,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     } = settings;
     let started = Instant::now();
     let fetcher = Fetcher::new(config)?;
-    let progress = Progress::new(opts.progress);
+    let progress = Progress::new(opts.progress, opts.input.as_deref());
     let shutdown = Shutdown::listen(opts.grace, progress.clone())
         .map_err(|e| CliError::Start(format!("signal handlers: {e}")))?;
     let (resume, mut out, out_name) = open_output(&opts.sink)?;
@@ -214,8 +214,12 @@ async fn dispatch(
         };
         let req = match text.and_then(|t| parse_line(t, opts.input_format, &opts.template)) {
             Ok(Some(req)) => req,
-            Ok(None) => continue,
+            Ok(None) => {
+                progress.pass_line();
+                continue;
+            }
             Err(why) => {
+                progress.pass_line();
                 progress.println(&format!("fetcher: input line {number}: {why}"));
                 done.bad_input += 1;
                 if opts.strict {
@@ -228,6 +232,7 @@ async fn dispatch(
         if let Some(index) = resume {
             match index.lookup(number, key_hash(req.method.as_str(), &req.url)) {
                 Some(true) => {
+                    progress.pass_line();
                     done.skipped += 1;
                     continue;
                 }
