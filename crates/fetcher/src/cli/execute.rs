@@ -43,6 +43,19 @@ pub struct Executed {
 }
 
 impl Executor {
+    /// An executor with no digest, no `.part` continuation and a stop token of its own
+    /// (see [`Executor::stop`]).
+    pub fn new(fetcher: Fetcher, body: BodyMode, record: RecordOptions) -> Self {
+        Self {
+            fetcher,
+            body,
+            record,
+            hash: None,
+            continue_parts: false,
+            stop: CancellationToken::new(),
+        }
+    }
+
     /// Fetches `req` (input line `line`), stores its body as the run says, and returns its
     /// record. Cancel-safe: dropping the future abandons the request and writes nothing
     /// (a `.part` file may stay, for a later `--resume` to continue).
