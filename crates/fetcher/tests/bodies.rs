@@ -18,6 +18,17 @@ fn pattern(n: u64) -> Vec<u8> {
     (0..n).map(pattern_byte).collect()
 }
 
+/// `fetch_with` a GET of `url` into `sink`, with a stop token that never fires.
+async fn fetch_into(
+    fetcher: &Fetcher,
+    url: impl Into<String>,
+    sink: &mut BodySink,
+) -> Result<fetcher::HttpResponse, fetcher::FetchError> {
+    fetcher
+        .fetch_with(&HttpRequest::get(url), sink, &CancellationToken::new())
+        .await
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -29,14 +40,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
 async fn discard_counts_and_digests_on_the_stream() {
     let server = server().await;
     let fetcher = fetcher(2, RetryPolicy::Transient);
-    let n = 3_000_000;
+    let n = 1_000_000;
     let mut sink = BodySink::discard().with_sha256();
-    let response = fetcher
-        .fetch_with(
-            &HttpRequest::get(server.url(&format!("/range/{n}"))),
-            &mut sink,
-            &CancellationToken::new(),
-        )
+    let response = fetch_into(&fetcher, server.url(&format!("/range/{n}")), &mut sink)
         .await
         .unwrap();
     assert_eq!(response.status, 200);
@@ -121,12 +127,7 @@ async fn bad_json_keeps_status_bytes_and_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.json");
     let mut sink = BodySink::file(&path);
-    let err = fetcher
-        .fetch_with(
-            &HttpRequest::get(server.url("/malformed-json")),
-            &mut sink,
-            &CancellationToken::new(),
-        )
+    let err = fetch_into(&fetcher, server.url("/malformed-json"), &mut sink)
         .await
         .unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Decode(_)), "{:?}", err.kind);
@@ -136,13 +137,7 @@ async fn bad_json_keeps_status_bytes_and_file() {
 
     // Good JSON saved to a file is not an error.
     let mut sink = BodySink::file(dir.path().join("good.json"));
-    let ok = fetcher
-        .fetch_with(
-            &HttpRequest::get(server.url("/json")),
-            &mut sink,
-            &CancellationToken::new(),
-        )
-        .await;
+    let ok = fetch_into(&fetcher, server.url("/json"), &mut sink).await;
     assert_eq!(ok.unwrap().status, 200);
 }
 
@@ -169,14 +164,7 @@ async fn a_partial_file_continues_with_range_or_restarts() {
     leave_part(&path, 70_000, &format!("\"range-{n}-v1\""));
     let mut sink = BodySink::file(&path).continuing().with_sha256();
     let url = server.url(&format!("/range/{n}"));
-    let response = fetcher
-        .fetch_with(
-            &HttpRequest::get(&url),
-            &mut sink,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let response = fetch_into(&fetcher, &url, &mut sink).await.unwrap();
     assert_eq!(response.status, 206);
     assert_eq!(sink.resumed_from(), Some(70_000));
     assert_eq!(sink.bytes(), n);
@@ -188,14 +176,7 @@ async fn a_partial_file_continues_with_range_or_restarts() {
     let path = dir.path().join("2.body");
     leave_part(&path, 70_000, "\"range-old\"");
     let mut sink = BodySink::file(&path).continuing();
-    let response = fetcher
-        .fetch_with(
-            &HttpRequest::get(&url),
-            &mut sink,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let response = fetch_into(&fetcher, &url, &mut sink).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(sink.resumed_from(), None);
     assert_eq!(std::fs::read(&path).unwrap(), whole);
@@ -205,28 +186,14 @@ async fn a_partial_file_continues_with_range_or_restarts() {
     leave_part(&path, 70_000, &format!("\"range-{n}-v1\""));
     let mut sink = BodySink::file(&path).continuing();
     let url = server.url(&format!("/range/{n}?no_range=1"));
-    fetcher
-        .fetch_with(
-            &HttpRequest::get(&url),
-            &mut sink,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    fetch_into(&fetcher, &url, &mut sink).await.unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), whole);
 
     // Without `continuing`, an old part is ignored.
     let path = dir.path().join("4.body");
     leave_part(&path, 70_000, "junk");
     let mut sink = BodySink::file(&path);
-    fetcher
-        .fetch_with(
-            &HttpRequest::get(&url),
-            &mut sink,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    fetch_into(&fetcher, &url, &mut sink).await.unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), whole);
     assert_eq!(server.ranged_hits(), 1);
 }
