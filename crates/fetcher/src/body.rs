@@ -9,7 +9,8 @@
 //! their partial files). A `.part` left by a cut attempt or a killed run is continued with
 //! `Range: bytes=N-` when the server answers `206` for exactly that offset, validated with
 //! `If-Range` by the `ETag` (strong) or `Last-Modified` of the answer that started it, kept
-//! in `NAME.part.validator`; any other answer restarts the file from byte 0.
+//! in `NAME.part.validator`; any other answer restarts the file from byte 0 (a `416` for
+//! the range is asked again without it).
 //!
 //! ```
 //! use fetcher::body::BodySink;
@@ -225,6 +226,17 @@ impl BodySink {
             .filter(|v| !v.trim().is_empty())
             .map(|v| v.trim().to_owned());
         Ok(Some((len, validator)))
+    }
+
+    /// The partial file cannot be continued (the server refused its range): remove it,
+    /// so the body starts over.
+    pub(crate) async fn forget_part(&mut self) {
+        if let Target::File(file) = &mut self.target {
+            file.writer = None;
+            file.continue_part = false;
+            let _ = tokio::fs::remove_file(&file.part).await;
+            let _ = tokio::fs::remove_file(&file.validator_path).await;
+        }
     }
 
     /// An attempt's answer arrived and its body follows: start over, or continue the

@@ -421,7 +421,8 @@ impl Fetcher {
         if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
-        let range = sink.range_request().await?;
+        let mut range = sink.range_request().await?;
+        let whole = range.as_ref().and_then(|_| builder.try_clone());
         if let Some((from, validator)) = &range {
             builder = builder.header(RANGE, format!("bytes={from}-"));
             if let Some(validator) = validator {
@@ -431,6 +432,17 @@ impl Fetcher {
         let mut response = within(read_timeout, builder.send())
             .await?
             .map_err(classify)?;
+        if range.is_some()
+            && response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE
+            && let Some(whole) = whole
+        {
+            // The partial file is stale, or already whole: start it over.
+            sink.forget_part().await;
+            range = None;
+            response = within(read_timeout, whole.send())
+                .await?
+                .map_err(classify)?;
+        }
         let status = response.status().as_u16();
         let retry_after = response
             .headers()

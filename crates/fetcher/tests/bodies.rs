@@ -189,6 +189,15 @@ async fn a_partial_file_continues_with_range_or_restarts() {
     fetch_into(&fetcher, &url, &mut sink).await.unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), whole);
 
+    // A part as long as the body (killed before the rename): 416, fetched again whole.
+    let path = dir.path().join("5.body");
+    leave_part(&path, n, &format!("\"range-{n}-v1\""));
+    let mut sink = BodySink::file(&path).continuing();
+    let url = server.url(&format!("/range/{n}"));
+    let response = fetch_into(&fetcher, &url, &mut sink).await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
+
     // Without `continuing`, an old part is ignored.
     let path = dir.path().join("4.body");
     leave_part(&path, 70_000, "junk");
