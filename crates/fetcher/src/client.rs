@@ -376,10 +376,14 @@ impl Fetcher {
         retried: &(dyn Fn(u16) -> bool + Sync),
         stop: &CancellationToken,
     ) -> Option<(Result<Answer, Failed>, Duration)> {
+        if stop.is_cancelled() {
+            return None;
+        }
+        // A free slot first: the common case then never registers with the stop token.
         let _permit = tokio::select! {
             biased;
-            () = stop.cancelled() => return None,
             permit = self.inner.limits.acquire(url) => permit,
+            () = stop.cancelled() => return None,
         };
         Counters::bump(&self.inner.counters.made);
         debug!("Attempt {} {} {}", number, req.method, req.url);

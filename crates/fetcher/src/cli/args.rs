@@ -25,7 +25,8 @@ use crate::{FetcherConfig, Method, RetryConfig, RetryPolicy};
     about = "Fetch many URLs concurrently: URLs or JSON lines in, one JSON line per request out",
     args_conflicts_with_subcommands = true,
     args_override_self = true,
-    after_help = "Exit codes: 0 all succeeded, 1 some failed, 2 usage or input error, 130 interrupted."
+    after_help = "Exit codes: 0 all succeeded (or standard output was closed by its reader, as in \
+                  `fetcher urls.txt | head -1`), 1 some failed, 2 usage or input error, 130 interrupted."
 )]
 pub struct Cli {
     /// A subcommand; without one, fetcher fetches its input.
