@@ -14,7 +14,9 @@
 #   BASELINE=/tmp/fetcher-old scripts/bench-fetcher.sh  # also an older fetcher binary, in
 #                                       # the same rounds, to measure a change before/after
 #
-# Needs: nginx, wrk, curl >= 7.66, python3 with aiohttp, GNU time
+# Needs: nginx, wrk, curl >= 7.66, python3 with aiohttp, GNU time; oha is added to the
+#   rounds when it is on PATH (cargo install oha --locked), timed like fetcher: wall
+#   clock for the same N requests.
 #   (apt-get install -y nginx wrk time; pip install aiohttp). Builds fetcher in release mode.
 set -euo pipefail
 
@@ -132,12 +134,17 @@ fi
 
 # Rounds interleave the tools, so a burst of load from elsewhere hits them all alike.
 ROUNDS=${ROUNDS:-3}
+OHA=$(command -v oha || true)
 echo "load before: $(uptime)"
 for round in $(seq "$ROUNDS"); do
   measure wrk wrk -t2 -c"$C" -d1s "$URL"
   wrk_reqs=$(awk '/requests in/ { print $1 }' "$WORK/out.wrk")
   wrk_rps=$(awk '/Requests\/sec/ { print $2 }' "$WORK/out.wrk")
   keep wrk "${wrk_rps%.*}" "$(echo "scale=3; ${CPU[wrk]} * 10000 / $wrk_reqs" | bc -l)" "${RSS[wrk]}"
+  if [ -n "$OHA" ]; then
+    measure oha "$OHA" -n "$N" -c "$C" --no-tui --output-format quiet "$URL"
+    keep_run oha
+  fi
   measure curl curl --parallel --parallel-immediate --parallel-max "$C" -s -K "$WORK/curl.cfg"
   keep_run curl
   measure python python3 "$BENCH/aiohttp_fetch.py" "$WORK/urls.txt" "$C"
@@ -157,13 +164,14 @@ echo "load after:  $(uptime)"
 echo "best of $ROUNDS rounds:"
 
 printf '\n%-8s %12s %18s %12s\n' tool 'req/s' 'CPU s/10k req' 'peak RSS'
-TOOLS="wrk curl python fetcher${BASELINE:+ base}"
+TOOLS="wrk${OHA:+ oha} curl python fetcher${BASELINE:+ base}"
 for t in $TOOLS; do
   printf '%-8s %12s %18s %9s MiB\n' "$t" "${RPS[$t]}" "${CPU10K[$t]}" "$(echo "scale=1; ${PEAK[$t]} / 1024" | bc -l)"
 done
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 echo
 echo "fetcher req/s vs wrk:     $(ratio "${RPS[fetcher]}" "${RPS[wrk]}")   (target >= 0.70)"
+[ -n "$OHA" ] && echo "fetcher req/s vs oha:     $(ratio "${RPS[fetcher]}" "${RPS[oha]}")"
 echo "fetcher req/s vs curl:    $(ratio "${RPS[fetcher]}" "${RPS[curl]}")   (target >= 1.5)"
 echo "fetcher req/s vs python:  $(ratio "${RPS[fetcher]}" "${RPS[python]}")   (target 4-5)"
 echo "fetcher CPU/req vs python: $(ratio "${CPU10K[fetcher]}" "${CPU10K[python]}")   (target <= 0.125)"
