@@ -8,10 +8,15 @@
 #
 #   scripts/bench-fetcher.sh            # the comparison
 #   scripts/bench-fetcher.sh --million  # also: fetcher's peak memory on 10^6 URLs
+#   scripts/bench-fetcher.sh --big-body # only: a 1 GiB body (SIZE=bytes) with curl -o,
+#                                       # fetcher --save-dir and fetcher (counted, dropped):
+#                                       # peak RSS (target < 32 MiB), time, SHA-256 compared
 #   BASELINE=/tmp/fetcher-old scripts/bench-fetcher.sh  # also an older fetcher binary, in
 #                                       # the same rounds, to measure a change before/after
 #
-# Needs: nginx, wrk, curl >= 7.66, python3 with aiohttp, GNU time
+# Needs: nginx, wrk, curl >= 7.66, python3 with aiohttp, GNU time; oha is added to the
+#   rounds when it is on PATH (cargo install oha --locked), timed like fetcher: wall
+#   clock for the same N requests.
 #   (apt-get install -y nginx wrk time; pip install aiohttp). Builds fetcher in release mode.
 set -euo pipefail
 
@@ -96,14 +101,50 @@ keep_run() {
   keep "$1" "$(echo "scale=0; $N / ${WALL[$1]}" | bc -l)" "$(echo "scale=3; ${CPU[$1]} * 10000 / $N" | bc -l)" "${RSS[$1]}"
 }
 
+big_body() {
+  local size=${SIZE:-1073741824}
+  head -c "$size" /dev/urandom > "$WORK/www/big"
+  local big="http://127.0.0.1:$PORT/big" want
+  want=$(sha256sum < "$WORK/www/big" | cut -d' ' -f1)
+  echo "$big" > "$WORK/big.txt"
+  mkdir -p "$WORK/saved"
+  measure curl_o curl -sf -o "$WORK/curl.big" "$big"
+  measure save "$FETCHER" "$WORK/big.txt" -q --timeout none --hash sha256 --save-dir "$WORK/saved"
+  measure count "$FETCHER" "$WORK/big.txt" -q --timeout none --hash sha256
+  local curl_sum saved_sum
+  curl_sum=$(sha256sum < "$WORK/curl.big" | cut -d' ' -f1)
+  saved_sum=$(sha256sum < "$WORK/saved/1.body" | cut -d' ' -f1)
+  printf '\n%s bytes from nginx on 127.0.0.1\n%-22s %8s %10s  %s\n' "$size" run 'wall s' 'peak RSS' sha256
+  for t in curl_o save count; do
+    local sum=$curl_sum
+    [ "$t" = curl_o ] || sum=$(grep -o '"sha256":"[0-9a-f]*"' "$WORK/out.$t" | cut -d'"' -f4)
+    local name=$t
+    [ "$t" = curl_o ] && name="curl -o FILE"
+    [ "$t" = save ] && name="fetcher --save-dir"
+    [ "$t" = count ] && name="fetcher (no body kept)"
+    printf '%-22s %8s %6s MiB  %s\n' "$name" "${WALL[$t]}" "$(echo "scale=1; ${RSS[$t]} / 1024" | bc -l)" "$([ "$sum" = "$want" ] && echo match || echo "MISMATCH $sum")"
+  done
+  [ "$saved_sum" = "$want" ] && echo "saved file: digest matches" || { echo "saved file: DIGEST MISMATCH" >&2; exit 1; }
+  rm -f "$WORK/www/big" "$WORK/curl.big" "$WORK/saved/1.body"
+}
+if [ "${1:-}" = "--big-body" ]; then
+  big_body
+  exit 0
+fi
+
 # Rounds interleave the tools, so a burst of load from elsewhere hits them all alike.
 ROUNDS=${ROUNDS:-3}
+OHA=$(command -v oha || true)
 echo "load before: $(uptime)"
 for round in $(seq "$ROUNDS"); do
   measure wrk wrk -t2 -c"$C" -d1s "$URL"
   wrk_reqs=$(awk '/requests in/ { print $1 }' "$WORK/out.wrk")
   wrk_rps=$(awk '/Requests\/sec/ { print $2 }' "$WORK/out.wrk")
   keep wrk "${wrk_rps%.*}" "$(echo "scale=3; ${CPU[wrk]} * 10000 / $wrk_reqs" | bc -l)" "${RSS[wrk]}"
+  if [ -n "$OHA" ]; then
+    measure oha "$OHA" -n "$N" -c "$C" --no-tui --output-format quiet "$URL"
+    keep_run oha
+  fi
   measure curl curl --parallel --parallel-immediate --parallel-max "$C" -s -K "$WORK/curl.cfg"
   keep_run curl
   measure python python3 "$BENCH/aiohttp_fetch.py" "$WORK/urls.txt" "$C"
@@ -123,13 +164,14 @@ echo "load after:  $(uptime)"
 echo "best of $ROUNDS rounds:"
 
 printf '\n%-8s %12s %18s %12s\n' tool 'req/s' 'CPU s/10k req' 'peak RSS'
-TOOLS="wrk curl python fetcher${BASELINE:+ base}"
+TOOLS="wrk${OHA:+ oha} curl python fetcher${BASELINE:+ base}"
 for t in $TOOLS; do
   printf '%-8s %12s %18s %9s MiB\n' "$t" "${RPS[$t]}" "${CPU10K[$t]}" "$(echo "scale=1; ${PEAK[$t]} / 1024" | bc -l)"
 done
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 echo
 echo "fetcher req/s vs wrk:     $(ratio "${RPS[fetcher]}" "${RPS[wrk]}")   (target >= 0.70)"
+[ -n "$OHA" ] && echo "fetcher req/s vs oha:     $(ratio "${RPS[fetcher]}" "${RPS[oha]}")"
 echo "fetcher req/s vs curl:    $(ratio "${RPS[fetcher]}" "${RPS[curl]}")   (target >= 1.5)"
 echo "fetcher req/s vs python:  $(ratio "${RPS[fetcher]}" "${RPS[python]}")   (target 4-5)"
 echo "fetcher CPU/req vs python: $(ratio "${CPU10K[fetcher]}" "${CPU10K[python]}")   (target <= 0.125)"

@@ -3,12 +3,13 @@
 //!
 //! A line is a URL, or a JSON object `{"url", "method", "headers", "body", "body_file",
 //! "form", "timeout", "retries"}` (only `url` is required; `timeout` is seconds or a
-//! duration string such as `"500ms"`; `body_file` is a file sent as it is, streamed;
-//! `form` maps names to values, `"@path"` for a file, as `-F`). A line with a body of any
-//! kind and no `method` is a POST (unless `-X` set another method), as curl's `-d`. With [`InputFormat::Auto`] each line decides for itself: one starting with
-//! `{` is JSON. Blank lines and lines starting with `#` are skipped. A line that cannot be
-//! read as a request is an [`Err`] carrying why, so the caller can report it with its line
-//! number and go on.
+//! duration string such as `"500ms"`, or `"none"` for no limit on the whole attempt;
+//! `body_file` is a file sent as it is, streamed; `form` maps names to values, `"@path"`
+//! for a file, as `-F`). A line with a body of any kind and no `method` is a POST (unless
+//! `-X` set another method), as curl's `-d`. With [`InputFormat::Auto`] each line decides
+//! for itself: one starting with `{` is JSON. Blank lines and lines starting with `#` are
+//! skipped. A line that cannot be read as a request is an [`Err`] carrying why, so the
+//! caller can report it with its line number and go on.
 //!
 //! ```
 //! use fetcher::cli::args::InputFormat;
@@ -29,8 +30,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use super::args::{InputFormat, parse_method};
-use super::units::parse_duration;
+use super::args::{InputFormat, parse_method, parse_timeout};
 use crate::upload::{FormValue, Upload};
 use crate::{HttpRequest, Method};
 
@@ -159,7 +159,7 @@ pub fn parse_line(
             Duration::try_from_secs_f64(secs)
                 .map_err(|_| format!("timeout must be a positive number of seconds; got {secs}"))?,
         ),
-        Some(Timeout::Text(text)) => Some(parse_duration(&text)?),
+        Some(Timeout::Text(text)) => Some(parse_timeout(&text)?),
     };
     if let Some(retries) = parsed.retries {
         req.max_retries = retries;

@@ -20,6 +20,8 @@
 //! | `/cookies/set?name=value..` | one `Set-Cookie` per argument, then 302 to `/cookies` |
 //! | `/response-headers?name=value..` | those headers (a repeated name is sent repeated) and them as JSON |
 //! | `/discard` | any method: reads the body as it comes, keeps none, answers `{"bytes": n}` |
+//! | `/range/{n}?pause_ms=&no_range=&version=` | `n` [pattern bytes](pattern_byte) generated on the fly, with `ETag`, `Last-Modified` and `Range`/`If-Range` (206, 416) support |
+//! | `/truncated/{n}?after=&reset=&key=&times=` | declares `n` bytes, sends `after` (half) and closes (or resets); with `key`, only its first `times` (1) hits |
 //!
 //! The echoes also carry `protocol` (`"HTTP/1.1"`, `"HTTP/2.0"`), which httpbin does not.
 //! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served; over TLS
@@ -28,17 +30,20 @@
 //! [`Server`] counts hits per path, hits per flaky key and the peak number of requests in
 //! flight, so tests can check what the client really did.
 
+mod bodies;
 mod echo;
 mod faults;
 mod routes;
 pub mod tls;
+
+pub use bodies::pattern_byte;
 
 use faults::{FaultListener, ResetHandle};
 
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
@@ -56,6 +61,8 @@ pub(crate) struct ServerState {
     keys: Mutex<HashMap<String, u64>>,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
+    /// `/range` requests answered 206.
+    ranged: AtomicU64,
     shutdown: CancellationToken,
 }
 
@@ -156,6 +163,11 @@ impl Server {
         keys.get(key).copied().unwrap_or(0)
     }
 
+    /// `/range` requests answered with a partial body (206).
+    pub fn ranged_hits(&self) -> u64 {
+        self.state.ranged.load(Ordering::SeqCst)
+    }
+
     /// Requests being handled right now: counted from arrival until the handler returns
     /// the response head (a streamed body such as `/drip`'s may still be flowing).
     pub fn in_flight(&self) -> usize {
@@ -228,6 +240,7 @@ fn router(state: Arc<ServerState>) -> Router {
     routes::routes()
         .merge(faults::routes())
         .merge(echo::routes())
+        .merge(bodies::routes())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .with_state(state)
 }
