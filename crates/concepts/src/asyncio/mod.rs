@@ -36,16 +36,17 @@
 //!   catch it and even `await` clean-up. A Rust future is cancelled by dropping it (an aborted
 //!   task is dropped by the runtime); clean-up lives in `Drop`, which cannot `await`. Async
 //!   clean-up needs cooperative cancellation (a `CancellationToken`) ([`cancellation`]).
-//! - *Dropping a `JoinHandle` detaches the task; dropping a `JoinSet` aborts its tasks.* So
-//!   every spawned task is "shielded" from the one awaiting it ([`coordination::shield`]), and
-//!   a `JoinSet` is the scope of a task group ([`task_groups`]).
+//! - *Dropping a `JoinHandle` detaches the task; dropping a `JoinSet` requests aborts.* So
+//!   every spawned task is "shielded" from the one awaiting it ([`coordination::shield`]).
+//!   A `JoinSet` does not wait when dropped, where a `TaskGroup` waits for its children:
+//!   the waiting scope is `shutdown().await` or a `TaskTracker` ([`task_groups`]).
 //! - *Channels know their senders.* A receive returns `None` once every sender is gone, so a
 //!   consumer needs no idle time-out to notice the end ([`primitives::queue`]).
 //!
 //! **Fidelity.** Names, values and delays follow the seed's files (read from the public
 //! repository the seed README belongs to). Where the Rust version departs from them, the
-//! module says so: a straggler added to the graceful shutdown, a slower sibling in the
-//! failing task group, a relative time stamp in the streamed readings.
+//! module says so: a straggler added to the graceful shutdown, an extra failing group with a
+//! slower sibling next to the seed's, a relative time stamp in the streamed readings.
 //!
 //! ## When to use async, threads or rayon
 //!

@@ -25,7 +25,9 @@
 //! them. The registry prints as `{"audioplugin": AudioPlugin, ...}` where Python prints class
 //! objects (`<class '__main__.AudioPlugin'>`). There is no "register later" or "unregister";
 //! two types with the same name in different modules are both registered and look-up
-//! returns the first found.
+//! returns the first found. Case is handled as the seed does, by lower-casing the stored
+//! name and the asked-for name with one function ([`registry_key`], Unicode-aware like
+//! Python's `str.lower`), so `get_class` finds exactly what [`registry`] lists.
 
 use std::collections::BTreeMap;
 
@@ -64,20 +66,51 @@ impl Registration {
 
 inventory::collect!(Registration);
 
+/// The registry's key for a name: the seed's `name.lower()` (Unicode lower case, as
+/// Python's `str.lower`), used both to store and to look up, so the two always agree.
+///
+/// ```
+/// use concepts::metaclasses::auto_registering::registry_key;
+/// assert_eq!(registry_key("AudioPlugin"), "audioplugin");
+/// assert_eq!(registry_key("ÜberPlugin"), "überplugin");
+/// ```
+pub fn registry_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// The registry: lower-cased name → registration, as the seed's `RegistryMeta.registry`.
 pub fn registry() -> BTreeMap<String, &'static Registration> {
     inventory::iter::<Registration>
         .into_iter()
-        .map(|r| (r.name.to_lowercase(), r))
+        .map(|r| (registry_key(r.name), r))
         .collect()
 }
 
 /// The registration under `name`, compared without regard to case: the seed's
-/// `RegistryMeta.get_class`.
+/// `RegistryMeta.get_class`, `registry.get(name.lower())`. Lower case is Unicode's, so a
+/// non-ASCII name is found whatever its case, as in Python:
+///
+/// ```
+/// use concepts::metaclasses::auto_registering::{AutoRegister, Plugin, get_class, registry};
+///
+/// #[derive(Default, AutoRegister)]
+/// struct ÜberPlugin;
+///
+/// impl Plugin for ÜberPlugin {
+///     fn process(&self) -> String {
+///         "processing über".to_owned()
+///     }
+/// }
+///
+/// assert!(registry().contains_key("überplugin"));
+/// let found = get_class("ÜBERPLUGIN").map(|r| r.instantiate().process());
+/// assert_eq!(found.as_deref(), Some("processing über"));
+/// ```
 pub fn get_class(name: &str) -> Option<&'static Registration> {
+    let key = registry_key(name);
     inventory::iter::<Registration>
         .into_iter()
-        .find(|r| r.name.eq_ignore_ascii_case(name))
+        .find(|r| registry_key(r.name) == key)
 }
 
 /// The seed's `AudioPlugin`.

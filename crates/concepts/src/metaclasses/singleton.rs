@@ -11,8 +11,12 @@
 //!
 //! **Checked earlier.** The instance is `&'static T`: shared and read-only. Mutation needs an
 //! explicit `Mutex`/atomic inside, and the `Send + Sync` bounds make the compiler check that
-//! sharing across threads is sound — Python's metaclass has a data race on first use unless
-//! it adds a lock by hand.
+//! sharing across threads is sound. The first use is safe too: [`LazyLock`]/[`OnceLock`] run
+//! exactly one constructor however many threads arrive at once. Python's metaclass has no
+//! data race (the GIL keeps the dict consistent) but a *check-then-act race*: threads that
+//! all find no instance yet each build one, and all but the last are thrown away (with a
+//! constructor that sleeps 10 ms, eight threads run it eight times). Python needs a lock
+//! around the check and the construction; Rust's `OnceLock` is that lock.
 //!
 //! **Where Rust differs.** `Database()` cannot be made to return the singleton: Rust
 //! constructors are ordinary functions, so the singleton is reached through a named
