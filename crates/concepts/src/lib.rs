@@ -43,6 +43,7 @@ pub mod asyncio;
 pub mod dataclasses;
 pub mod demo;
 pub mod metaclasses;
+pub mod source;
 
 /// Paths the macros of `concepts-macros` expand to; not part of the public API.
 #[doc(hidden)]

@@ -151,6 +151,7 @@ impl ConfigurableDevice for Switch {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's run — both devices' info, the router set to 150, the switch
 /// refusing 30.
 pub fn demo() -> Vec<String> {
@@ -169,3 +170,4 @@ pub fn demo() -> Vec<String> {
     }
     lines
 }
+// ANCHOR_END: demo

@@ -140,6 +140,7 @@ impl Vehicle for Bicycle {
 /// What rustc printed for a vehicle missing methods, as checked in by the compile-fail test.
 pub const MISSING_METHOD: &str = include_str!("../../tests/ui/vehicle_missing_method.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's run (each vehicle operated, then `---`), then the compiler on a
 /// partial vehicle.
 pub fn demo() -> Vec<String> {
@@ -155,3 +156,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(MISSING_METHOD.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

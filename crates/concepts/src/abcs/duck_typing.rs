@@ -132,6 +132,7 @@ pub fn try_fly(thing: &dyn Vehicle) -> Result<String, AttributeError> {
 /// compile-fail test.
 pub const BOAT_CANNOT_FLY: &str = include_str!("../../tests/ui/boat_is_not_flyable.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's run over `[Airplane, Duck, Boat]`, stopping at the first failure as
 /// its `try` around the loop does; then the compiler on the static call.
 pub fn demo() -> Vec<String> {
@@ -150,3 +151,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(BOAT_CANNOT_FLY.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

@@ -61,6 +61,7 @@ pub fn seed_batch() -> Vec<Value> {
     ]
 }
 
+// ANCHOR: demo
 /// The demo: the seed's batch in, one result per item out, the failure reported as the
 /// seed prints it.
 pub fn demo() -> Vec<String> {
@@ -69,3 +70,4 @@ pub fn demo() -> Vec<String> {
     lines.push(format!("Results: {}", outcome.to_json()));
     lines
 }
+// ANCHOR_END: demo

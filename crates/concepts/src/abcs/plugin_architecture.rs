@@ -264,6 +264,7 @@ fn show(result: Result<Value, PluginError>) -> String {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's run — register both plugins, find each by type, execute them —
 /// then the clean-up the manager's `Drop` adds.
 pub fn demo() -> Vec<String> {
@@ -300,3 +301,4 @@ pub fn demo() -> Vec<String> {
     }
     journal.lines()
 }
+// ANCHOR_END: demo

@@ -109,6 +109,7 @@ pub async fn run(unit: Duration) -> Result<BasicsReport, AsyncDemoError> {
     })
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "basics",
@@ -119,3 +120,4 @@ loop.call_later. Rust: an async fn is a lazy future; tokio::spawn returns a Join
 await; a oneshot channel is the future, set by a task that sleeps one second.",
     run: || run_demo(|unit| async move { Ok(stamped_lines(&run(unit).await?.events)) }),
 };
+// ANCHOR_END: demo

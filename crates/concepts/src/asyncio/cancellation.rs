@@ -272,6 +272,7 @@ pub async fn graceful_shutdown(unit: Duration) -> Result<ShutdownReport, AsyncDe
     })
 }
 
+// ANCHOR: demo
 /// The runnable demo: both parts of the seed.
 pub const DEMO: Demo = Demo {
     name: "cancellation",
@@ -291,3 +292,4 @@ a timeout bounds the grace period, JoinSet::abort_all ends the stragglers.",
         })
     },
 };
+// ANCHOR_END: demo

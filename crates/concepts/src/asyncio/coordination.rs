@@ -220,6 +220,7 @@ pub async fn unshielded(unit: Duration) -> Vec<Stamped<Step>> {
     log.entries()
 }
 
+// ANCHOR: demo
 /// The runnable demo: the seed's four parts in order, and the unshielded contrast.
 pub const DEMO: Demo = Demo {
     name: "coordination",
@@ -255,3 +256,4 @@ cancel it, so its handle can still be awaited.",
         })
     },
 };
+// ANCHOR_END: demo

@@ -149,6 +149,7 @@ pub fn tasks_overlap(
     Ok(a_met? && b_met?)
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "event_loop",
@@ -175,3 +176,4 @@ Unlike asyncio, a multi-thread runtime runs tasks in parallel on OS threads.",
         lines
     },
 };
+// ANCHOR_END: demo

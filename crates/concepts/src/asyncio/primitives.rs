@@ -472,6 +472,7 @@ pub async fn semaphore(unit: Duration) -> Result<SemaphoreReport, AsyncDemoError
     })
 }
 
+// ANCHOR: demo
 /// The runnable demo: the seed's four parts in order.
 pub const DEMO: Demo = Demo {
     name: "primitives",
@@ -512,3 +513,4 @@ Semaphore; the semaphore's peak concurrency is measured.",
         })
     },
 };
+// ANCHOR_END: demo

@@ -239,6 +239,7 @@ pub async fn async_generator(unit: Duration) -> Result<Vec<Stamped<Step>>, Async
     Ok(log.entries())
 }
 
+// ANCHOR: demo
 /// The runnable demo: both parts of the seed.
 pub const DEMO: Demo = Demo {
     name: "streaming",
@@ -257,3 +258,4 @@ async_stream::stream! with yield, and while-let / next() / send-then-next / coll
         })
     },
 };
+// ANCHOR_END: demo

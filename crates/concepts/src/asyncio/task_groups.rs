@@ -326,6 +326,7 @@ fn outcome_line(outcome: &Result<Vec<String>, GroupError>) -> String {
     }
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "task_groups",
@@ -367,3 +368,4 @@ aborts: shutdown().await waits); join_all over handles returning Vec<Result>.",
         })
     },
 };
+// ANCHOR_END: demo

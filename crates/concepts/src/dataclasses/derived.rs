@@ -71,6 +71,7 @@ impl From<&Person> for HashablePerson {
 /// What rustc printed for `person1 == person2`, as checked in by the compile-fail test.
 pub const NO_EQ: &str = include_str!("../../tests/ui/person_has_no_eq.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's run with `eq=False`, then the derived value-equality version.
 pub fn demo() -> Vec<String> {
     let person1 = Person::new("Alice", 21, "alice@example.com");
@@ -107,3 +108,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(NO_EQ.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

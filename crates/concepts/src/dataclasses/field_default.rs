@@ -62,6 +62,7 @@ pub fn push_shared(item: &str) -> bool {
 /// What rustc printed for a shared mutable default, as checked in by the compile-fail test.
 pub const SHARED_DEFAULT: &str = include_str!("../../tests/ui/shared_mutable_default.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's `c1.items is c2.items`, independent defaults, explicit sharing,
 /// a safe shared `static`, and the compiler on a plain `static` mutated.
 pub fn demo() -> Vec<String> {
@@ -92,3 +93,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(SHARED_DEFAULT.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

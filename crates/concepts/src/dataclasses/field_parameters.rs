@@ -123,6 +123,7 @@ impl PartialEq for BlogPost {
 
 impl Eq for BlogPost {}
 
+// ANCHOR: demo
 /// The demo: the seed's run on two posts, then what `Debug` and `==` leave out.
 pub fn demo() -> Vec<String> {
     let mut post1 = BlogPost::new("Hello World", "This is my first post");
@@ -154,3 +155,4 @@ pub fn demo() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: demo

@@ -103,6 +103,7 @@ pub fn nested_sizes() -> (usize, usize) {
     (std::mem::size_of_val(&nested), nested.get_size())
 }
 
+// ANCHOR: demo
 /// The demo: counts, then sizes.
 pub fn demo() -> Vec<String> {
     let mut lines = refcount_lines();
@@ -119,3 +120,4 @@ pub fn demo() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: demo

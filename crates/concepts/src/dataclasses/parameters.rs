@@ -393,6 +393,7 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
 
+// ANCHOR: demo
 /// The demo: the seed's six sections in its order, then the four parameters it only lists.
 pub fn demo() -> Vec<String> {
     let mut lines = Vec::new();
@@ -505,3 +506,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(weak_reference_lines());
     lines
 }
+// ANCHOR_END: demo

@@ -106,6 +106,7 @@ pub const SAMPLES: [&str; 5] = [
     r#"{"id": 10}"#,
 ];
 
+// ANCHOR: demo
 /// The demo: JSON through serde and garde, then a newtype, then the compiler on wrong types.
 pub fn demo() -> Vec<String> {
     let mut lines = Vec::new();
@@ -126,3 +127,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(WRONG_TYPE.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

@@ -101,6 +101,7 @@ pub fn show_set<T: fmt::Debug>(members: impl IntoIterator<Item = T>) -> String {
     format!("{{{}}}", shown.join(", "))
 }
 
+// ANCHOR: demo
 /// The demo: the seed's repr, equality and set, from hand-written impls.
 pub fn demo() -> Vec<String> {
     let person1 = Person::new("Alice", 21, "alice@example.com");
@@ -114,3 +115,4 @@ pub fn demo() -> Vec<String> {
         format!("{{person1, person2}} has {} member", pair.len()),
     ]
 }
+// ANCHOR_END: demo

@@ -147,6 +147,7 @@ impl Plugin for VideoPlugin {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's run — each registration, the registry, then `get_class("AudioPlugin")`
 /// built and used; and the base `Plugin`, absent.
 pub fn demo() -> Vec<String> {
@@ -170,3 +171,4 @@ pub fn demo() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: demo

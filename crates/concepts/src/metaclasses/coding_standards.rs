@@ -50,6 +50,7 @@ pub const REJECTED_CONSTANT: &str = include_str!("../../tests/ui/coding_standard
 /// What rustc printed for the seed's `BadClass2`, as checked in by the compile-fail test.
 pub const REJECTED_METHOD: &str = include_str!("../../tests/ui/coding_standards_method.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's `GoodClass` in use, then the compiler's verdict on `BadClass1` and
 /// `BadClass2`.
 pub fn demo() -> Vec<String> {
@@ -69,3 +70,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(REJECTED_METHOD.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

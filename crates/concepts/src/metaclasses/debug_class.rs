@@ -121,6 +121,7 @@ pub mod dog {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the creation report of the seed's `DebugClass`, then of `Dog`, read from the
 /// constants the macro generated.
 pub fn demo() -> Vec<String> {
@@ -136,3 +137,4 @@ pub fn demo() -> Vec<String> {
     lines.push(format!("{rex}: {}", Animal::speak(&rex)));
     lines
 }
+// ANCHOR_END: demo

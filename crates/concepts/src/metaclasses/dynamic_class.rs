@@ -149,6 +149,7 @@ pub fn runtime_dog() -> Arc<DynClass> {
     )
 }
 
+// ANCHOR: demo
 /// The demo: both routes print the seed's `Woof!`, and the run-time route reports a
 /// missing method.
 pub fn demo() -> Vec<String> {
@@ -174,3 +175,4 @@ pub fn demo() -> Vec<String> {
         format!("run time: call(\"meow\") -> {missing}"),
     ]
 }
+// ANCHOR_END: demo

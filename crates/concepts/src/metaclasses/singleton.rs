@@ -115,6 +115,7 @@ pub fn instance<T: Default + Send + Sync + 'static>() -> &'static T {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's `d1 is d2` and `l1 is l2`, one instance per type.
 pub fn demo() -> Vec<String> {
     let d1 = Database::instance();
@@ -135,3 +136,4 @@ pub fn demo() -> Vec<String> {
         ),
     ]
 }
+// ANCHOR_END: demo
