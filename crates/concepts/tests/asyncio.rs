@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use concepts::asyncio::{
     SEED_SECOND, Stamped, Timeline, basics, cancellation, coordination, demo_unit, event_loop,
-    primitives, streaming, task_groups,
+    pitfalls, primitives, streaming, task_groups,
 };
 use futures::{Stream, StreamExt};
 use tokio::time::{Instant, sleep, timeout};
@@ -740,6 +740,43 @@ async fn the_task_groups_demo_runs_the_seeds_three_parts() {
             .count(),
         1
     );
+}
+
+// ------------------------------------------------------------------------- pitfalls
+
+/// A future rebuilt in every `select!` round loses the message it had already received
+/// when the other branch wins; pinned and polled by reference, it loses nothing.
+#[tokio::test(start_paused = true)]
+async fn a_select_loop_that_restarts_a_future_loses_messages_and_resuming_it_does_not() {
+    let flat = |pairs: Vec<(u32, u32)>| -> Vec<u32> {
+        pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()
+    };
+    let all: Vec<u32> = (1..=12).collect();
+    let restarted = flat(pitfalls::pairs_restarted_each_round(12).await);
+    assert!(
+        restarted.len() < all.len(),
+        "nothing was lost: {restarted:?}"
+    );
+    assert_eq!(flat(pitfalls::pairs_resumed_across_rounds(12).await), all);
+}
+
+#[tokio::test]
+async fn a_pinned_async_generator_can_be_polled_with_next() {
+    let values = async_stream::stream! {
+        for n in 1..=4u32 {
+            yield n;
+        }
+    };
+    assert_eq!(pitfalls::sum_of_stream(values).await, 10);
+}
+
+/// 50 ms of `std::thread::sleep` inside a task on a current-thread runtime: the ticker
+/// never runs; on the blocking pool it keeps ticking (at least a few of its 1 ms ticks).
+#[test]
+fn blocking_inside_a_task_stalls_every_other_task_on_its_thread() {
+    use pitfalls::Blocking;
+    assert_eq!(pitfalls::ticks_while_blocking(Blocking::InTask).unwrap(), 0);
+    assert!(pitfalls::ticks_while_blocking(Blocking::OnBlockingPool).unwrap() >= 5);
 }
 
 // ------------------------------------------------------------------------- the chapter

@@ -25,6 +25,7 @@
 //! `print(Vehicle.__abstractmethods__)` has no run-time counterpart: the compiler's E0046
 //! list ([`MISSING_METHOD`]) is shown instead.
 
+// ANCHOR: vehicle
 /// The seed's abstract `Vehicle`.
 pub trait Vehicle {
     /// The maker (Python: `self.make`, set by the base `__init__`).
@@ -56,7 +57,9 @@ pub trait Vehicle {
         ]
     }
 }
+// ANCHOR_END: vehicle
 
+// ANCHOR: car
 /// The seed's `Car(make, model, fuel_type)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Car {
@@ -96,6 +99,7 @@ impl Vehicle for Car {
         200
     }
 }
+// ANCHOR_END: car
 
 /// The seed's `Bicycle(make, model, gear_count)`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,7 @@
 
 pub use crate::metaclasses::dynamic_class::AttributeError;
 
+// ANCHOR: capabilities
 /// Something that flies.
 pub trait Flyable {
     /// Flies; returns the line the seed prints.
@@ -71,6 +72,7 @@ impl Swimmable for Boat {
 pub fn make_flyable_objects_fly(flyable_obj: &impl Flyable) -> String {
     flyable_obj.fly()
 }
+// ANCHOR_END: capabilities
 
 /// The run-time route: members of a mixed collection are asked what they can do.
 pub trait Vehicle {

@@ -52,6 +52,7 @@ pub use dataproc::pipeline::{
     clippy::approx_constant,
     reason = "3.14159 is the seed's input, not an attempt at pi"
 )]
+// ANCHOR: seed_batch
 pub fn seed_batch() -> Vec<Value> {
     vec![
         Value::from("  HELLO WORLD  "),
@@ -60,6 +61,7 @@ pub fn seed_batch() -> Vec<Value> {
         serde_json::json!({"invalid": "data"}),
     ]
 }
+// ANCHOR_END: seed_batch
 
 // ANCHOR: demo
 /// The demo: the seed's batch in, one result per item out, the failure reported as the

@@ -57,6 +57,7 @@ impl fmt::Display for Step {
     }
 }
 
+// ANCHOR: examples
 /// The coroutine: records its start, sleeps one seed second, records its end.
 pub async fn coroutine_example(log: Timeline<Step>, unit: Duration) {
     log.record(Step::CoroutineStarted);
@@ -87,6 +88,7 @@ pub async fn future_example(log: Timeline<Step>, unit: Duration) -> Result<Strin
     log.record(Step::FutureResolved(value.clone()));
     Ok(value)
 }
+// ANCHOR_END: examples
 
 /// What the basics demo showed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -112,6 +112,7 @@ fn spawn_all(unit: Duration) -> Vec<JoinHandle<String>> {
         .collect()
 }
 
+// ANCHOR: as_completed
 /// Results in completion order (`as_completed`): T1, T2, T0, T3 at 1, 2, 3 and 5 s.
 pub async fn as_completed(unit: Duration) -> Result<Vec<Stamped<Step>>, AsyncDemoError> {
     let log = Timeline::new();
@@ -121,6 +122,7 @@ pub async fn as_completed(unit: Duration) -> Result<Vec<Stamped<Step>>, AsyncDem
     }
     Ok(log.entries())
 }
+// ANCHOR_END: as_completed
 
 /// Results in submission order (`gather`), all at 5 s.
 pub async fn gather(unit: Duration) -> Result<Vec<Stamped<Step>>, AsyncDemoError> {

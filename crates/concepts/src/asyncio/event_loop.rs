@@ -94,6 +94,7 @@ pub struct EventLoopReport {
     pub joined: Vec<String>,
 }
 
+// ANCHOR: run
 /// The seed's `demo_event_loop`: direct, spawned, then three joined.
 pub async fn run(unit: Duration) -> Result<EventLoopReport, AsyncDemoError> {
     let log = Timeline::new();
@@ -118,6 +119,7 @@ pub async fn run(unit: Duration) -> Result<EventLoopReport, AsyncDemoError> {
         joined,
     })
 }
+// ANCHOR_END: run
 
 /// Whether two spawned tasks run at the same time: each one signals that it has started and
 /// then *blocks its thread* for up to `patience` waiting for the other's signal. With

@@ -71,11 +71,16 @@
 //! length of one seed second: tests pass [`SEED_SECOND`] on paused tokio time, so they
 //! assert the seed's exact timings in no real time. Setting `CONCEPTS_ASYNC_SPEEDUP=10` in
 //! the environment runs the demos ten times faster (one seed second becomes 100 ms).
+//! Setting `CONCEPTS_ASYNC_CLOCK=virtual` runs them as the tests do — one thread, paused
+//! time that jumps to the next timer — so they finish at once, print the seed's exact time
+//! stamps and print the same lines on every run (the book's output is made this way). The
+//! order of events is then the current-thread runtime's, which is asyncio's.
 
 pub mod basics;
 pub mod cancellation;
 pub mod coordination;
 pub mod event_loop;
+pub mod pitfalls;
 pub mod primitives;
 pub mod streaming;
 pub mod task_groups;
@@ -103,6 +108,9 @@ pub const DEMOS: &[Demo] = &[
 
 /// One second of the seed's timeline, the `unit` the demos run with.
 pub const SEED_SECOND: Duration = Duration::from_secs(1);
+
+/// The environment variable that, set to `virtual`, runs the demos on a paused clock.
+pub const CLOCK_VAR: &str = "CONCEPTS_ASYNC_CLOCK";
 
 /// The environment variable that speeds the demos up by an integer factor (at most 100:
 /// faster, the shortest sleeps fall below tokio's 1 ms timer resolution).
@@ -168,7 +176,21 @@ where
     let speedup = std::env::var(SPEEDUP_VAR).ok();
     let (unit, note) = demo_unit(speedup.as_deref());
     let mut lines: Vec<String> = note.into_iter().collect();
-    let outcome = tokio::runtime::Builder::new_multi_thread()
+    let mut builder = match std::env::var(CLOCK_VAR).as_deref() {
+        Ok("virtual") => {
+            let mut builder = tokio::runtime::Builder::new_current_thread();
+            builder.start_paused(true);
+            builder
+        }
+        Ok(other) => {
+            lines.push(format!(
+                "note: ignored {CLOCK_VAR}={other:?}; the only value is \"virtual\""
+            ));
+            tokio::runtime::Builder::new_multi_thread()
+        }
+        Err(_) => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let outcome = builder
         .enable_all()
         .build()
         .map_err(AsyncDemoError::from)

@@ -255,6 +255,7 @@ pub struct LockReport {
     pub total: u32,
 }
 
+// ANCHOR: lock
 /// Four workers each increment a shared counter five times: read, sleep 0.1 s, write, all
 /// under a [`Mutex`]. The total is 20 and, the increments being serialised, it takes 2 s.
 pub async fn lock(unit: Duration) -> Result<LockReport, AsyncDemoError> {
@@ -282,7 +283,9 @@ pub async fn lock(unit: Duration) -> Result<LockReport, AsyncDemoError> {
         total,
     })
 }
+// ANCHOR_END: lock
 
+// ANCHOR: lost_updates
 /// The seed's increments without the lock: each worker reads, sleeps 0.1 s, writes back
 /// what it read plus one. All four read the same value in every round, so 15 of the 20
 /// increments are lost and the result is 5. Rust rules out the *data race* (a plain shared
@@ -306,6 +309,7 @@ pub async fn lost_updates(unit: Duration) -> Result<u32, AsyncDemoError> {
     try_join_all(workers).await?;
     Ok(counter.load(Ordering::SeqCst))
 }
+// ANCHOR_END: lost_updates
 
 // ---------------------------------------------------------------- event
 

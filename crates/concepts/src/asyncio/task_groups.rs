@@ -153,6 +153,7 @@ fn reraise_panic(e: JoinError) -> ! {
     std::panic::resume_unwind(e.into_panic())
 }
 
+// ANCHOR: task_group
 /// A task group: runs the jobs together; all succeed → their results in submission order;
 /// a failure → the rest are aborted and every failure is returned in a [`GroupError`].
 pub async fn task_group(
@@ -196,6 +197,7 @@ pub async fn task_group(
         Err(GroupError { errors, cancelled })
     }
 }
+// ANCHOR_END: task_group
 
 /// `gather(return_exceptions=True)`: every job runs to its end; results and failures come
 /// back side by side, in submission order.

@@ -25,6 +25,7 @@
 
 use std::collections::HashSet;
 
+// ANCHOR: derived
 /// The seed's `@dataclass(eq=False) Person`: generated repr, no `==`.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -57,6 +58,7 @@ pub struct HashablePerson {
     /// The address.
     pub email: String,
 }
+// ANCHOR_END: derived
 
 impl From<&Person> for HashablePerson {
     fn from(p: &Person) -> Self {

@@ -27,6 +27,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Mutex, PoisonError};
 
+// ANCHOR: defaults
 /// The seed's `CorrectExample`: each instance owns its items; `Default` builds a fresh
 /// `Vec` every time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -58,6 +59,7 @@ pub fn push_shared(item: &str) -> bool {
         .iter()
         .any(|i| i == item)
 }
+// ANCHOR_END: defaults
 
 /// What rustc printed for a shared mutable default, as checked in by the compile-fail test.
 pub const SHARED_DEFAULT: &str = include_str!("../../tests/ui/shared_mutable_default.stderr");

@@ -32,6 +32,7 @@ use std::fmt;
 use jiff::Timestamp;
 use uuid::Uuid;
 
+// ANCHOR: blog_post
 /// The seed's blog post.
 #[derive(Clone)]
 pub struct BlogPost {
@@ -120,6 +121,7 @@ impl PartialEq for BlogPost {
             && self.slug == other.slug
     }
 }
+// ANCHOR_END: blog_post
 
 impl Eq for BlogPost {}
 

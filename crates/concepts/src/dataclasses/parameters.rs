@@ -91,6 +91,7 @@ pub struct WithRepr {
     pub secret: String,
 }
 
+// ANCHOR: without_repr
 /// `repr=False` with a custom `__repr__`: the secret never shows.
 #[derive(Clone, PartialEq, Eq)]
 pub struct WithoutRepr {
@@ -106,6 +107,7 @@ impl fmt::Debug for WithoutRepr {
         write!(f, "User(name='{}', secret='***')", self.name)
     }
 }
+// ANCHOR_END: without_repr
 
 /// `eq=True`: equal when every field is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +289,7 @@ pub fn describe(p: EfficientPoint) -> String {
     }
 }
 
+// ANCHOR: match_args
 /// A point whose fields have positions, not names: what `match_args` gives a dataclass.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PositionalPoint(pub f64, pub f64);
@@ -300,6 +303,7 @@ pub fn describe_positional(p: PositionalPoint) -> String {
         PositionalPoint(x, y) => format!("at ({x}, {y})"),
     }
 }
+// ANCHOR_END: match_args
 
 /// A set key whose hash reads a `RefCell`: it can change while the key is in a set.
 #[derive(Debug)]

@@ -24,6 +24,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+// ANCHOR: person
 /// A person, with every trait written by hand.
 #[derive(Clone)]
 pub struct Person {
@@ -82,6 +83,7 @@ impl Hash for Person {
         self.email.hash(state);
     }
 }
+// ANCHOR_END: person
 
 /// The seed's ten people: `Person(f"Alice_{i-20}", i, f"alice_{i-20}@gmail.com")` for `i`
 /// in 20..30.

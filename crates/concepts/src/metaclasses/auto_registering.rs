@@ -33,11 +33,13 @@ use std::collections::BTreeMap;
 
 pub use concepts_macros::AutoRegister;
 
+// ANCHOR: plugin
 /// The seed's base class `Plugin`: the interface every registered type has.
 pub trait Plugin: Send + Sync {
     /// The plugin's work (each seed subclass names its own method; this calls it).
     fn process(&self) -> String;
 }
+// ANCHOR_END: plugin
 
 /// One registry entry — the Rust stand-in for a registered class: a type's name and how to
 /// build it. Created by `#[derive(AutoRegister)]`.
@@ -66,6 +68,7 @@ impl Registration {
 
 inventory::collect!(Registration);
 
+// ANCHOR: get_class
 /// The registry's key for a name: the seed's `name.lower()` (Unicode lower case, as
 /// Python's `str.lower`), used both to store and to look up, so the two always agree.
 ///
@@ -112,7 +115,9 @@ pub fn get_class(name: &str) -> Option<&'static Registration> {
         .into_iter()
         .find(|r| registry_key(r.name) == key)
 }
+// ANCHOR_END: get_class
 
+// ANCHOR: audio_plugin
 /// The seed's `AudioPlugin`.
 #[derive(Debug, Default, AutoRegister)]
 pub struct AudioPlugin;
@@ -129,6 +134,7 @@ impl Plugin for AudioPlugin {
         self.process_audio()
     }
 }
+// ANCHOR_END: audio_plugin
 
 /// The seed's `VideoPlugin`.
 #[derive(Debug, Default, AutoRegister)]

@@ -28,6 +28,7 @@
 
 pub use concepts_macros::coding_standards;
 
+// ANCHOR: good_class
 /// The seed's `GoodClass`: its names follow the standard, so it compiles.
 #[derive(Debug, Default)]
 pub struct GoodClass;
@@ -44,6 +45,7 @@ impl GoodClass {
         "Coding"
     }
 }
+// ANCHOR_END: good_class
 
 /// What rustc printed for the seed's `BadClass1`, as checked in by the compile-fail test.
 pub const REJECTED_CONSTANT: &str = include_str!("../../tests/ui/coding_standards_constant.stderr");

@@ -70,6 +70,7 @@ pub trait Animal {
     fn speak(&self) -> String;
 }
 
+// ANCHOR: debug_class_demo
 /// The seed's `DebugClass`, recorded by `#[debug_class]`.
 #[debug_class]
 pub mod debug_class_demo {
@@ -81,6 +82,7 @@ pub mod debug_class_demo {
         pub fn method(&self) {}
     }
 }
+// ANCHOR_END: debug_class_demo
 
 /// A richer type recorded by `#[debug_class]`: traits and fields.
 #[debug_class]

@@ -34,6 +34,7 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 /// How many `Database` values were ever built (to show it is one).
 static DATABASES_BUILT: AtomicUsize = AtomicUsize::new(0);
 
+// ANCHOR: database
 /// The seed's `Database`: a single shared connection.
 #[derive(Debug)]
 pub struct Database {
@@ -56,6 +57,7 @@ impl Database {
         DATABASES_BUILT.load(Ordering::SeqCst)
     }
 }
+// ANCHOR_END: database
 
 /// The seed's `Logger`: a second singleton class, obtained through the generic [`instance`].
 #[derive(Debug, Default)]
@@ -83,6 +85,7 @@ impl Logger {
 
 type Cells = HashMap<TypeId, &'static (dyn Any + Send + Sync)>;
 
+// ANCHOR: instance
 /// The one instance of `T`, built with `T::default()` on first use — the generic
 /// counterpart of `SingletonMeta._instances[cls]`.
 ///
@@ -114,6 +117,7 @@ pub fn instance<T: Default + Send + Sync + 'static>() -> &'static T {
         None => unreachable!("singleton registry holds a foreign type under T's TypeId"),
     }
 }
+// ANCHOR_END: instance
 
 // ANCHOR: demo
 /// The demo: the seed's `d1 is d2` and `l1 is l2`, one instance per type.
