@@ -24,6 +24,7 @@
 //! | [`cancellation`] | `Asyncio/cancellation_patterns.py` | abort with a clean-up guard; graceful shutdown: token, grace period, abort of stragglers |
 //! | [`streaming`] | `Asyncio/streaming_patterns.py` | a hand-written `Stream` (`AsyncRange`), a generator-style stream consumed four ways |
 //! | [`task_groups`] | `Asyncio/task_groups.py` | `JoinSet` as a task group: all succeed; fail fast with every error collected; collect all |
+//! | [`pitfalls`] | (the book's "Async pitfalls") | cancellation safety in `select!`, `pin!` for streams, blocking the executor |
 //!
 //! **Where tokio differs from asyncio** (each point has a test in `tests/asyncio.rs`):
 //!
