@@ -107,7 +107,10 @@ fn every_demo_has_a_code_region() {
         for demo in chapter.demos {
             let code =
                 concepts::source::demo_source(chapter.name, demo.name).unwrap_or_else(|| {
-                    panic!("no demo region in src/{}/{}.rs", chapter.name, demo.name)
+                    panic!(
+                        "src/{}/{}.rs: add `// ANCHOR: demo` and `// ANCHOR_END: demo` lines around its DEMO",
+                        chapter.name, demo.name
+                    )
                 });
             assert!(
                 code.contains("fn demo()") || code.contains("const DEMO: Demo"),
