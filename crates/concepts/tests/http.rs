@@ -104,6 +104,26 @@ async fn a_response_dropped_unread_closes_its_connection_a_read_one_is_reused() 
     assert_eq!(dropped.accepted(), 2);
 }
 
+#[tokio::test]
+async fn the_pool_opens_a_connection_per_request_in_flight() {
+    let server = httpbin().await;
+    let front = ConnectionCounter::start(server.addr()).await.unwrap();
+    let client = client_builder().build().unwrap();
+    let url = front.url("/delay/0.3");
+    let requests = (0..10).map(|_| async {
+        client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+    });
+    futures::future::join_all(requests).await;
+    assert_eq!(front.accepted(), 10, "no cap: ten at once, ten connections");
+}
+
 // ------------------------------------------------------------------------- time-outs, connector
 
 #[tokio::test]

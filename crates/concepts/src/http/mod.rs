@@ -37,7 +37,8 @@
 //! front that counts connections. Everything binds 127.0.0.1 on a free port: no demo or test
 //! reaches another host.
 //!
-//! **Where reqwest and axum differ from aiohttp** (each point has a test in `tests/http.rs`):
+//! **Where reqwest and axum differ from aiohttp** (all but the third have a test in
+//! `tests/http.rs`):
 //!
 //! - *Errors are values.* `send().await` returns `Result<Response, reqwest::Error>`; the kind
 //!   is asked (`is_timeout`, `is_connect`, `status`), not caught by class
