@@ -4,7 +4,7 @@
 //! downloads three `/bytes/{n}` URLs at once, reading `response.content.iter_chunked(8192)`
 //! and writing each chunk to a file — once with the blocking `open().write` (which stalls the
 //! event loop on every write) and once with `aiofiles` (which hands the write to a thread).
-//! It prints "[Blocking] Downloaded {url}" / "[Non-blocking] Downloaded {url}" as each ends
+//! It prints `[Blocking] Downloaded {url}` / `[Non-blocking] Downloaded {url}` as each ends
 //! and the total time. The chapter's upload half sends a file streamed from disk to the
 //! streaming server's `/upload`, 100 times at once.
 //!
