@@ -209,6 +209,7 @@ fn seed_urls(base: &ConnectionCounter) -> [String; 3] {
     ["/get", "/user-agent", "/post"].map(|path| base.url(path))
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "basics",
@@ -226,3 +227,4 @@ return_exceptions. A TCP front counts the connections each way opens.",
         })
     },
 };
+// ANCHOR_END: demo

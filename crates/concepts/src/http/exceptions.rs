@@ -263,6 +263,7 @@ pub const DEMO_POLICY: RetryPolicy = RetryPolicy {
     unit: Duration::from_millis(100),
 };
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "exceptions",
@@ -281,3 +282,4 @@ retry loop matches on it. Here one back-off second is 100 ms and the time-out 50
         })
     },
 };
+// ANCHOR_END: demo

@@ -377,6 +377,7 @@ pub async fn run() -> Result<Vec<String>, HttpDemoError> {
     Ok(lines)
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "streaming",
@@ -389,3 +390,4 @@ tokio_util's ReaderStream, so memory does not grow with the file. The server is 
 streaming_server (axum).",
     run: || run_demo(run),
 };
+// ANCHOR_END: demo

@@ -183,6 +183,7 @@ pub async fn run(server: &Server) -> Result<Vec<String>, HttpDemoError> {
     Ok(lines)
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "timeout_and_connector",
@@ -195,3 +196,4 @@ pool_idle_timeout; error_for_status; reqwest's pool has no connection cap, so th
 semaphores (fetcher::Fetcher's per_host and max_concurrent).",
     run: || run_demo(|| async { run(&httpbin().await?).await }),
 };
+// ANCHOR_END: demo

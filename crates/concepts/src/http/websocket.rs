@@ -256,6 +256,7 @@ pub async fn run(
 /// The demo's back-off unit: 50 ms for the seed's second.
 pub const DEMO_UNIT: Duration = Duration::from_millis(50);
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "websocket",
@@ -268,3 +269,4 @@ Option<String>; the server is axum's WebSocketUpgrade. The seed's tuple delay an
 connect() are fixed. One back-off second is 50 ms here.",
     run: || run_demo(|| run(5, DEMO_UNIT)),
 };
+// ANCHOR_END: demo
