@@ -25,9 +25,10 @@ use syn::{DeriveInput, Fields, ImplItem, Item, ItemImpl, ItemMod, parse_macro_in
 ///
 /// Put it on an inline `mod` holding one struct (or enum) and its `impl` blocks. The module
 /// comes out unchanged, plus an implementation of `concepts::metaclasses::debug_class::Described`
-/// whose `CLASS` constant holds the type's name, the traits it implements (the Rust
-/// counterpart of bases), its fields and its methods — all gathered at compile time. Only
-/// `impl` blocks whose self type is the described type are counted.
+/// whose `CLASS` constant holds the type's name, the traits it derives (`#[derive(...)]`)
+/// and implements in the module (the Rust counterpart of bases), its fields and its methods
+/// — all gathered at compile time. Only `impl` blocks whose self type is the described type
+/// are counted; impls written outside the module are not seen.
 #[proc_macro_attribute]
 pub fn debug_class(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !attr.is_empty() {
@@ -54,12 +55,14 @@ fn expand_debug_class(mut module: ItemMod) -> syn::Result<TokenStream2> {
     };
     let mut type_name: Option<syn::Ident> = None;
     let mut fields = Vec::new();
+    let mut derives = Vec::new();
     for item in items.iter() {
-        let (ident, item_fields) = match item {
-            Item::Struct(s) => (s.ident.clone(), field_names(&s.fields)),
+        let (ident, item_fields, attrs) = match item {
+            Item::Struct(s) => (s.ident.clone(), field_names(&s.fields), &s.attrs),
             Item::Enum(e) => (
                 e.ident.clone(),
                 e.variants.iter().map(|v| v.ident.to_string()).collect(),
+                &e.attrs,
             ),
             _ => continue,
         };
@@ -71,6 +74,7 @@ fn expand_debug_class(mut module: ItemMod) -> syn::Result<TokenStream2> {
         }
         type_name = Some(ident);
         fields = item_fields;
+        derives = derived_traits(attrs)?;
     }
     let Some(type_name) = type_name else {
         return Err(syn::Error::new(
@@ -105,6 +109,7 @@ fn expand_debug_class(mut module: ItemMod) -> syn::Result<TokenStream2> {
             const CLASS: ::concepts::metaclasses::debug_class::ClassInfo =
                 ::concepts::metaclasses::debug_class::ClassInfo {
                     name: #name,
+                    derives: &[#(#derives),*],
                     traits: &[#(#traits),*],
                     fields: &[#(#fields),*],
                     methods: &[#(#methods),*],
@@ -112,6 +117,20 @@ fn expand_debug_class(mut module: ItemMod) -> syn::Result<TokenStream2> {
         }
     });
     Ok(module.into_token_stream())
+}
+
+/// The last path segment of every trait in the type's `#[derive(...)]` attributes, in order.
+fn derived_traits(attrs: &[syn::Attribute]) -> syn::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                names.push(last.ident.to_string());
+            }
+            Ok(())
+        })?;
+    }
+    Ok(names)
 }
 
 /// Whether an `impl` block is for the described type (`impl X`, `impl<T> Trait for X<T>`).

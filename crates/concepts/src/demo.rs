@@ -33,7 +33,7 @@ pub struct Chapter {
 }
 
 /// Every chapter, in the seed's order.
-pub fn chapters() -> [Chapter; 4] {
+pub fn chapters() -> [Chapter; 5] {
     [
         Chapter {
             name: "metaclasses",
@@ -54,6 +54,11 @@ pub fn chapters() -> [Chapter; 4] {
             name: "asyncio",
             title: "Asyncio",
             demos: crate::asyncio::DEMOS,
+        },
+        Chapter {
+            name: "http",
+            title: "HTTP client and server (aiohttp)",
+            demos: crate::http::DEMOS,
         },
     ]
 }

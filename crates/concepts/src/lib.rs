@@ -11,6 +11,7 @@
 //! | Abstract base classes | 2 | [`abcs`] |
 //! | Dataclasses | 3 | [`dataclasses`] |
 //! | Asyncio | 5 | [`asyncio`] |
+//! | Aiohttp: HTTP client and server | 7 | [`http`] |
 //!
 //! ## What Rust checks earlier
 //!
@@ -42,7 +43,9 @@ pub mod abcs;
 pub mod asyncio;
 pub mod dataclasses;
 pub mod demo;
+pub mod http;
 pub mod metaclasses;
+pub mod source;
 
 /// Paths the macros of `concepts-macros` expand to; not part of the public API.
 #[doc(hidden)]

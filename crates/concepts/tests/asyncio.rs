@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use concepts::asyncio::{
     SEED_SECOND, Stamped, Timeline, basics, cancellation, coordination, demo_unit, event_loop,
-    primitives, streaming, task_groups,
+    pitfalls, primitives, streaming, task_groups,
 };
 use futures::{Stream, StreamExt};
 use tokio::time::{Instant, sleep, timeout};
@@ -228,6 +228,26 @@ async fn without_the_lock_the_read_sleep_write_increments_are_lost() {
     assert_eq!(primitives::lost_updates(U).await.unwrap(), 5);
 }
 
+/// Not only an atomic shows lost updates: a Mutex that is locked for the read and again for
+/// the write (the lock not held across the sleep) loses the same 15 of 20.
+#[tokio::test(start_paused = true)]
+async fn a_mutex_released_between_read_and_write_loses_the_same_updates() {
+    use std::sync::Arc;
+    let counter = Arc::new(tokio::sync::Mutex::new(0u32));
+    let workers = (0..primitives::LOCK_WORKERS).map(|_| {
+        let counter = Arc::clone(&counter);
+        tokio::spawn(async move {
+            for _ in 0..primitives::INCREMENTS {
+                let current = *counter.lock().await;
+                sleep(U / 10).await;
+                *counter.lock().await = current + 1;
+            }
+        })
+    });
+    futures::future::try_join_all(workers).await.unwrap();
+    assert_eq!(*counter.lock().await, 5);
+}
+
 #[tokio::test(start_paused = true)]
 async fn one_set_releases_every_waiter_and_a_late_waiter_passes_at_once() {
     use primitives::Step::*;
@@ -347,6 +367,40 @@ async fn wait_first_completed_has_one_done_three_pending_then_wait_for_times_out
             (s(3.0), TimedOut),
         ]
     );
+}
+
+/// The seed (Python 3.11) prints "Important task started", then "Shielded task was
+/// cancelled" after 1 s, and its program ends: the task never completes.
+#[tokio::test(start_paused = true)]
+async fn the_seeds_shield_run_cancels_the_wait_and_the_task_never_completes() {
+    use coordination::Step::*;
+    let events = coordination::shield_as_seed(U).await;
+    assert_eq!(
+        timed(&events),
+        [(s(0.0), ImportantStarted), (s(1.0), ShieldCancelled)]
+    );
+    assert_eq!(
+        events[1].to_string(),
+        "[ 1.00s] Shielded task was cancelled"
+    );
+}
+
+/// `wait_for` awaits the inner task's clean-up; a `timeout` drops its future at the
+/// deadline, running only `Drop` — it returns at the deadline, not after any clean-up.
+#[tokio::test(start_paused = true)]
+async fn a_timeout_drops_its_future_at_the_deadline_running_only_drop() {
+    let log = Timeline::new();
+    let start = Instant::now();
+    let work = {
+        let log = log.clone();
+        async move {
+            let _guard = cancellation::CleanupGuard::new(log, "dropped");
+            sleep(3 * U).await;
+        }
+    };
+    assert!(timeout(U, work).await.is_err());
+    assert_eq!(start.elapsed(), U);
+    assert_eq!(timed(&log.entries()), [(s(1.0), "dropped")]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -547,24 +601,90 @@ async fn a_task_group_whose_workers_all_succeed_returns_results_in_submission_or
     assert_eq!(log.entries().last().unwrap().at, s(1.0));
 }
 
+/// Python 3.11 on the seed prints "Worker F finished" before the exception group: F is due
+/// in the same tick as the failures and runs before the group cancels anything. On a
+/// current-thread runtime tokio shows the same order.
 #[tokio::test(start_paused = true)]
-async fn a_failure_cancels_the_siblings_and_every_error_is_collected() {
+async fn with_the_seeds_timings_the_sibling_due_in_the_same_tick_finishes() {
     use task_groups::{Step::*, WorkerFailed};
     let start = Instant::now();
     let log = Timeline::new();
     let outcome = task_groups::task_group(&task_groups::failing_jobs(), &log, U).await;
     let group = outcome.unwrap_err();
+    assert_eq!(
+        group.errors,
+        [WorkerFailed("D".into()), WorkerFailed("E".into())]
+    );
+    assert!(group.cancelled.is_empty(), "{group:?}");
+    assert_eq!(start.elapsed(), s(1.0));
+    assert_eq!(
+        timed(&log.entries()),
+        [
+            (s(0.0), Starting("D".into())),
+            (s(0.0), Starting("E".into())),
+            (s(0.0), Starting("F".into())),
+            (s(1.0), Failed("D".into())),
+            (s(1.0), Failed("E".into())),
+            (s(1.0), Finished("F".into())),
+            (s(1.0), AbortingSiblings),
+        ]
+    );
+    let message = group.to_string();
+    assert!(message.contains("Worker D failed") && message.contains("Worker E failed"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failure_cancels_a_sibling_still_at_work_and_every_error_is_collected() {
+    use task_groups::{Step::*, WorkerFailed};
+    let start = Instant::now();
+    let log = Timeline::new();
+    let outcome = task_groups::task_group(&task_groups::slow_sibling_jobs(), &log, U).await;
+    let group = outcome.unwrap_err();
     let mut errors = group.errors.clone();
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(errors, [WorkerFailed("D".into()), WorkerFailed("E".into())]);
-    assert_eq!(group.cancelled, ["F"]);
-    assert_eq!(start.elapsed(), s(1.0), "did not wait for F's two seconds");
+    assert_eq!(group.cancelled, ["G"]);
+    assert_eq!(start.elapsed(), s(1.0), "did not wait for G's two seconds");
     let events = log.entries();
     assert_eq!(first_at(&events, |e| *e == AbortingSiblings), s(1.0));
-    assert_eq!(first_at(&events, |e| *e == Cancelled("F".into())), s(1.0));
-    assert!(!events.iter().any(|e| e.event == Finished("F".into())));
-    let message = group.to_string();
-    assert!(message.contains("Worker D failed") && message.contains("Worker E failed"));
+    assert_eq!(first_at(&events, |e| *e == Cancelled("G".into())), s(1.0));
+    assert!(!events.iter().any(|e| e.event == Finished("G".into())));
+}
+
+/// Dropping a JoinSet requests aborts and returns before the tasks are gone; a Python
+/// TaskGroup waits for its children. `shutdown().await` is the waiting form.
+#[tokio::test(start_paused = true)]
+async fn dropping_a_join_set_does_not_wait_for_its_tasks_but_shutdown_does() {
+    use task_groups::{Leave, Step::*};
+    let started = [(s(0.0), Starting("G".into()))];
+    assert_eq!(
+        timed(&task_groups::leave_early(Leave::Drop, U).await),
+        started,
+        "the clean-up has not run when drop returns"
+    );
+    assert_eq!(
+        timed(&task_groups::leave_early(Leave::Shutdown, U).await),
+        [started[0].clone(), (s(1.0), Cancelled("G".into()))]
+    );
+}
+
+/// A TaskTracker waits for its tasks to finish (it never aborts them): the other half of
+/// what a TaskGroup's scope does.
+#[tokio::test(start_paused = true)]
+async fn a_task_tracker_waits_for_its_tasks_to_finish() {
+    use task_groups::{Job, Step::*};
+    let log = Timeline::new();
+    let tracker = tokio_util::task::TaskTracker::new();
+    tracker.spawn(task_groups::worker(Job::ok("H").taking(2), log.clone(), U));
+    tracker.close();
+    tracker.wait().await;
+    assert_eq!(
+        timed(&log.entries()),
+        [
+            (s(0.0), Starting("H".into())),
+            (s(2.0), Finished("H".into()))
+        ]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -587,7 +707,7 @@ async fn gather_with_return_exceptions_keeps_every_result_and_error_in_order() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn dropping_a_join_set_aborts_its_tasks_like_leaving_a_task_group_scope() {
+async fn dropping_a_join_set_aborts_its_tasks_at_their_next_poll() {
     use task_groups::{Job, Step::*};
     let log = Timeline::new();
     let mut group = tokio::task::JoinSet::new();
@@ -610,6 +730,7 @@ async fn the_task_groups_demo_runs_the_seeds_three_parts() {
     let report = task_groups::run(U).await;
     assert!(report.all_succeed.outcome.is_ok());
     assert!(report.fail_fast.outcome.is_err());
+    assert_eq!(report.slow_sibling.outcome.unwrap_err().cancelled, ["G"]);
     assert_eq!(
         report
             .collected
@@ -619,6 +740,43 @@ async fn the_task_groups_demo_runs_the_seeds_three_parts() {
             .count(),
         1
     );
+}
+
+// ------------------------------------------------------------------------- pitfalls
+
+/// A future rebuilt in every `select!` round loses the message it had already received
+/// when the other branch wins; pinned and polled by reference, it loses nothing.
+#[tokio::test(start_paused = true)]
+async fn a_select_loop_that_restarts_a_future_loses_messages_and_resuming_it_does_not() {
+    let flat = |pairs: Vec<(u32, u32)>| -> Vec<u32> {
+        pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()
+    };
+    let all: Vec<u32> = (1..=12).collect();
+    let restarted = flat(pitfalls::pairs_restarted_each_round(12).await);
+    assert!(
+        restarted.len() < all.len(),
+        "nothing was lost: {restarted:?}"
+    );
+    assert_eq!(flat(pitfalls::pairs_resumed_across_rounds(12).await), all);
+}
+
+#[tokio::test]
+async fn a_pinned_async_generator_can_be_polled_with_next() {
+    let values = async_stream::stream! {
+        for n in 1..=4u32 {
+            yield n;
+        }
+    };
+    assert_eq!(pitfalls::sum_of_stream(values).await, 10);
+}
+
+/// 50 ms of `std::thread::sleep` inside a task on a current-thread runtime: the ticker
+/// never runs; on the blocking pool it keeps ticking (at least a few of its 1 ms ticks).
+#[test]
+fn blocking_inside_a_task_stalls_every_other_task_on_its_thread() {
+    use pitfalls::Blocking;
+    assert_eq!(pitfalls::ticks_while_blocking(Blocking::InTask).unwrap(), 0);
+    assert!(pitfalls::ticks_while_blocking(Blocking::OnBlockingPool).unwrap() >= 5);
 }
 
 // ------------------------------------------------------------------------- the chapter

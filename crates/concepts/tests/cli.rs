@@ -1,4 +1,4 @@
-//! The `concepts` binary: `list` and `run` for chapters 1-3.
+//! The `concepts` binary: `list`, `run` and `run --code`, over every chapter.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
@@ -12,13 +12,13 @@ fn concepts() -> Command {
 fn list_shows_every_chapter_and_demo() {
     let out = concepts().arg("list").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for chapter in ["metaclasses", "abcs", "dataclasses"] {
-        let demos = concepts::demo::find(chapter).unwrap();
-        assert!(!demos.is_empty());
-        for (_, demo) in demos {
+    for chapter in concepts::demo::chapters() {
+        assert!(!chapter.demos.is_empty());
+        for demo in chapter.demos {
             assert!(
-                text.contains(&format!("{chapter}/{}", demo.name)),
-                "{chapter}/{} missing from:\n{text}",
+                text.contains(&format!("{}/{}", chapter.name, demo.name)),
+                "{}/{} missing from:\n{text}",
+                chapter.name,
                 demo.name
             );
         }
@@ -69,4 +69,55 @@ fn unknown_names_fail_with_a_hint() {
         .stderr(predicate::str::contains(
             "chapter 'abcs' has no demo named 'nope'",
         ));
+}
+
+/// `concepts list | head -3`: a reader that closes the pipe gets what it read and the
+/// binary ends quietly with success, as `dataproc` does.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("concepts"))
+        .arg("list")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn run_code_prints_the_demos_source_then_its_output() {
+    let out = concepts()
+        .args(["run", "--code", "abcs/pipeline"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let code_at = text.find("--- code (src/abcs/pipeline.rs)\n").unwrap();
+    let fn_at = text.find("pub fn demo() -> Vec<String> {").unwrap();
+    let output_at = text.find("--- output\nProcessing Error").unwrap();
+    assert!(code_at < fn_at && fn_at < output_at, "{text}");
+    assert!(!text.contains("ANCHOR"), "{text}");
+}
+
+/// Every demo of every chapter has its code region, so `--code` never comes up empty.
+#[test]
+fn every_demo_has_a_code_region() {
+    for chapter in concepts::demo::chapters() {
+        for demo in chapter.demos {
+            let code =
+                concepts::source::demo_source(chapter.name, demo.name).unwrap_or_else(|| {
+                    panic!(
+                        "src/{}/{}.rs: add `// ANCHOR: demo` and `// ANCHOR_END: demo` lines around its DEMO",
+                        chapter.name, demo.name
+                    )
+                });
+            assert!(
+                code.contains("fn demo()") || code.contains("const DEMO: Demo"),
+                "{}/{}: {code}",
+                chapter.name,
+                demo.name
+            );
+        }
+    }
 }

@@ -27,4 +27,6 @@ fn python_runtime_errors_are_rust_compile_errors() {
     t.compile_fail("tests/ui/no_new_attribute.rs");
     t.compile_fail("tests/ui/shared_mutable_default.rs");
     t.compile_fail("tests/ui/wrong_field_type.rs");
+    // Asyncio pitfalls: next() on a stream that is not pinned.
+    t.compile_fail("tests/ui/unpinned_stream.rs");
 }

@@ -145,6 +145,10 @@ fn each_parameter_has_its_counterpart() {
     );
     assert_eq!(describe(EfficientPoint { x: 0.0, y: 0.0 }), "at the origin");
     assert_eq!(
+        parameters::describe_positional(parameters::PositionalPoint(0.0, 5.0)),
+        "on the y axis at y=5"
+    );
+    assert_eq!(
         describe(EfficientPoint { x: 2.0, y: 0.0 }),
         "on the x axis at x=2"
     );
@@ -203,6 +207,14 @@ fn memory_counts_and_sizes() {
     assert_eq!(memory::nested_sizes(), (24, 24 + 10 * 24 + 10 * 100 * 8));
 }
 
+/// std: "It is a logic error for a key to be modified in such a way that the key's hash
+/// ... changes while it is in the map. This is normally only possible through Cell,
+/// RefCell, global state, I/O, or unsafe code." The set keeps the member but cannot find it.
+#[test]
+fn a_key_changed_through_a_refcell_is_lost_by_its_set() {
+    assert_eq!(parameters::key_mutated_in_a_set(), (false, false, 1));
+}
+
 #[test]
 fn every_default_gets_its_own_vec() {
     let mut c1 = CorrectExample::default();
@@ -217,10 +229,27 @@ fn every_default_gets_its_own_vec() {
         lines[2],
         "explicitly shared: shared2 sees [\"apple\"] (Rc strong count 2)"
     );
-    assert!(
-        field_default::SHARED_DEFAULT
-            .starts_with("error[E0133]: use of mutable static is unsafe and requires unsafe block")
+    assert_eq!(
+        lines[3],
+        "a static Mutex<Vec<String>> shared on purpose, no unsafe: holds \"apple\": true"
     );
+    assert!(field_default::SHARED_DEFAULT.starts_with(
+        "error[E0596]: cannot borrow immutable static item `WRONG_EXAMPLE_ITEMS` as mutable"
+    ));
+}
+
+/// A shared mutable default needs no `unsafe`: a static behind a lock is safe, and every
+/// user sees the one list.
+#[test]
+fn a_static_mutex_is_a_safe_shared_mutable_list() {
+    assert!(field_default::push_shared("fig"));
+    let seen_elsewhere = std::thread::spawn(|| {
+        field_default::SHARED_ITEMS
+            .lock()
+            .unwrap()
+            .contains(&"fig".to_owned())
+    });
+    assert!(seen_elsewhere.join().unwrap());
 }
 
 #[test]

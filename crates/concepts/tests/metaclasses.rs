@@ -112,6 +112,7 @@ fn debug_class_records_what_the_type_declares() {
         <debug_class::dog::Dog as Described>::CLASS,
         ClassInfo {
             name: "Dog",
+            derives: &["Debug", "Clone", "Default", "PartialEq", "Eq"],
             traits: &["Animal", "Display"],
             fields: &["name", "tricks"],
             methods: &["bark", "learn", "speak", "fmt"],
@@ -121,6 +122,7 @@ fn debug_class_records_what_the_type_declares() {
         <debug_class::debug_class_demo::DebugClass as Described>::CLASS,
         ClassInfo {
             name: "DebugClass",
+            derives: &[],
             traits: &[],
             fields: &[],
             methods: &["method"],
@@ -134,7 +136,7 @@ fn debug_class_records_what_the_type_declares() {
             "Base classes: []",
             "Attributes: [\"method\"]",
             "Creating class Dog",
-            "Base classes: [\"Animal\", \"Display\"]",
+            "Base classes: [\"Debug\", \"Clone\", \"Default\", \"PartialEq\", \"Eq\", \"Animal\", \"Display\"]",
             "Attributes: [\"name\", \"tricks\", \"bark\", \"learn\", \"speak\", \"fmt\"]",
             "Dog(Rex): Rex says Woof!",
         ]
@@ -167,6 +169,7 @@ fn debug_class_works_in_other_crates_and_on_enums() {
     assert_eq!(info.name, "Light");
     assert_eq!(info.fields, ["Red", "Green"]);
     assert_eq!(info.methods, ["next"]);
+    assert_eq!(info.derives, ["Debug", "Clone", "Copy", "PartialEq", "Eq"]);
     assert!(info.traits.is_empty());
 }
 

@@ -129,3 +129,15 @@ async fn drip_sends_its_bytes_slowly() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn user_agent_echoes_the_request_header() {
+    let server = server().await;
+    let fetcher = fetcher(1, RetryPolicy::Never);
+    let request = HttpRequest::get(server.url("/user-agent")).with_header("User-Agent", "probe/1");
+    let answer = fetcher.fetch_single(&request).await.unwrap();
+    assert_eq!(
+        answer.body().as_json().unwrap(),
+        &serde_json::json!({"user-agent": "probe/1"})
+    );
+}

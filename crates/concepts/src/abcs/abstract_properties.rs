@@ -41,6 +41,7 @@ pub enum DeviceError {
     },
 }
 
+// ANCHOR: device
 /// The seed's abstract `ConfigurableDevice`: properties, one with a validating setter.
 pub trait ConfigurableDevice {
     /// The device's name (Python: `self._name`, set by the base `__init__`).
@@ -65,7 +66,9 @@ pub trait ConfigurableDevice {
         )
     }
 }
+// ANCHOR_END: device
 
+// ANCHOR: router
 /// The seed's `Router(name, model)`: starts at 100, takes 1 to 1000 connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Router {
@@ -104,6 +107,7 @@ impl ConfigurableDevice for Router {
         Ok(())
     }
 }
+// ANCHOR_END: router
 
 /// The seed's `Switch(name, port_count)`: at most one connection per port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +155,7 @@ impl ConfigurableDevice for Switch {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's run — both devices' info, the router set to 150, the switch
 /// refusing 30.
 pub fn demo() -> Vec<String> {
@@ -169,3 +174,4 @@ pub fn demo() -> Vec<String> {
     }
     lines
 }
+// ANCHOR_END: demo

@@ -25,6 +25,7 @@
 //! `print(Vehicle.__abstractmethods__)` has no run-time counterpart: the compiler's E0046
 //! list ([`MISSING_METHOD`]) is shown instead.
 
+// ANCHOR: vehicle
 /// The seed's abstract `Vehicle`.
 pub trait Vehicle {
     /// The maker (Python: `self.make`, set by the base `__init__`).
@@ -56,7 +57,9 @@ pub trait Vehicle {
         ]
     }
 }
+// ANCHOR_END: vehicle
 
+// ANCHOR: car
 /// The seed's `Car(make, model, fuel_type)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Car {
@@ -96,6 +99,7 @@ impl Vehicle for Car {
         200
     }
 }
+// ANCHOR_END: car
 
 /// The seed's `Bicycle(make, model, gear_count)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +144,7 @@ impl Vehicle for Bicycle {
 /// What rustc printed for a vehicle missing methods, as checked in by the compile-fail test.
 pub const MISSING_METHOD: &str = include_str!("../../tests/ui/vehicle_missing_method.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's run (each vehicle operated, then `---`), then the compiler on a
 /// partial vehicle.
 pub fn demo() -> Vec<String> {
@@ -155,3 +160,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(MISSING_METHOD.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

@@ -24,6 +24,7 @@
 
 pub use crate::metaclasses::dynamic_class::AttributeError;
 
+// ANCHOR: capabilities
 /// Something that flies.
 pub trait Flyable {
     /// Flies; returns the line the seed prints.
@@ -71,6 +72,7 @@ impl Swimmable for Boat {
 pub fn make_flyable_objects_fly(flyable_obj: &impl Flyable) -> String {
     flyable_obj.fly()
 }
+// ANCHOR_END: capabilities
 
 /// The run-time route: members of a mixed collection are asked what they can do.
 pub trait Vehicle {
@@ -132,6 +134,7 @@ pub fn try_fly(thing: &dyn Vehicle) -> Result<String, AttributeError> {
 /// compile-fail test.
 pub const BOAT_CANNOT_FLY: &str = include_str!("../../tests/ui/boat_is_not_flyable.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's run over `[Airplane, Duck, Boat]`, stopping at the first failure as
 /// its `try` around the loop does; then the compiler on the static call.
 pub fn demo() -> Vec<String> {
@@ -150,3 +153,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(BOAT_CANNOT_FLY.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

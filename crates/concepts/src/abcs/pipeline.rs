@@ -2,14 +2,16 @@
 //!
 //! **Python idea.** A `DataProcessor` ABC with the abstract methods `validate(item) -> bool`
 //! and `process(item)`, and a concrete `can_process` (validate, with an exception counting
-//! as "no") that every subclass inherits; text is stripped and lower-cased, numbers rounded
-//! to 2 decimals, lists sorted. A `DataPipeline` tries its processors in order and uses the
-//! first whose `can_process` says yes; an item nobody takes raises
+//! as "no") that every subclass inherits; `TextProcessor` strips and lower-cases text,
+//! `NumberProcessor` rounds numbers to 2 decimals, `ListProcessor` sorts lists. A
+//! `ProcessingPipeline` tries its processors in order in `process_item` and uses the first
+//! whose `can_process` says yes; an item nobody takes raises
 //! "No processor found for datatype :<class '{type}'>", which `process_batch` prints as
-//! "Processing Error : ..." before appending `None`. `add_processor` refuses anything that
-//! is not a `DataProcessor` with an `isinstance` check at run time.
+//! "Processing Error : ..." before appending `None`. `addProcessor` refuses anything that
+//! is not a `DataProcessor` (the seed's `WrongProcessor`) with an `isinstance` check at run
+//! time.
 //!
-//! **Rust answer.** The ABC is a trait, [`ItemProcessor`]: `validate` and `process` are
+//! **Rust answer.** The ABC `DataProcessor` is a trait, [`ItemProcessor`]: `validate` and `process` are
 //! required methods (a processor missing one does not compile, as instantiating an
 //! incomplete ABC fails), `can_process` is a *provided* method with the default body, like
 //! the inherited concrete method. The pipeline holds trait objects, a
@@ -21,8 +23,12 @@
 //! The pipeline is not re-implemented here: this chapter uses the project's one
 //! implementation, [`dataproc::pipeline`] ([`ItemProcessor`], [`TextItemProcessor`],
 //! [`NumberItemProcessor`], [`ListItemProcessor`], [`Pipeline`], [`BatchOutcome`]), which
-//! also backs the `dataproc pipeline` command. [`Pipeline::seed`] is the seed's pipeline
-//! (number, text, list, in that order); the seed's `add_processor` is [`Pipeline::add`].
+//! also backs the `dataproc pipeline` command, so the names are the library's: the seed's
+//! `TextProcessor`, `NumberProcessor` and `ListProcessor` are [`TextItemProcessor`],
+//! [`NumberItemProcessor`] and [`ListItemProcessor`] (in `dataproc`, `TextProcessor` is the
+//! column statistic of seed section 4); its `ProcessingPipeline` is [`Pipeline`],
+//! `addProcessor` is [`Pipeline::add`], `process_item` / `process_batch` keep their names.
+//! [`Pipeline::seed`] is the seed's pipeline (number, text, list, in that order).
 //! A processor's failure is a typed [`PipelineError`], not an exception that might escape;
 //! [`Pipeline::process_batch`] returns one `Option` per item plus the errors, and
 //! [`demo`] prints them as the seed does.
@@ -46,6 +52,7 @@ pub use dataproc::pipeline::{
     clippy::approx_constant,
     reason = "3.14159 is the seed's input, not an attempt at pi"
 )]
+// ANCHOR: seed_batch
 pub fn seed_batch() -> Vec<Value> {
     vec![
         Value::from("  HELLO WORLD  "),
@@ -54,7 +61,9 @@ pub fn seed_batch() -> Vec<Value> {
         serde_json::json!({"invalid": "data"}),
     ]
 }
+// ANCHOR_END: seed_batch
 
+// ANCHOR: demo
 /// The demo: the seed's batch in, one result per item out, the failure reported as the
 /// seed prints it.
 pub fn demo() -> Vec<String> {
@@ -63,3 +72,4 @@ pub fn demo() -> Vec<String> {
     lines.push(format!("Results: {}", outcome.to_json()));
     lines
 }
+// ANCHOR_END: demo

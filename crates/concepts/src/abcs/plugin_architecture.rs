@@ -59,6 +59,7 @@ pub enum PluginError {
     NotInitialized(String),
 }
 
+// ANCHOR: plugin
 /// The seed's plugin interface: identity and a lifecycle.
 pub trait Plugin: Any {
     /// The plugin's name.
@@ -78,6 +79,7 @@ pub trait Plugin: Any {
     /// Releases what `initialize` acquired; returns a line saying so.
     fn cleanup(&mut self) -> String;
 }
+// ANCHOR_END: plugin
 
 /// A shared, append-only record of what happened (so a test can see clean-up after drop).
 #[derive(Debug, Clone, Default)]
@@ -94,6 +96,7 @@ impl Journal {
     }
 }
 
+// ANCHOR: manager
 /// Owns the plugins; cleans them up when dropped.
 #[derive(Default)]
 pub struct PluginManager {
@@ -166,6 +169,7 @@ impl Drop for PluginManager {
         }
     }
 }
+// ANCHOR_END: manager
 
 /// Checks a user name and password: admin/secret is accepted.
 #[derive(Debug, Default)]
@@ -264,6 +268,7 @@ fn show(result: Result<Value, PluginError>) -> String {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's run — register both plugins, find each by type, execute them —
 /// then the clean-up the manager's `Drop` adds.
 pub fn demo() -> Vec<String> {
@@ -300,3 +305,4 @@ pub fn demo() -> Vec<String> {
     }
     journal.lines()
 }
+// ANCHOR_END: demo

@@ -57,6 +57,7 @@ impl fmt::Display for Step {
     }
 }
 
+// ANCHOR: examples
 /// The coroutine: records its start, sleeps one seed second, records its end.
 pub async fn coroutine_example(log: Timeline<Step>, unit: Duration) {
     log.record(Step::CoroutineStarted);
@@ -87,6 +88,7 @@ pub async fn future_example(log: Timeline<Step>, unit: Duration) -> Result<Strin
     log.record(Step::FutureResolved(value.clone()));
     Ok(value)
 }
+// ANCHOR_END: examples
 
 /// What the basics demo showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +111,7 @@ pub async fn run(unit: Duration) -> Result<BasicsReport, AsyncDemoError> {
     })
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "basics",
@@ -119,3 +122,4 @@ loop.call_later. Rust: an async fn is a lazy future; tokio::spawn returns a Join
 await; a oneshot channel is the future, set by a task that sleeps one second.",
     run: || run_demo(|unit| async move { Ok(stamped_lines(&run(unit).await?.events)) }),
 };
+// ANCHOR_END: demo

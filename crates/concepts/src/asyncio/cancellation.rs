@@ -26,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 use super::{AsyncDemoError, Stamped, Timeline, run_demo, scaled, stamped_lines};
 use crate::demo::Demo;
 
+// ANCHOR: guard
 /// Records `on_drop` into a timeline when dropped, unless [`finish`](Self::finish)ed first:
 /// clean-up that runs however the work ends, including by cancellation.
 ///
@@ -66,6 +67,7 @@ impl<E> Drop for CleanupGuard<E> {
         }
     }
 }
+// ANCHOR_END: guard
 
 /// What the cancellation demos do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +146,7 @@ pub struct CancelReport {
     pub outcome: Outcome,
 }
 
+// ANCHOR: cancel_mid_sleep
 /// Task `A` starts its 5 s of work; after 1 s it is aborted; its guard's clean-up runs and
 /// the awaiting side sees the cancellation.
 pub async fn cancel_mid_sleep(unit: Duration) -> Result<CancelReport, AsyncDemoError> {
@@ -165,6 +168,7 @@ pub async fn cancel_mid_sleep(unit: Duration) -> Result<CancelReport, AsyncDemoE
         outcome,
     })
 }
+// ANCHOR_END: cancel_mid_sleep
 
 /// Seconds each worker's unit of work takes: `W0`–`W2` one second (as in the seed), the
 /// straggler `W3` five.
@@ -272,6 +276,7 @@ pub async fn graceful_shutdown(unit: Duration) -> Result<ShutdownReport, AsyncDe
     })
 }
 
+// ANCHOR: demo
 /// The runnable demo: both parts of the seed.
 pub const DEMO: Demo = Demo {
     name: "cancellation",
@@ -291,3 +296,4 @@ a timeout bounds the grace period, JoinSet::abort_all ends the stragglers.",
         })
     },
 };
+// ANCHOR_END: demo

@@ -3,8 +3,11 @@
 //! **Python.** Four tasks sleep 3, 1, 2 and 5 seconds. `as_completed` yields them as they
 //! finish (T1, T2, T0, T3); `gather` returns all results in submission order after 5 s;
 //! `wait(..., FIRST_COMPLETED)` returns after 1 s with 1 done and 3 pending; `wait_for` with a
-//! 2 s time-out gives up on a 3 s task; `shield` keeps a task running although the outer
-//! await is cancelled.
+//! 2 s time-out gives up on a 3 s task. `shield` protects a task from the cancellation of
+//! the wrapper around it: the seed cancels the wrapper after 1 s, its `await` raises
+//! `CancelledError` and it prints "Shielded task was cancelled"; the inner task was not
+//! cancelled then, but the program ends at once and `asyncio.run` cancels it on the way
+//! out, so "Important task completed" is never printed (Python 3.11 shows exactly this).
 //!
 //! **Rust.**
 //!
@@ -13,12 +16,22 @@
 //! - [`gather`]: [`try_join_all`] returns the results in submission order.
 //! - [`wait_first`]: [`select_all`] returns the first finished result, its index and the
 //!   still-pending handles; then [`tokio::time::timeout`] is `wait_for`: on time-out the inner
-//!   future is dropped, which cancels it, exactly what `wait_for` does.
-//! - [`shield`]: no wrapper is needed. Dropping a `JoinHandle` (or a future awaiting one)
-//!   does not cancel the task, so *every spawned task is shielded* from whoever awaits it.
+//!   future is dropped, which cancels it. The difference: `wait_for` cancels the inner task
+//!   and then *waits for it* to finish cancelling, so its `except CancelledError`/`finally`
+//!   blocks can `await` clean-up (a clean-up that sleeps 0.5 s makes a 1 s `wait_for`
+//!   return after 1.5 s); dropping a future runs only its synchronous `Drop` code, at once,
+//!   and no `.await` can run in it. Async clean-up needs cooperative cancellation
+//!   ([`super::cancellation`]).
+//! - [`shield_as_seed`]: the seed's run. The outer wait (a `timeout` of 1 s around
+//!   `&mut handle`) is cancelled: "Shielded task was cancelled"; then the demo ends, the
+//!   task is aborted as `asyncio.run` would cancel it, and it never completes.
+//! - [`shield`]: the Rust nuance. No wrapper is needed: dropping a `JoinHandle` (or a
+//!   future awaiting one) does not cancel the task, so *every spawned task is shielded*
+//!   from whoever awaits it, and the handle can still be awaited to "Important Result".
 //!   What is not spawned is not shielded: a plain future inside a cancelled `timeout` is
-//!   dropped mid-way and never finishes. (To cancel the task itself, the seed's
-//!   `task.cancel()`, call `JoinHandle::abort`.)
+//!   dropped mid-way and never finishes ([`unshielded`]). (To cancel the task itself, the
+//!   seed's `task.cancel()`, call `JoinHandle::abort`.) One more difference: when a tokio
+//!   runtime shuts down it drops its unfinished tasks without throwing anything into them.
 //!
 //! The seed's result string says "completer"; it is written "completed" here. In the seed,
 //! the tasks still pending after `wait` are cancelled when `asyncio.run` ends; here they are
@@ -62,6 +75,8 @@ pub enum Step {
     ImportantCompleted,
     /// The outer wait on the important task was cancelled.
     OuterCancelled,
+    /// The seed's `except asyncio.CancelledError` branch after `await shielded`.
+    ShieldCancelled,
 }
 
 impl fmt::Display for Step {
@@ -78,6 +93,7 @@ impl fmt::Display for Step {
             Step::ImportantStarted => f.write_str("Important task started"),
             Step::ImportantCompleted => f.write_str("Important task completed"),
             Step::OuterCancelled => f.write_str("Outer wait was cancelled"),
+            Step::ShieldCancelled => f.write_str("Shielded task was cancelled"),
         }
     }
 }
@@ -96,6 +112,7 @@ fn spawn_all(unit: Duration) -> Vec<JoinHandle<String>> {
         .collect()
 }
 
+// ANCHOR: as_completed
 /// Results in completion order (`as_completed`): T1, T2, T0, T3 at 1, 2, 3 and 5 s.
 pub async fn as_completed(unit: Duration) -> Result<Vec<Stamped<Step>>, AsyncDemoError> {
     let log = Timeline::new();
@@ -105,6 +122,7 @@ pub async fn as_completed(unit: Duration) -> Result<Vec<Stamped<Step>>, AsyncDem
     }
     Ok(log.entries())
 }
+// ANCHOR_END: as_completed
 
 /// Results in submission order (`gather`), all at 5 s.
 pub async fn gather(unit: Duration) -> Result<Vec<Stamped<Step>>, AsyncDemoError> {
@@ -155,7 +173,25 @@ pub async fn important_task(log: Timeline<Step>, unit: Duration) -> String {
     "Important Result".to_owned()
 }
 
-/// `shield`: the outer wait on a spawned task is cancelled after 1 s (a `timeout` drops it);
+// ANCHOR: shield_as_seed
+/// The seed's `demo_shield`: the outer wait on the spawned task is cancelled after 1 s
+/// ("Shielded task was cancelled"); then the program ends, which cancels the task (here an
+/// explicit `abort`, as `asyncio.run` cancels what is left). Waits until the task would
+/// have finished (3 s) to show that it never completes.
+pub async fn shield_as_seed(unit: Duration) -> Vec<Stamped<Step>> {
+    let log = Timeline::new();
+    let mut task = tokio::spawn(important_task(log.clone(), unit));
+    if timeout(unit, &mut task).await.is_err() {
+        log.record(Step::ShieldCancelled);
+    }
+    task.abort();
+    sleep(unit * 2).await;
+    log.entries()
+}
+// ANCHOR_END: shield_as_seed
+
+// ANCHOR: shield
+/// `shield`, the Rust nuance: the outer wait on a spawned task is cancelled after 1 s (a `timeout` drops it);
 /// the task runs on and is awaited to its result at 3 s.
 pub async fn shield(unit: Duration) -> Result<ShieldReport, AsyncDemoError> {
     let log = Timeline::new();
@@ -169,6 +205,7 @@ pub async fn shield(unit: Duration) -> Result<ShieldReport, AsyncDemoError> {
         result,
     })
 }
+// ANCHOR_END: shield
 
 /// The contrast to [`shield`]: the same work as a plain future (not spawned) inside the same
 /// cancelled wait is dropped after 1 s and never completes.
@@ -185,15 +222,18 @@ pub async fn unshielded(unit: Duration) -> Vec<Stamped<Step>> {
     log.entries()
 }
 
+// ANCHOR: demo
 /// The runnable demo: the seed's four parts in order, and the unshielded contrast.
 pub const DEMO: Demo = Demo {
     name: "coordination",
     seed_file: "Asyncio/coordination_patterns.py",
     title: "completion order, submission order, first completed, time-out, shield",
     explanation: "Python: as_completed, gather, wait(FIRST_COMPLETED), wait_for and shield over \
-tasks of 3, 1, 2 and 5 seconds. Rust: FuturesUnordered, try_join_all, select_all, \
-tokio::time::timeout; a spawned task is already shielded, because dropping its handle does \
-not cancel it.",
+tasks of 3, 1, 2 and 5 seconds; the seed's shielded wait is cancelled and the program ends \
+before the task completes. Rust: FuturesUnordered, try_join_all, select_all, \
+tokio::time::timeout (a dropped future runs only Drop, where wait_for awaits the inner \
+task's clean-up); a spawned task is already shielded, because dropping its handle does not \
+cancel it, so its handle can still be awaited.",
     run: || {
         run_demo(|unit| async move {
             let mut lines = vec!["-- as_completed (FuturesUnordered)".to_owned()];
@@ -202,7 +242,13 @@ not cancel it.",
             lines.extend(stamped_lines(&gather(unit).await?));
             lines.push("-- wait FIRST_COMPLETED (select_all), then wait_for (timeout)".to_owned());
             lines.extend(stamped_lines(&wait_first(unit).await?));
-            lines.push("-- shield (a spawned task outlives its cancelled waiter)".to_owned());
+            lines.push(
+                "-- shield, the seed's run: the wait is cancelled, then the program ends"
+                    .to_owned(),
+            );
+            lines.extend(stamped_lines(&shield_as_seed(unit).await));
+            lines
+                .push("-- shield in Rust: a spawned task outlives its cancelled waiter".to_owned());
             let shielded = shield(unit).await?;
             lines.extend(stamped_lines(&shielded.events));
             lines.push(format!("Shielded task result: {}", shielded.result));
@@ -212,3 +258,4 @@ not cancel it.",
         })
     },
 };
+// ANCHOR_END: demo

@@ -94,6 +94,7 @@ pub struct EventLoopReport {
     pub joined: Vec<String>,
 }
 
+// ANCHOR: run
 /// The seed's `demo_event_loop`: direct, spawned, then three joined.
 pub async fn run(unit: Duration) -> Result<EventLoopReport, AsyncDemoError> {
     let log = Timeline::new();
@@ -118,6 +119,7 @@ pub async fn run(unit: Duration) -> Result<EventLoopReport, AsyncDemoError> {
         joined,
     })
 }
+// ANCHOR_END: run
 
 /// Whether two spawned tasks run at the same time: each one signals that it has started and
 /// then *blocks its thread* for up to `patience` waiting for the other's signal. With
@@ -149,6 +151,7 @@ pub fn tasks_overlap(
     Ok(a_met? && b_met?)
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "event_loop",
@@ -175,3 +178,4 @@ Unlike asyncio, a multi-thread runtime runs tasks in parallel on OS threads.",
         lines
     },
 };
+// ANCHOR_END: demo

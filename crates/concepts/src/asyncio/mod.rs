@@ -24,6 +24,7 @@
 //! | [`cancellation`] | `Asyncio/cancellation_patterns.py` | abort with a clean-up guard; graceful shutdown: token, grace period, abort of stragglers |
 //! | [`streaming`] | `Asyncio/streaming_patterns.py` | a hand-written `Stream` (`AsyncRange`), a generator-style stream consumed four ways |
 //! | [`task_groups`] | `Asyncio/task_groups.py` | `JoinSet` as a task group: all succeed; fail fast with every error collected; collect all |
+//! | [`pitfalls`] | (the book's "Async pitfalls") | cancellation safety in `select!`, `pin!` for streams, blocking the executor |
 //!
 //! **Where tokio differs from asyncio** (each point has a test in `tests/asyncio.rs`):
 //!
@@ -36,16 +37,17 @@
 //!   catch it and even `await` clean-up. A Rust future is cancelled by dropping it (an aborted
 //!   task is dropped by the runtime); clean-up lives in `Drop`, which cannot `await`. Async
 //!   clean-up needs cooperative cancellation (a `CancellationToken`) ([`cancellation`]).
-//! - *Dropping a `JoinHandle` detaches the task; dropping a `JoinSet` aborts its tasks.* So
-//!   every spawned task is "shielded" from the one awaiting it ([`coordination::shield`]), and
-//!   a `JoinSet` is the scope of a task group ([`task_groups`]).
+//! - *Dropping a `JoinHandle` detaches the task; dropping a `JoinSet` requests aborts.* So
+//!   every spawned task is "shielded" from the one awaiting it ([`coordination::shield`]).
+//!   A `JoinSet` does not wait when dropped, where a `TaskGroup` waits for its children:
+//!   the waiting scope is `shutdown().await` or a `TaskTracker` ([`task_groups`]).
 //! - *Channels know their senders.* A receive returns `None` once every sender is gone, so a
 //!   consumer needs no idle time-out to notice the end ([`primitives::queue`]).
 //!
 //! **Fidelity.** Names, values and delays follow the seed's files (read from the public
 //! repository the seed README belongs to). Where the Rust version departs from them, the
-//! module says so: a straggler added to the graceful shutdown, a slower sibling in the
-//! failing task group, a relative time stamp in the streamed readings.
+//! module says so: a straggler added to the graceful shutdown, an extra failing group with a
+//! slower sibling next to the seed's, a relative time stamp in the streamed readings.
 //!
 //! ## When to use async, threads or rayon
 //!
@@ -70,11 +72,16 @@
 //! length of one seed second: tests pass [`SEED_SECOND`] on paused tokio time, so they
 //! assert the seed's exact timings in no real time. Setting `CONCEPTS_ASYNC_SPEEDUP=10` in
 //! the environment runs the demos ten times faster (one seed second becomes 100 ms).
+//! Setting `CONCEPTS_ASYNC_CLOCK=virtual` runs them as the tests do — one thread, paused
+//! time that jumps to the next timer — so they finish at once, print the seed's exact time
+//! stamps and print the same lines on every run (the book's output is made this way). The
+//! order of events is then the current-thread runtime's, which is asyncio's.
 
 pub mod basics;
 pub mod cancellation;
 pub mod coordination;
 pub mod event_loop;
+pub mod pitfalls;
 pub mod primitives;
 pub mod streaming;
 pub mod task_groups;
@@ -102,6 +109,9 @@ pub const DEMOS: &[Demo] = &[
 
 /// One second of the seed's timeline, the `unit` the demos run with.
 pub const SEED_SECOND: Duration = Duration::from_secs(1);
+
+/// The environment variable that, set to `virtual`, runs the demos on a paused clock.
+pub const CLOCK_VAR: &str = "CONCEPTS_ASYNC_CLOCK";
 
 /// The environment variable that speeds the demos up by an integer factor (at most 100:
 /// faster, the shortest sleeps fall below tokio's 1 ms timer resolution).
@@ -167,7 +177,21 @@ where
     let speedup = std::env::var(SPEEDUP_VAR).ok();
     let (unit, note) = demo_unit(speedup.as_deref());
     let mut lines: Vec<String> = note.into_iter().collect();
-    let outcome = tokio::runtime::Builder::new_multi_thread()
+    let mut builder = match std::env::var(CLOCK_VAR).as_deref() {
+        Ok("virtual") => {
+            let mut builder = tokio::runtime::Builder::new_current_thread();
+            builder.start_paused(true);
+            builder
+        }
+        Ok(other) => {
+            lines.push(format!(
+                "note: ignored {CLOCK_VAR}={other:?}; the only value is \"virtual\""
+            ));
+            tokio::runtime::Builder::new_multi_thread()
+        }
+        Err(_) => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let outcome = builder
         .enable_all()
         .build()
         .map_err(AsyncDemoError::from)

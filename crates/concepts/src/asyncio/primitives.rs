@@ -255,6 +255,7 @@ pub struct LockReport {
     pub total: u32,
 }
 
+// ANCHOR: lock
 /// Four workers each increment a shared counter five times: read, sleep 0.1 s, write, all
 /// under a [`Mutex`]. The total is 20 and, the increments being serialised, it takes 2 s.
 pub async fn lock(unit: Duration) -> Result<LockReport, AsyncDemoError> {
@@ -282,11 +283,17 @@ pub async fn lock(unit: Duration) -> Result<LockReport, AsyncDemoError> {
         total,
     })
 }
+// ANCHOR_END: lock
 
+// ANCHOR: lost_updates
 /// The seed's increments without the lock: each worker reads, sleeps 0.1 s, writes back
 /// what it read plus one. All four read the same value in every round, so 15 of the 20
-/// increments are lost and the result is 5. (Rust only lets this be written with an atomic:
-/// a plain shared `u32` cannot be mutated from several tasks.)
+/// increments are lost and the result is 5. Rust rules out the *data race* (a plain shared
+/// `u32` cannot be written from several tasks without an atomic or a lock), not this *race
+/// condition*: the read and the write are each safe, the gap between them is the bug. A
+/// `Mutex` locked once to read and once to write loses the same updates (a test shows it);
+/// only holding one guard across the read, the sleep and the write, as [`lock`] does,
+/// keeps them.
 pub async fn lost_updates(unit: Duration) -> Result<u32, AsyncDemoError> {
     let counter = Arc::new(AtomicU32::new(0));
     let workers = (0..LOCK_WORKERS).map(|_| {
@@ -302,6 +309,7 @@ pub async fn lost_updates(unit: Duration) -> Result<u32, AsyncDemoError> {
     try_join_all(workers).await?;
     Ok(counter.load(Ordering::SeqCst))
 }
+// ANCHOR_END: lost_updates
 
 // ---------------------------------------------------------------- event
 
@@ -468,6 +476,7 @@ pub async fn semaphore(unit: Duration) -> Result<SemaphoreReport, AsyncDemoError
     })
 }
 
+// ANCHOR: demo
 /// The runnable demo: the seed's four parts in order.
 pub const DEMO: Demo = Demo {
     name: "primitives",
@@ -508,3 +517,4 @@ Semaphore; the semaphore's peak concurrency is measured.",
         })
     },
 };
+// ANCHOR_END: demo

@@ -37,6 +37,7 @@ use crate::demo::Demo;
 /// Readings each consumption style takes, as in the seed.
 pub const COUNT: u32 = 2;
 
+// ANCHOR: async_range
 /// A hand-written async iterator: `start..stop`, each value after `delay`.
 ///
 /// ```
@@ -91,6 +92,7 @@ impl Stream for AsyncRange {
         (left, Some(left))
     }
 }
+// ANCHOR_END: async_range
 
 /// One reading from the generator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +123,7 @@ fn random_value(id: u32) -> u8 {
     u8::try_from(hash % 100).unwrap_or(0) + 1
 }
 
+// ANCHOR: generator
 /// The seed's `fetch_data_stream`: `count` readings, each after 0.2 s of "network delay".
 pub fn fetch_data_stream(count: u32, unit: Duration) -> impl Stream<Item = Reading> {
     stream! {
@@ -131,6 +134,7 @@ pub fn fetch_data_stream(count: u32, unit: Duration) -> impl Stream<Item = Readi
         }
     }
 }
+// ANCHOR_END: generator
 
 /// The `asend` counterpart: a generator driven by what is sent in. Each id received on
 /// `requests` yields its reading after 0.2 s; the stream ends when the sender is dropped.
@@ -239,6 +243,7 @@ pub async fn async_generator(unit: Duration) -> Result<Vec<Stamped<Step>>, Async
     Ok(log.entries())
 }
 
+// ANCHOR: demo
 /// The runnable demo: both parts of the seed.
 pub const DEMO: Demo = Demo {
     name: "streaming",
@@ -257,3 +262,4 @@ async_stream::stream! with yield, and while-let / next() / send-then-next / coll
         })
     },
 };
+// ANCHOR_END: demo

@@ -1,22 +1,40 @@
 //! Task groups, exception groups and `gather(return_exceptions=True)` (seed: `Asyncio/task_groups.py`).
 //!
 //! **Python.** `async with asyncio.TaskGroup() as tg:` starts workers and waits for all of
-//! them at the end of the block. If one fails, the group cancels the others and raises an
-//! `ExceptionGroup` of the failures (`except*` handles it). `gather(..., return_exceptions=True)`
-//! instead lets every task finish and returns results and exceptions side by side.
+//! them at the end of the block. If one fails, the group cancels the others, *waits* for
+//! them to finish cancelling, and raises an `ExceptionGroup` of the failures (`except*`
+//! handles it). `gather(..., return_exceptions=True)` instead lets every task finish and
+//! returns results and exceptions side by side.
 //!
-//! **Rust.** A [`JoinSet`] is the group: its tasks are aborted when it is dropped, so none
-//! outlives the scope. It does not cancel siblings by itself: [`task_group`] calls
-//! `abort_all` at the first error, drains the set, and returns every error it collected with
-//! the names of the cancelled workers in a [`GroupError`] (the exception group). The
-//! collect-everything variant, [`gather_all`], joins the handles in submission order and
-//! returns a `Vec<Result<_, _>>`: the exceptions are values. A panicking worker is re-raised
-//! with `resume_unwind`, as an unexpected exception would propagate in Python.
+//! **Rust.** A [`JoinSet`] holds the group's tasks. [`task_group`] drains it with
+//! `join_next`, calls `abort_all` at the first error, keeps draining (so it waits for the
+//! aborted siblings, as the `async with` block does) and returns every error it collected,
+//! with the names of the workers it cancelled, in a [`GroupError`] (the exception group).
+//! The collect-everything variant, [`gather_all`], joins the handles in submission order
+//! and returns a `Vec<Result<_, _>>`: the exceptions are values. A panicking worker is
+//! re-raised with `resume_unwind`, as an unexpected exception would propagate in Python.
 //!
-//! **Where it differs.** The seed's workers all take one second. In asyncio the first failure
-//! cancels even siblings already due to wake in the same tick; tokio can only abort what has
-//! not finished. So here the successful sibling `F` takes two seconds, which makes the
-//! cancellation visible; both failures (`D` and `E`, due at the same instant) are collected.
+//! **Leaving the scope.** A `TaskGroup` never lets its block end before its children have.
+//! A `JoinSet` does not wait on its own: *dropping* it only asks the runtime to abort its
+//! tasks and returns at once; each task is dropped (its clean-up runs) later, when the
+//! runtime next schedules it. To leave the scope the way Python does, await
+//! [`JoinSet::shutdown`] (abort all, then wait until every task is gone) or, for tasks that
+//! should finish rather than be aborted, close and wait on a `tokio_util::task::TaskTracker`.
+//! [`leave_early`] shows both against a plain drop.
+//!
+//! **What happens to a sibling.** The seed's workers all take one second. Python 3.11
+//! prints "Worker F finished" before the exception group: `D`, `E` and `F` wake in the same
+//! loop iteration, and the group hears of `D`'s failure through a done-callback queued
+//! *behind* `F`, so `F` runs to its end before anybody cancels it. The Rust demo keeps the
+//! seed's jobs and timings ([`failing_jobs`]) and, on a current-thread runtime (the tests'
+//! paused clock), shows the same order: `F` was already scheduled, the group's task runs
+//! after it, and aborting a finished task does nothing. The real difference is in when an
+//! abort lands. asyncio's `cancel()` throws `CancelledError` at the task's next `await`,
+//! where the task can catch it and `await` clean-up; tokio's `abort` drops the task at its
+//! next poll, running only `Drop`. And on the multi-thread runtime the siblings run in
+//! parallel on other workers, so whether a sibling due in the same instant finishes or is
+//! aborted is a race, where asyncio's single thread makes it a fixed order. A sibling that
+//! is still sleeping is cancelled in both: [`slow_sibling_jobs`] gives `G` two seconds.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -135,6 +153,7 @@ fn reraise_panic(e: JoinError) -> ! {
     std::panic::resume_unwind(e.into_panic())
 }
 
+// ANCHOR: task_group
 /// A task group: runs the jobs together; all succeed → their results in submission order;
 /// a failure → the rest are aborted and every failure is returned in a [`GroupError`].
 pub async fn task_group(
@@ -178,6 +197,7 @@ pub async fn task_group(
         Err(GroupError { errors, cancelled })
     }
 }
+// ANCHOR_END: task_group
 
 /// `gather(return_exceptions=True)`: every job runs to its end; results and failures come
 /// back side by side, in submission order.
@@ -201,11 +221,43 @@ pub fn all_succeed_jobs() -> Vec<Job> {
     vec![Job::ok("A"), Job::ok("B"), Job::ok("C")]
 }
 
-/// The seed's jobs for the failing group: `D` and `E` fail; `F` would succeed, given two
-/// seconds here (one in the seed) so that its cancellation shows.
+/// The seed's jobs for the failing group: `D` and `E` fail; `F` succeeds, all after one
+/// second, so `F` finishes before the group cancels anything (as Python 3.11 shows).
 pub fn failing_jobs() -> Vec<Job> {
-    vec![Job::failing("D"), Job::failing("E"), Job::ok("F").taking(2)]
+    vec![Job::failing("D"), Job::failing("E"), Job::ok("F")]
 }
+
+/// Not in the seed: the failing group with a sibling `G` that needs two seconds, so the
+/// group's cancellation shows (Python cancels it too).
+pub fn slow_sibling_jobs() -> Vec<Job> {
+    vec![Job::failing("D"), Job::failing("E"), Job::ok("G").taking(2)]
+}
+
+/// How [`leave_early`] leaves a group whose tasks are still running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    /// `drop(group)`: asks for aborts and returns at once.
+    Drop,
+    /// `group.shutdown().await`: aborts, then waits until every task is gone.
+    Shutdown,
+}
+
+// ANCHOR: leave_early
+/// Starts a five-second worker `G` in a [`JoinSet`], leaves the scope after one second the
+/// way `leave` says, and returns what the log held at that moment: after a drop, `G`'s
+/// clean-up has not run yet; after `shutdown().await` it has.
+pub async fn leave_early(leave: Leave, unit: Duration) -> Vec<Stamped<Step>> {
+    let log = Timeline::new();
+    let mut group = JoinSet::new();
+    group.spawn(worker(Job::ok("G").taking(5), log.clone(), unit));
+    sleep(unit).await;
+    match leave {
+        Leave::Drop => drop(group),
+        Leave::Shutdown => group.shutdown().await,
+    }
+    log.entries()
+}
+// ANCHOR_END: leave_early
 
 /// The seed's jobs for `gather(return_exceptions=True)`: `A`, failing `B`, `C`.
 pub fn gather_jobs() -> Vec<Job> {
@@ -226,14 +278,16 @@ pub struct Part<T> {
 pub struct TaskGroupsReport {
     /// The group whose workers all succeed.
     pub all_succeed: Part<Result<Vec<String>, GroupError>>,
-    /// The group that fails fast.
+    /// The group that fails fast, with the seed's jobs: `F` finishes first.
     pub fail_fast: Part<Result<Vec<String>, GroupError>>,
+    /// The failing group with a two-second sibling, which is cancelled.
+    pub slow_sibling: Part<Result<Vec<String>, GroupError>>,
     /// The collect-everything variant.
     pub collected: Part<Vec<Result<String, WorkerFailed>>>,
 }
 
-/// The three parts of the seed one after the other: a group that succeeds, one that fails
-/// fast, and `gather(return_exceptions=True)`.
+/// The seed's three parts one after the other — a group that succeeds, one that fails
+/// fast, and `gather(return_exceptions=True)` — with the slow-sibling group before the last.
 pub async fn run(unit: Duration) -> TaskGroupsReport {
     let log = Timeline::new();
     let outcome = task_group(&all_succeed_jobs(), &log, unit).await;
@@ -248,6 +302,12 @@ pub async fn run(unit: Duration) -> TaskGroupsReport {
         outcome,
     };
     let log = Timeline::new();
+    let outcome = task_group(&slow_sibling_jobs(), &log, unit).await;
+    let slow_sibling = Part {
+        events: log.entries(),
+        outcome,
+    };
+    let log = Timeline::new();
     let outcome = gather_all(&gather_jobs(), &log, unit).await;
     let collected = Part {
         events: log.entries(),
@@ -256,6 +316,7 @@ pub async fn run(unit: Duration) -> TaskGroupsReport {
     TaskGroupsReport {
         all_succeed,
         fail_fast,
+        slow_sibling,
         collected,
     }
 }
@@ -267,28 +328,46 @@ fn outcome_line(outcome: &Result<Vec<String>, GroupError>) -> String {
     }
 }
 
+// ANCHOR: demo
 /// The runnable demo.
 pub const DEMO: Demo = Demo {
     name: "task_groups",
     seed_file: "Asyncio/task_groups.py",
     title: "JoinSet as a task group: all succeed; fail fast with every error; collect all",
-    explanation: "Python: asyncio.TaskGroup cancels the siblings on the first failure and \
-raises an ExceptionGroup; gather(return_exceptions=True) collects everything. Rust: a JoinSet \
-(aborts its tasks when dropped) with abort_all on the first error and the errors collected; \
-join_all over handles returning Vec<Result>.",
+    explanation: "Python: asyncio.TaskGroup cancels the siblings on the first failure, waits \
+for them and raises an ExceptionGroup; a sibling already due in the same tick still finishes; \
+gather(return_exceptions=True) collects everything. Rust: a JoinSet drained to its end, with \
+abort_all on the first error and the errors collected (dropping a JoinSet only requests \
+aborts: shutdown().await waits); join_all over handles returning Vec<Result>.",
     run: || {
         run_demo(|unit| async move {
             let report = run(unit).await;
             let mut lines = vec!["-- task group: A, B, C all succeed".to_owned()];
             lines.extend(stamped_lines(&report.all_succeed.events));
             lines.push(outcome_line(&report.all_succeed.outcome));
-            lines.push("-- task group: D and E fail, F (2 s) is cancelled".to_owned());
+            lines.push(
+                "-- task group: D and E fail; F, due at the same instant, finishes".to_owned(),
+            );
             lines.extend(stamped_lines(&report.fail_fast.events));
             lines.push(outcome_line(&report.fail_fast.outcome));
+            lines.push(
+                "-- not in the seed: the same group with G taking 2 s: G is cancelled".to_owned(),
+            );
+            lines.extend(stamped_lines(&report.slow_sibling.events));
+            lines.push(outcome_line(&report.slow_sibling.outcome));
             lines.push("-- gather(return_exceptions=True): join_all over handles".to_owned());
             lines.extend(stamped_lines(&report.collected.events));
             lines.push(format!("Results: {:?}", report.collected.outcome));
+            lines.push("-- leaving a scope early: drop(JoinSet) vs shutdown().await".to_owned());
+            for leave in [Leave::Drop, Leave::Shutdown] {
+                let events = leave_early(leave, unit).await;
+                lines.push(format!(
+                    "{leave:?}: the log on return: {}",
+                    stamped_lines(&events).join("; ")
+                ));
+            }
             Ok::<_, AsyncDemoError>(lines)
         })
     },
 };
+// ANCHOR_END: demo

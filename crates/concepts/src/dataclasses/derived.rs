@@ -25,6 +25,7 @@
 
 use std::collections::HashSet;
 
+// ANCHOR: derived
 /// The seed's `@dataclass(eq=False) Person`: generated repr, no `==`.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -57,6 +58,7 @@ pub struct HashablePerson {
     /// The address.
     pub email: String,
 }
+// ANCHOR_END: derived
 
 impl From<&Person> for HashablePerson {
     fn from(p: &Person) -> Self {
@@ -71,6 +73,7 @@ impl From<&Person> for HashablePerson {
 /// What rustc printed for `person1 == person2`, as checked in by the compile-fail test.
 pub const NO_EQ: &str = include_str!("../../tests/ui/person_has_no_eq.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's run with `eq=False`, then the derived value-equality version.
 pub fn demo() -> Vec<String> {
     let person1 = Person::new("Alice", 21, "alice@example.com");
@@ -107,3 +110,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(NO_EQ.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

@@ -32,6 +32,7 @@ use std::fmt;
 use jiff::Timestamp;
 use uuid::Uuid;
 
+// ANCHOR: blog_post
 /// The seed's blog post.
 #[derive(Clone)]
 pub struct BlogPost {
@@ -120,9 +121,11 @@ impl PartialEq for BlogPost {
             && self.slug == other.slug
     }
 }
+// ANCHOR_END: blog_post
 
 impl Eq for BlogPost {}
 
+// ANCHOR: demo
 /// The demo: the seed's run on two posts, then what `Debug` and `==` leave out.
 pub fn demo() -> Vec<String> {
     let mut post1 = BlogPost::new("Hello World", "This is my first post");
@@ -154,3 +157,4 @@ pub fn demo() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: demo

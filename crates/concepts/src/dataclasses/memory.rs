@@ -36,6 +36,7 @@ use get_size2::GetSize;
 /// Rust's "immortal" object: lives for the whole program, never counted, never freed.
 pub static GREETING: &str = "hello";
 
+// ANCHOR: refcounts
 /// Strong and weak counts of an `Rc` as clones and weak references come and go, starting
 /// from the seed's `x = []; y = x; z = y`.
 pub fn refcount_lines() -> Vec<String> {
@@ -85,6 +86,7 @@ pub fn refcount_lines() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: refcounts
 
 /// The seed's two lists, shallow (`getsizeof`) and deep (`asizeof`):
 /// `((shallow, deep) of vec![1, 2, 3], (shallow, deep) of (1.0, "Hellow", "world"))`.
@@ -103,6 +105,7 @@ pub fn nested_sizes() -> (usize, usize) {
     (std::mem::size_of_val(&nested), nested.get_size())
 }
 
+// ANCHOR: demo
 /// The demo: counts, then sizes.
 pub fn demo() -> Vec<String> {
     let mut lines = refcount_lines();
@@ -119,3 +122,4 @@ pub fn demo() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: demo

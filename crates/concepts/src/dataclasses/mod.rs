@@ -100,7 +100,8 @@ pub const DEMOS: &[Demo] = &[
         seed_file: "DataClasses/field_function.py",
         title: "mutable defaults: default_factory is what Default does",
         explanation: "Python: a mutable default would be shared, so default_factory is required.\n\
-            Rust: Default builds a new Vec per instance; a shared mutable default needs unsafe.",
+            Rust: Default builds a new Vec per instance; sharing must be in the type (Rc<RefCell<_>>,\n\
+            a static Mutex) — a plain static cannot be mutated.",
         run: field_default::demo,
     },
     Demo {

@@ -17,8 +17,8 @@
 //! | `frozen` | immutable by default; private fields + getters for "even through `mut`"; hashable | [`ImmutablePoint`], [`MutablePoint`] |
 //! | `order` | `#[derive(PartialOrd, Ord)]`: compares fields in declaration order | [`Student`], [`sorted_students`] |
 //! | `slots` | every struct already has fixed fields and no per-instance dict | [`EfficientPoint`], [`regular_point`] |
-//! | `unsafe_hash` | `#[derive(Hash)]` on any type: safe, since a set's members cannot be mutated in place | [`ImmutablePoint`] |
-//! | `match_args` | patterns on named fields, `match p { EfficientPoint { x: 0.0, y } => … }` | [`describe`] |
+//! | `unsafe_hash` | `#[derive(Hash)]` (or a hand-written `Hash`) on any type, no `unsafe` needed; a key must not change while it is in a set — through `&` only `Cell`/`RefCell` (or `Mutex`, atomics) can change it, and std documents that as a logic error: look-ups then miss, but nothing is undefined (clippy's `mutable_key_type` warns) | [`ImmutablePoint`], [`key_mutated_in_a_set`] |
+//! | `match_args` | positional patterns, Python's `case Point(0, y)`, are tuple-struct patterns, `match p { PositionalPoint(0.0, y) => … }`; keyword patterns, `case Point(x=0, y=y)` (no `match_args` needed), are named-field patterns, `EfficientPoint { x: 0.0, y }` | [`describe_positional`], [`describe`] |
 //! | `kw_only` | struct literals are keyword-only; `..Default::default()` for the rest | [`ConnectionConfig`] |
 //! | `weakref_slot` | `Rc::downgrade` / `Weak::upgrade` on any type | [`weak_reference_lines`] |
 //!
@@ -47,6 +47,7 @@
 //!   `RegularPoint` with its `__dict__` is modelled as a map ([`regular_point`]), and sizes
 //!   come from `size_of`/`get-size2`, not `pympler` (16 bytes for the struct).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -90,6 +91,7 @@ pub struct WithRepr {
     pub secret: String,
 }
 
+// ANCHOR: without_repr
 /// `repr=False` with a custom `__repr__`: the secret never shows.
 #[derive(Clone, PartialEq, Eq)]
 pub struct WithoutRepr {
@@ -105,6 +107,7 @@ impl fmt::Debug for WithoutRepr {
         write!(f, "User(name='{}', secret='***')", self.name)
     }
 }
+// ANCHOR_END: without_repr
 
 /// `eq=True`: equal when every field is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,7 +278,8 @@ pub fn slot_sizes() -> (usize, usize, usize, usize) {
     )
 }
 
-/// `match_args`: destructuring by field name.
+/// Keyword patterns (`case EfficientPoint(x=0, y=y)`, which need no `match_args`):
+/// destructuring by field name.
 pub fn describe(p: EfficientPoint) -> String {
     match p {
         EfficientPoint { x: 0.0, y: 0.0 } => "at the origin".to_owned(),
@@ -283,6 +287,68 @@ pub fn describe(p: EfficientPoint) -> String {
         EfficientPoint { x, y: 0.0 } => format!("on the x axis at x={x}"),
         EfficientPoint { x, y } => format!("at ({x}, {y})"),
     }
+}
+
+// ANCHOR: match_args
+/// A point whose fields have positions, not names: what `match_args` gives a dataclass.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PositionalPoint(pub f64, pub f64);
+
+/// `match_args`: positional patterns, `case Point(0, y)` — a tuple-struct pattern.
+pub fn describe_positional(p: PositionalPoint) -> String {
+    match p {
+        PositionalPoint(0.0, 0.0) => "at the origin".to_owned(),
+        PositionalPoint(0.0, y) => format!("on the y axis at y={y}"),
+        PositionalPoint(x, 0.0) => format!("on the x axis at x={x}"),
+        PositionalPoint(x, y) => format!("at ({x}, {y})"),
+    }
+}
+// ANCHOR_END: match_args
+
+/// A set key whose hash reads a `RefCell`: it can change while the key is in a set.
+#[derive(Debug)]
+pub struct MutableKey {
+    /// The name, which can be changed through `&self`.
+    pub name: RefCell<String>,
+}
+
+impl PartialEq for MutableKey {
+    fn eq(&self, other: &Self) -> bool {
+        *self.name.borrow() == *other.name.borrow()
+    }
+}
+
+impl Eq for MutableKey {}
+
+impl Hash for MutableKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.borrow().hash(state);
+    }
+}
+
+/// What `unsafe_hash` warns about, in Rust: a key changed through its `RefCell` while it is
+/// in a `HashSet` (a logic error, which std's `HashMap`/`HashSet` docs describe). Returns
+/// whether the set still finds the key by its new name, by its old name, and how many
+/// members it has. A fixed hasher keeps the result the same on every run. Clippy's
+/// `mutable_key_type` lint flags such a set; the demo silences it on purpose.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "the demo shows what the lint warns about"
+)]
+pub fn key_mutated_in_a_set() -> (bool, bool, usize) {
+    type Fixed = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+    let mut set: std::collections::HashSet<Rc<MutableKey>, Fixed> = Default::default();
+    let key = Rc::new(MutableKey {
+        name: RefCell::new("alice".to_owned()),
+    });
+    set.insert(Rc::clone(&key));
+    key.name.replace("bob".to_owned());
+    let probe = |name: &str| {
+        set.contains(&MutableKey {
+            name: RefCell::new(name.to_owned()),
+        })
+    };
+    (probe("bob"), probe("alice"), set.len())
 }
 
 /// `kw_only`: fields are named at construction; unnamed ones come from `Default`.
@@ -331,6 +397,7 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
 
+// ANCHOR: demo
 /// The demo: the seed's six sections in its order, then the four parameters it only lists.
 pub fn demo() -> Vec<String> {
     let mut lines = Vec::new();
@@ -419,14 +486,23 @@ pub fn demo() -> Vec<String> {
         ..Default::default()
     };
     lines.push(format!(
-        "unsafe_hash: Hash is safe on a value nobody can mutate in place; {{p, p.with_x(10.0)}} has {} members",
+        "unsafe_hash: Hash needs no unsafe; {{p, p.with_x(10.0)}} has {} members",
         [immutable, immutable.with_x(10.0)]
             .into_iter()
             .collect::<std::collections::HashSet<_>>()
             .len()
     ));
+    let (by_new, by_old, members) = key_mutated_in_a_set();
     lines.push(format!(
-        "match_args: {}; {}",
+        "a key changed through a RefCell inside a HashSet (a logic error): found by new name {by_new}, by old name {by_old}, {members} member(s)"
+    ));
+    lines.push(format!(
+        "match_args (positional, a tuple struct): {}; {}",
+        describe_positional(PositionalPoint(0.0, 5.0)),
+        describe_positional(PositionalPoint(3.0, 4.0))
+    ));
+    lines.push(format!(
+        "keyword patterns (named fields): {}; {}",
         describe(EfficientPoint { x: 0.0, y: 5.0 }),
         describe(EfficientPoint { x: 3.0, y: 4.0 })
     ));
@@ -434,3 +510,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(weak_reference_lines());
     lines
 }
+// ANCHOR_END: demo

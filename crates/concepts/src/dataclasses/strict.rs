@@ -32,6 +32,7 @@ use garde::Validate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+// ANCHOR: user
 /// The seed's `User`: typed by serde, value rules by garde.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +66,9 @@ pub fn parse_user(json: &str) -> Result<User, StrictError> {
     user.validate()?;
     Ok(user)
 }
+// ANCHOR_END: user
 
+// ANCHOR: age
 /// An age in years, 0 to 150: a newtype whose constructor is the only way in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Age(u8);
@@ -85,6 +88,7 @@ impl TryFrom<i64> for Age {
             .ok_or(AgeError(years))
     }
 }
+// ANCHOR_END: age
 
 impl Age {
     /// The years.
@@ -106,6 +110,7 @@ pub const SAMPLES: [&str; 5] = [
     r#"{"id": 10}"#,
 ];
 
+// ANCHOR: demo
 /// The demo: JSON through serde and garde, then a newtype, then the compiler on wrong types.
 pub fn demo() -> Vec<String> {
     let mut lines = Vec::new();
@@ -126,3 +131,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(WRONG_TYPE.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

@@ -24,6 +24,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+// ANCHOR: person
 /// A person, with every trait written by hand.
 #[derive(Clone)]
 pub struct Person {
@@ -82,6 +83,7 @@ impl Hash for Person {
         self.email.hash(state);
     }
 }
+// ANCHOR_END: person
 
 /// The seed's ten people: `Person(f"Alice_{i-20}", i, f"alice_{i-20}@gmail.com")` for `i`
 /// in 20..30.
@@ -101,6 +103,7 @@ pub fn show_set<T: fmt::Debug>(members: impl IntoIterator<Item = T>) -> String {
     format!("{{{}}}", shown.join(", "))
 }
 
+// ANCHOR: demo
 /// The demo: the seed's repr, equality and set, from hand-written impls.
 pub fn demo() -> Vec<String> {
     let person1 = Person::new("Alice", 21, "alice@example.com");
@@ -114,3 +117,4 @@ pub fn demo() -> Vec<String> {
         format!("{{person1, person2}} has {} member", pair.len()),
     ]
 }
+// ANCHOR_END: demo

@@ -25,17 +25,21 @@
 //! them. The registry prints as `{"audioplugin": AudioPlugin, ...}` where Python prints class
 //! objects (`<class '__main__.AudioPlugin'>`). There is no "register later" or "unregister";
 //! two types with the same name in different modules are both registered and look-up
-//! returns the first found.
+//! returns the first found. Case is handled as the seed does, by lower-casing the stored
+//! name and the asked-for name with one function ([`registry_key`], Unicode-aware like
+//! Python's `str.lower`), so `get_class` finds exactly what [`registry`] lists.
 
 use std::collections::BTreeMap;
 
 pub use concepts_macros::AutoRegister;
 
+// ANCHOR: plugin
 /// The seed's base class `Plugin`: the interface every registered type has.
 pub trait Plugin: Send + Sync {
     /// The plugin's work (each seed subclass names its own method; this calls it).
     fn process(&self) -> String;
 }
+// ANCHOR_END: plugin
 
 /// One registry entry — the Rust stand-in for a registered class: a type's name and how to
 /// build it. Created by `#[derive(AutoRegister)]`.
@@ -64,22 +68,56 @@ impl Registration {
 
 inventory::collect!(Registration);
 
+// ANCHOR: get_class
+/// The registry's key for a name: the seed's `name.lower()` (Unicode lower case, as
+/// Python's `str.lower`), used both to store and to look up, so the two always agree.
+///
+/// ```
+/// use concepts::metaclasses::auto_registering::registry_key;
+/// assert_eq!(registry_key("AudioPlugin"), "audioplugin");
+/// assert_eq!(registry_key("ÜberPlugin"), "überplugin");
+/// ```
+pub fn registry_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// The registry: lower-cased name → registration, as the seed's `RegistryMeta.registry`.
 pub fn registry() -> BTreeMap<String, &'static Registration> {
     inventory::iter::<Registration>
         .into_iter()
-        .map(|r| (r.name.to_lowercase(), r))
+        .map(|r| (registry_key(r.name), r))
         .collect()
 }
 
 /// The registration under `name`, compared without regard to case: the seed's
-/// `RegistryMeta.get_class`.
+/// `RegistryMeta.get_class`, `registry.get(name.lower())`. Lower case is Unicode's, so a
+/// non-ASCII name is found whatever its case, as in Python:
+///
+/// ```
+/// use concepts::metaclasses::auto_registering::{AutoRegister, Plugin, get_class, registry};
+///
+/// #[derive(Default, AutoRegister)]
+/// struct ÜberPlugin;
+///
+/// impl Plugin for ÜberPlugin {
+///     fn process(&self) -> String {
+///         "processing über".to_owned()
+///     }
+/// }
+///
+/// assert!(registry().contains_key("überplugin"));
+/// let found = get_class("ÜBERPLUGIN").map(|r| r.instantiate().process());
+/// assert_eq!(found.as_deref(), Some("processing über"));
+/// ```
 pub fn get_class(name: &str) -> Option<&'static Registration> {
+    let key = registry_key(name);
     inventory::iter::<Registration>
         .into_iter()
-        .find(|r| r.name.eq_ignore_ascii_case(name))
+        .find(|r| registry_key(r.name) == key)
 }
+// ANCHOR_END: get_class
 
+// ANCHOR: audio_plugin
 /// The seed's `AudioPlugin`.
 #[derive(Debug, Default, AutoRegister)]
 pub struct AudioPlugin;
@@ -96,6 +134,7 @@ impl Plugin for AudioPlugin {
         self.process_audio()
     }
 }
+// ANCHOR_END: audio_plugin
 
 /// The seed's `VideoPlugin`.
 #[derive(Debug, Default, AutoRegister)]
@@ -114,6 +153,7 @@ impl Plugin for VideoPlugin {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the seed's run — each registration, the registry, then `get_class("AudioPlugin")`
 /// built and used; and the base `Plugin`, absent.
 pub fn demo() -> Vec<String> {
@@ -137,3 +177,4 @@ pub fn demo() -> Vec<String> {
     ));
     lines
 }
+// ANCHOR_END: demo

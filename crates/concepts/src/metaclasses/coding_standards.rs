@@ -28,6 +28,7 @@
 
 pub use concepts_macros::coding_standards;
 
+// ANCHOR: good_class
 /// The seed's `GoodClass`: its names follow the standard, so it compiles.
 #[derive(Debug, Default)]
 pub struct GoodClass;
@@ -44,12 +45,14 @@ impl GoodClass {
         "Coding"
     }
 }
+// ANCHOR_END: good_class
 
 /// What rustc printed for the seed's `BadClass1`, as checked in by the compile-fail test.
 pub const REJECTED_CONSTANT: &str = include_str!("../../tests/ui/coding_standards_constant.stderr");
 /// What rustc printed for the seed's `BadClass2`, as checked in by the compile-fail test.
 pub const REJECTED_METHOD: &str = include_str!("../../tests/ui/coding_standards_method.stderr");
 
+// ANCHOR: demo
 /// The demo: the seed's `GoodClass` in use, then the compiler's verdict on `BadClass1` and
 /// `BadClass2`.
 pub fn demo() -> Vec<String> {
@@ -69,3 +72,4 @@ pub fn demo() -> Vec<String> {
     lines.extend(REJECTED_METHOD.lines().map(|l| format!("  {l}")));
     lines
 }
+// ANCHOR_END: demo

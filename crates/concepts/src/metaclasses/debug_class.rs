@@ -7,8 +7,9 @@
 //!
 //! **Rust answer.** The attribute macro [`macro@debug_class`] (from `concepts-macros`) sees the
 //! items of a module while the crate compiles and records what they declare: the type's
-//! name, the traits it implements (Rust's counterpart of bases), its fields and its
-//! methods. The record is a constant, [`Described::CLASS`], so the program can read at run
+//! name, the traits it derives (`#[derive(...)]`, read from the attribute before it expands)
+//! and implements with `impl` blocks in the module (together, Rust's counterpart of bases),
+//! its fields and its methods. The record is a constant, [`Described::CLASS`], so the program can read at run
 //! time what the compiler saw ([`ClassInfo::creation_report`]). The seed's `DebugClass`
 //! with its one `method` is [`debug_class_demo::DebugClass`]; a richer [`dog::Dog`] shows
 //! traits and fields being recorded too.
@@ -23,7 +24,8 @@
 //! implements (Rust has no base classes), printed as a list (`[]`) where Python prints a
 //! tuple (`()`); "Attributes" lists fields then methods, without the `__module__` and
 //! `__qualname__` entries Python adds to every class body. The macro sees only the module
-//! it is attached to — trait impls written elsewhere are not listed.
+//! it is attached to — trait impls written elsewhere are not listed, nor are traits that
+//! come from blanket impls (`impl<T: Display> ToString for T`) or auto traits (`Send`).
 
 pub use concepts_macros::debug_class;
 
@@ -32,7 +34,9 @@ pub use concepts_macros::debug_class;
 pub struct ClassInfo {
     /// The type's name.
     pub name: &'static str,
-    /// Traits implemented in the annotated module, in order (Python's bases).
+    /// Traits named in the type's `#[derive(...)]` attributes, in order.
+    pub derives: &'static [&'static str],
+    /// Traits implemented by `impl` blocks in the annotated module, in order.
     pub traits: &'static [&'static str],
     /// Field names (variant names for an enum), in declaration order.
     pub fields: &'static [&'static str],
@@ -41,12 +45,14 @@ pub struct ClassInfo {
 }
 
 impl ClassInfo {
-    /// The three lines the seed's `debug_meta` printed, from the recorded facts.
+    /// The three lines the seed's `debug_meta` printed, from the recorded facts; "Base
+    /// classes" lists the derived traits, then the implemented ones.
     pub fn creation_report(&self) -> Vec<String> {
         let attributes: Vec<&str> = self.fields.iter().chain(self.methods).copied().collect();
+        let bases: Vec<&str> = self.derives.iter().chain(self.traits).copied().collect();
         vec![
             format!("Creating class {}", self.name),
-            format!("Base classes: {:?}", self.traits),
+            format!("Base classes: {bases:?}"),
             format!("Attributes: {attributes:?}"),
         ]
     }
@@ -64,11 +70,11 @@ pub trait Animal {
     fn speak(&self) -> String;
 }
 
+// ANCHOR: debug_class_demo
 /// The seed's `DebugClass`, recorded by `#[debug_class]`.
 #[debug_class]
 pub mod debug_class_demo {
     /// The seed's class: no bases, one method.
-    #[derive(Debug, Default)]
     pub struct DebugClass;
 
     impl DebugClass {
@@ -76,6 +82,7 @@ pub mod debug_class_demo {
         pub fn method(&self) {}
     }
 }
+// ANCHOR_END: debug_class_demo
 
 /// A richer type recorded by `#[debug_class]`: traits and fields.
 #[debug_class]
@@ -116,6 +123,7 @@ pub mod dog {
     }
 }
 
+// ANCHOR: demo
 /// The demo: the creation report of the seed's `DebugClass`, then of `Dog`, read from the
 /// constants the macro generated.
 pub fn demo() -> Vec<String> {
@@ -131,3 +139,4 @@ pub fn demo() -> Vec<String> {
     lines.push(format!("{rex}: {}", Animal::speak(&rex)));
     lines
 }
+// ANCHOR_END: demo

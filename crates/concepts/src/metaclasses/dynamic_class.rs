@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
+// ANCHOR: class_macro
 /// Generates a unit struct with methods that return fixed text: the compile-time
 /// counterpart of `type(name, (), {method: function})`.
 ///
@@ -47,6 +48,7 @@ macro_rules! class {
         }
     };
 }
+// ANCHOR_END: class_macro
 
 class!(Dog { bark => "Woof!" });
 
@@ -141,6 +143,7 @@ pub fn bark_method(_this: &Instance) -> String {
     "Woof!".to_owned()
 }
 
+// ANCHOR: runtime_dog
 /// Builds the seed's `Dog` at run time: `type("Dog", (), {"bark": bark_method})`.
 pub fn runtime_dog() -> Arc<DynClass> {
     DynClass::new(
@@ -148,7 +151,9 @@ pub fn runtime_dog() -> Arc<DynClass> {
         [("bark".to_owned(), Box::new(bark_method) as Method)],
     )
 }
+// ANCHOR_END: runtime_dog
 
+// ANCHOR: demo
 /// The demo: both routes print the seed's `Woof!`, and the run-time route reports a
 /// missing method.
 pub fn demo() -> Vec<String> {
@@ -174,3 +179,4 @@ pub fn demo() -> Vec<String> {
         format!("run time: call(\"meow\") -> {missing}"),
     ]
 }
+// ANCHOR_END: demo

@@ -11,8 +11,12 @@
 //!
 //! **Checked earlier.** The instance is `&'static T`: shared and read-only. Mutation needs an
 //! explicit `Mutex`/atomic inside, and the `Send + Sync` bounds make the compiler check that
-//! sharing across threads is sound — Python's metaclass has a data race on first use unless
-//! it adds a lock by hand.
+//! sharing across threads is sound. The first use is safe too: [`LazyLock`]/[`OnceLock`] run
+//! exactly one constructor however many threads arrive at once. Python's metaclass has no
+//! data race (the GIL keeps the dict consistent) but a *check-then-act race*: threads that
+//! all find no instance yet each build one, and all but the last are thrown away (with a
+//! constructor that sleeps 10 ms, eight threads run it eight times). Python needs a lock
+//! around the check and the construction; Rust's `OnceLock` is that lock.
 //!
 //! **Where Rust differs.** `Database()` cannot be made to return the singleton: Rust
 //! constructors are ordinary functions, so the singleton is reached through a named
@@ -30,6 +34,7 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 /// How many `Database` values were ever built (to show it is one).
 static DATABASES_BUILT: AtomicUsize = AtomicUsize::new(0);
 
+// ANCHOR: database
 /// The seed's `Database`: a single shared connection.
 #[derive(Debug)]
 pub struct Database {
@@ -52,6 +57,7 @@ impl Database {
         DATABASES_BUILT.load(Ordering::SeqCst)
     }
 }
+// ANCHOR_END: database
 
 /// The seed's `Logger`: a second singleton class, obtained through the generic [`instance`].
 #[derive(Debug, Default)]
@@ -79,6 +85,7 @@ impl Logger {
 
 type Cells = HashMap<TypeId, &'static (dyn Any + Send + Sync)>;
 
+// ANCHOR: instance
 /// The one instance of `T`, built with `T::default()` on first use — the generic
 /// counterpart of `SingletonMeta._instances[cls]`.
 ///
@@ -110,7 +117,9 @@ pub fn instance<T: Default + Send + Sync + 'static>() -> &'static T {
         None => unreachable!("singleton registry holds a foreign type under T's TypeId"),
     }
 }
+// ANCHOR_END: instance
 
+// ANCHOR: demo
 /// The demo: the seed's `d1 is d2` and `l1 is l2`, one instance per type.
 pub fn demo() -> Vec<String> {
     let d1 = Database::instance();
@@ -131,3 +140,4 @@ pub fn demo() -> Vec<String> {
         ),
     ]
 }
+// ANCHOR_END: demo

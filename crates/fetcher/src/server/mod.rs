@@ -7,6 +7,7 @@
 //! | `/delay/{s}` | waits `s` seconds (at most 10), then the `/get` JSON |
 //! | `/json` | httpbin's slideshow document |
 //! | `/get`, `/post` | the request echoed as JSON (`args`, `headers`, `url`; `/post` adds `data`, `json`) |
+//! | `/user-agent` | `{"user-agent": ..}`, the request's `User-Agent` |
 //! | `/bytes/{n}` | `n` random bytes (at most 100 MiB) |
 //! | `/redirect/{n}` | 302 to `/redirect/{n-1}`, the last one to `/get` |
 //! | `/gzip`, `/deflate` | gzip- or zlib-encoded JSON `{"gzipped": true, ..}` / `{"deflated": true, ..}` |

@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/json", get(slideshow))
         .route("/get", get(echo_get))
         .route("/post", post(echo_post))
+        .route("/user-agent", get(user_agent))
         .route("/bytes/{n}", get(bytes))
         .route("/redirect/{n}", get(redirect))
         .route("/gzip", get(gzip))
@@ -123,6 +124,15 @@ async fn echo_post(
     value["data"] = Value::String(String::from_utf8_lossy(&body).into_owned());
     value["json"] = serde_json::from_slice(&body).unwrap_or(Value::Null);
     Json(value)
+}
+
+/// httpbin's `/user-agent`: `{"user-agent": ..}`, the request's header (empty if none).
+async fn user_agent(headers: HeaderMap) -> Json<Value> {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    Json(json!({ "user-agent": agent }))
 }
 
 async fn bytes(Path(n): Path<usize>) -> Response {
