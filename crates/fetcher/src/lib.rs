@@ -56,6 +56,7 @@ pub mod client;
 pub mod demo;
 pub mod error;
 mod limits;
+pub mod queue;
 pub mod request;
 pub mod response;
 pub mod retry;

@@ -53,6 +53,14 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: std::net::SocketAddr,
     },
+    /// Across machines: a job's requests and results in Redis (push, collect, status, drop).
+    Queue {
+        /// What to do with the job.
+        #[command(subcommand)]
+        command: crate::queue::args::QueueCommand,
+    },
+    /// Across machines: fetch a job's requests from Redis, with the fetch flags.
+    Worker(Box<crate::queue::args::WorkerArgs>),
 }
 
 /// How input lines are read.
