@@ -336,6 +336,37 @@ async fn per_host_limit_holds_across_three_workers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_is_the_jobs_across_workers() {
+    let Some(redis) = RedisServer::start("rate_across_workers") else {
+        return;
+    };
+    let server = common::server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("urls.txt");
+    let urls: Vec<String> = (1..=9)
+        .map(|i| server.url(&format!("/get?i={i}")))
+        .collect();
+    std::fs::write(&input, urls.join("\n")).unwrap();
+    push(&redis, "paced", &input).await;
+    // 20 per second over the job: 9 starts span at least 8 intervals of 50 ms, whatever
+    // the number of workers (each alone would allow 20 per second).
+    let started = Instant::now();
+    let mut workers: Vec<Child> = ["p", "q", "r"]
+        .iter()
+        .map(|name| worker(&redis, "paced", name, &["--burst", "--rate", "20", "-q"]))
+        .collect();
+    for w in &mut workers {
+        assert_eq!(exit_of(w).await.0, 0);
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.hits("/get"), 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_twice_adds_once_and_collect_writes_each_line_once() {
     let Some(redis) = RedisServer::start("push_and_collect") else {
         return;

@@ -47,6 +47,12 @@ const BURST_BLOCK: Duration = Duration::from_millis(100);
 const WRITE_BATCH: usize = 512;
 /// Idle time given to entries handed back, so any worker takes them at once (10 years).
 const HANDED_BACK_IDLE_MS: u64 = 10 * 365 * 24 * 3600 * 1000;
+/// Connection failures of the reader tolerated within [`RETRY_WINDOW`].
+const READ_TRIES: usize = 10;
+/// The window over which reader failures are counted.
+const RETRY_WINDOW: Duration = Duration::from_secs(60);
+/// The wait after a reader failure.
+const RETRY_WAIT: Duration = Duration::from_secs(1);
 /// Tries of a failed result write before the worker gives up.
 const WRITE_TRIES: u32 = 8;
 
@@ -191,16 +197,42 @@ pub async fn work(opts: WorkerOptions, settings: Settings) -> Result<u8, CliErro
     let heartbeat = tokio::spawn(heartbeat(Arc::clone(&shared), beat_stop.clone()));
 
     let tracker = TaskTracker::new();
-    let read = read_loop(
-        &shared,
-        &mut reader,
-        &tx,
-        concurrency,
-        &shutdown.stop,
-        &failed,
-        &tracker,
-    )
-    .await;
+    // A lost connection (Redis restarting, a network blip) is retried: the connection
+    // reconnects, and what this worker held stays pending for it or the others.
+    let mut failures: Vec<Instant> = Vec::new();
+    let read = loop {
+        let read = read_loop(
+            &shared,
+            &mut reader,
+            &tx,
+            concurrency,
+            &shutdown.stop,
+            &failed,
+            &tracker,
+        )
+        .await;
+        failures.retain(|at| at.elapsed() < RETRY_WINDOW);
+        match read {
+            Err(QueueError::Redis { what, source })
+                if failures.len() < READ_TRIES
+                    && (source.is_io_error()
+                        || source.is_timeout()
+                        || source.is_connection_dropped()
+                        || source.is_connection_refusal()) =>
+            {
+                failures.push(Instant::now());
+                progress.println(&format!(
+                    "fetcher: redis {what}: {source}; retrying in {}s",
+                    RETRY_WAIT.as_secs()
+                ));
+                tokio::select! {
+                    () = shutdown.stop.cancelled() => break Ok(()),
+                    () = tokio::time::sleep(RETRY_WAIT) => {}
+                }
+            }
+            other => break other,
+        }
+    };
     tracker.close();
     tracker.wait().await;
     // The writer ends once the last sender is gone.
