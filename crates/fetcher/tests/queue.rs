@@ -72,6 +72,25 @@ async fn push(redis: &RedisServer, job: &str, input: &Path) -> Output {
     out
 }
 
+/// Writes `urls` to a file in `dir` and pushes it as `job`.
+async fn push_urls(redis: &RedisServer, job: &str, dir: &Path, urls: &[String]) {
+    let input = dir.join(format!("{job}.txt"));
+    std::fs::write(&input, urls.join("\n")).unwrap();
+    push(redis, job, &input).await;
+}
+
+/// Runs workers `names` of `job` at once, to completion; each must exit 0.
+async fn run_workers(redis: &RedisServer, job: &str, names: &[&str], flags: &[&str]) {
+    let mut workers: Vec<Child> = names
+        .iter()
+        .map(|name| worker(redis, job, name, flags))
+        .collect();
+    for w in &mut workers {
+        let (code, err) = exit_of(w).await;
+        assert_eq!(code, 0, "{err}");
+    }
+}
+
 async fn redis_con(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
     redis::Client::open(redis.url())
         .unwrap()
@@ -155,13 +174,11 @@ async fn three_workers_one_killed_every_line_once_nothing_pending() {
     };
     let server = common::server().await;
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("urls.txt");
     let n = 240;
     let urls: Vec<String> = (1..=n)
         .map(|i| server.url(&format!("/delay/0.02?i={i}")))
         .collect();
-    std::fs::write(&input, urls.join("\n")).unwrap();
-    push(&redis, "kill", &input).await;
+    push_urls(&redis, "kill", dir.path(), &urls).await;
     let flags = ["--burst", "--claim-idle", "300ms", "-c", "4", "-q"];
     let mut a = worker(&redis, "kill", "a", &flags);
     let mut con = redis_con(&redis).await;
@@ -310,21 +327,12 @@ async fn per_host_limit_holds_across_three_workers() {
     };
     let server = common::server().await;
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("urls.txt");
     let urls: Vec<String> = (1..=24)
         .map(|i| server.url(&format!("/delay/0.05?i={i}")))
         .collect();
-    std::fs::write(&input, urls.join("\n")).unwrap();
-    push(&redis, "polite", &input).await;
+    push_urls(&redis, "polite", dir.path(), &urls).await;
     let flags = ["--burst", "-c", "8", "--per-host", "2", "-q"];
-    let mut workers: Vec<Child> = ["x", "y", "z"]
-        .iter()
-        .map(|name| worker(&redis, "polite", name, &flags))
-        .collect();
-    for w in &mut workers {
-        let (code, err) = exit_of(w).await;
-        assert_eq!(code, 0, "{err}");
-    }
+    run_workers(&redis, "polite", &["x", "y", "z"], &flags).await;
     assert_eq!(server.hits("/delay/0.05"), 24);
     assert_eq!(
         server.peak_in_flight(),
@@ -342,22 +350,20 @@ async fn rate_is_the_jobs_across_workers() {
     };
     let server = common::server().await;
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("urls.txt");
     let urls: Vec<String> = (1..=9)
         .map(|i| server.url(&format!("/get?i={i}")))
         .collect();
-    std::fs::write(&input, urls.join("\n")).unwrap();
-    push(&redis, "paced", &input).await;
+    push_urls(&redis, "paced", dir.path(), &urls).await;
     // 20 per second over the job: 9 starts span at least 8 intervals of 50 ms, whatever
     // the number of workers (each alone would allow 20 per second).
     let started = Instant::now();
-    let mut workers: Vec<Child> = ["p", "q", "r"]
-        .iter()
-        .map(|name| worker(&redis, "paced", name, &["--burst", "--rate", "20", "-q"]))
-        .collect();
-    for w in &mut workers {
-        assert_eq!(exit_of(w).await.0, 0);
-    }
+    run_workers(
+        &redis,
+        "paced",
+        &["p", "q", "r"],
+        &["--burst", "--rate", "20", "-q"],
+    )
+    .await;
     assert!(
         started.elapsed() >= Duration::from_millis(400),
         "{:?}",

@@ -478,8 +478,8 @@ async fn dead_letter(
         "fetcher: request {} is dead: {error}",
         entry.request_line().unwrap_or(0)
     ));
-    redis::pipe()
-        .atomic()
+    let mut pipe = redis::pipe();
+    pipe.atomic()
         .cmd("XADD")
         .arg(job.dead())
         .arg("*")
@@ -491,16 +491,8 @@ async fn dead_letter(
         .arg(deliveries)
         .arg("error")
         .arg(error)
-        .ignore()
-        .cmd("XACK")
-        .arg(job.requests())
-        .arg(GROUP)
-        .arg(&entry.id)
-        .ignore()
-        .cmd("XDEL")
-        .arg(job.requests())
-        .arg(&entry.id)
-        .ignore()
+        .ignore();
+    settle(&mut pipe, job, &entry.id)
         .cmd("HDEL")
         .arg(job.errors())
         .arg(&entry.id)
@@ -508,6 +500,20 @@ async fn dead_letter(
         .query_async::<()>(con)
         .await
         .map_err(QueueError::redis("move a request to the dead letters"))
+}
+
+/// Adds to `pipe` the end of request `id`: acknowledged (out of the group's pending list)
+/// and deleted (out of the stream, so the job's Redis memory is what is left to do).
+fn settle<'a>(pipe: &'a mut redis::Pipeline, job: &Job, id: &str) -> &'a mut redis::Pipeline {
+    pipe.cmd("XACK")
+        .arg(job.requests())
+        .arg(GROUP)
+        .arg(id)
+        .ignore()
+        .cmd("XDEL")
+        .arg(job.requests())
+        .arg(id)
+        .ignore()
 }
 
 /// Registers an entry as in flight and starts its task.
@@ -647,16 +653,8 @@ async fn write_results(
                 .arg(w.line)
                 .arg("rec")
                 .arg(&w.record)
-                .ignore()
-                .cmd("XACK")
-                .arg(job.requests())
-                .arg(GROUP)
-                .arg(&w.id)
-                .ignore()
-                .cmd("XDEL")
-                .arg(job.requests())
-                .arg(&w.id)
                 .ignore();
+            settle(&mut pipe, &job, &w.id);
         }
         let mut wait = Duration::from_millis(100);
         let mut tries = 0;
