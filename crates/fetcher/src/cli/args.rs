@@ -60,6 +60,16 @@ pub enum Command {
         command: crate::queue::args::QueueCommand,
     },
     /// Across machines: fetch a job's requests from Redis, with the fetch flags.
+    #[command(
+        mut_arg("input", |a| a.hide(true)),
+        mut_arg("output", |a| a.hide(true)),
+        mut_arg("input_format", |a| a.hide(true)),
+        mut_arg("strict", |a| a.hide(true)),
+        mut_arg("ordered", |a| a.hide(true)),
+        mut_arg("resume", |a| a.hide(true)),
+        mut_arg("force", |a| a.hide(true)),
+        mut_arg("summary_json", |a| a.hide(true))
+    )]
     Worker(Box<crate::queue::args::WorkerArgs>),
 }
 

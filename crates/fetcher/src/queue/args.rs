@@ -94,3 +94,41 @@ pub struct WorkerArgs {
     #[command(flatten)]
     pub fetch: FetchArgs,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::args::{Cli, Command, Settings};
+
+    #[test]
+    fn a_worker_takes_the_batch_fetch_flags() {
+        let cli = Cli::try_parse_from([
+            "fetcher",
+            "worker",
+            "--redis",
+            "redis://127.0.0.1:1",
+            "--job",
+            "j",
+            "-c",
+            "8",
+            "--per-host",
+            "2",
+            "--retries",
+            "1",
+            "--claim-idle",
+            "2s",
+        ])
+        .unwrap();
+        let Some(Command::Worker(worker)) = cli.command else {
+            panic!("not a worker: {:?}", cli.command);
+        };
+        assert_eq!(worker.claim_idle, std::time::Duration::from_secs(2));
+        assert_eq!(worker.max_deliveries, 5);
+        assert!(!worker.burst);
+        let settings = Settings::try_from(worker.fetch).unwrap();
+        assert_eq!(settings.fetcher.max_concurrent, 8);
+        assert_eq!(settings.fetcher.per_host, Some(2));
+        assert_eq!(settings.run.template.max_retries, 1);
+    }
+}

@@ -126,11 +126,16 @@ pub async fn work(opts: WorkerOptions, settings: Settings) -> Result<u8, CliErro
         fetcher: mut config,
         run,
     } = settings;
-    if run.input.is_some() || run.sink != Sink::Stdout || run.ordered || run.strict {
+    if run.input.is_some()
+        || run.sink != Sink::Stdout
+        || run.ordered
+        || run.strict
+        || run.summary_json.is_some()
+    {
         return Err(CliError::Usage(
             "a worker reads its requests from Redis and writes results there: drop INPUT, \
-             --output, --resume, --ordered and --strict (push with 'fetcher queue push', \
-             collect with 'fetcher queue collect')"
+             --output, --resume, --ordered, --strict and --summary-json (push with \
+             'fetcher queue push', collect with 'fetcher queue collect')"
                 .to_owned(),
         ));
     }
