@@ -331,8 +331,27 @@ async fn per_host_limit_holds_across_three_workers() {
         .map(|i| server.url(&format!("/delay/0.05?i={i}")))
         .collect();
     push_urls(&redis, "polite", dir.path(), &urls).await;
+    // Collecting while the workers work: --follow ends once the job is done.
+    let out = dir.path().join("out.jsonl");
+    let url = redis.url();
+    let args = [
+        "queue", "collect", "--follow", "--redis", &url, "--job", "polite", "-o",
+    ];
+    let follow = Command::new(BIN)
+        .args(args)
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
     let flags = ["--burst", "-c", "8", "--per-host", "2", "-q"];
     run_workers(&redis, "polite", &["x", "y", "z"], &flags).await;
+    let followed = tokio::time::timeout(Duration::from_secs(10), follow.wait_with_output())
+        .await
+        .expect("collect --follow did not end with the job")
+        .unwrap();
+    assert!(followed.status.success());
+    assert_eq!(lines_of(&out).len(), 24);
     assert_eq!(server.hits("/delay/0.05"), 24);
     assert_eq!(
         server.peak_in_flight(),
