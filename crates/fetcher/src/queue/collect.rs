@@ -14,11 +14,11 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
+
 use super::{Job, QueueError, connect, entries, job_exists, requests_left};
 use crate::cli::args::Sink;
-use crate::cli::progress::Progress;
 use crate::cli::resume::record_identity;
-use crate::cli::signals::Shutdown;
 use crate::cli::{CliError, EXIT_INTERRUPTED, EXIT_OK, open_output};
 
 /// Results read per `XRANGE`.
@@ -76,9 +76,14 @@ pub async fn collect(opts: CollectOptions) -> Result<u8, CliError> {
             opts.redis
         )));
     }
-    let progress = Progress::new(false);
-    let shutdown = Shutdown::listen(Duration::ZERO, progress)
-        .map_err(|e| CliError::Start(format!("signal handlers: {e}")))?;
+    // Ctrl-C ends a --follow after the page being written; every record is whole.
+    let stop = CancellationToken::new();
+    let interrupt = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.cancel();
+        }
+    });
     let (resume, mut out, out_name) = open_output(&opts.sink)?;
     if let Some(index) = &resume
         && index.truncated_bytes() > 0
@@ -144,11 +149,11 @@ pub async fn collect(opts: CollectOptions) -> Result<u8, CliError> {
         if page.len() == PAGE {
             continue;
         }
-        if !opts.follow || finished || shutdown.stop.is_cancelled() {
+        if !opts.follow || finished || stop.is_cancelled() {
             break;
         }
         tokio::select! {
-            () = shutdown.stop.cancelled() => {}
+            () = stop.cancelled() => {}
             () = tokio::time::sleep(POLL) => {}
         }
     }
@@ -168,7 +173,7 @@ pub async fn collect(opts: CollectOptions) -> Result<u8, CliError> {
             String::new()
         }
     );
-    Ok(if shutdown.stop.is_cancelled() {
+    Ok(if stop.is_cancelled() {
         EXIT_INTERRUPTED
     } else {
         EXIT_OK
