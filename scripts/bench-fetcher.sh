@@ -8,6 +8,9 @@
 #
 #   scripts/bench-fetcher.sh            # the comparison
 #   scripts/bench-fetcher.sh --million  # also: fetcher's peak memory on 10^6 URLs
+#   scripts/bench-fetcher.sh --big-body # only: a 1 GiB body (SIZE=bytes) with curl -o,
+#                                       # fetcher --save-dir and fetcher (counted, dropped):
+#                                       # peak RSS (target < 32 MiB), time, SHA-256 compared
 #   BASELINE=/tmp/fetcher-old scripts/bench-fetcher.sh  # also an older fetcher binary, in
 #                                       # the same rounds, to measure a change before/after
 #
@@ -95,6 +98,37 @@ keep() {
 keep_run() {
   keep "$1" "$(echo "scale=0; $N / ${WALL[$1]}" | bc -l)" "$(echo "scale=3; ${CPU[$1]} * 10000 / $N" | bc -l)" "${RSS[$1]}"
 }
+
+big_body() {
+  local size=${SIZE:-1073741824}
+  head -c "$size" /dev/urandom > "$WORK/www/big"
+  local big="http://127.0.0.1:$PORT/big" want
+  want=$(sha256sum < "$WORK/www/big" | cut -d' ' -f1)
+  echo "$big" > "$WORK/big.txt"
+  mkdir -p "$WORK/saved"
+  measure curl_o curl -sf -o "$WORK/curl.big" "$big"
+  measure save "$FETCHER" "$WORK/big.txt" -q --timeout none --hash sha256 --save-dir "$WORK/saved"
+  measure count "$FETCHER" "$WORK/big.txt" -q --timeout none --hash sha256
+  local curl_sum saved_sum
+  curl_sum=$(sha256sum < "$WORK/curl.big" | cut -d' ' -f1)
+  saved_sum=$(sha256sum < "$WORK/saved/1.body" | cut -d' ' -f1)
+  printf '\n%s bytes from nginx on 127.0.0.1\n%-22s %8s %10s  %s\n' "$size" run 'wall s' 'peak RSS' sha256
+  for t in curl_o save count; do
+    local sum=$curl_sum
+    [ "$t" = curl_o ] || sum=$(grep -o '"sha256":"[0-9a-f]*"' "$WORK/out.$t" | cut -d'"' -f4)
+    local name=$t
+    [ "$t" = curl_o ] && name="curl -o FILE"
+    [ "$t" = save ] && name="fetcher --save-dir"
+    [ "$t" = count ] && name="fetcher (no body kept)"
+    printf '%-22s %8s %6s MiB  %s\n' "$name" "${WALL[$t]}" "$(echo "scale=1; ${RSS[$t]} / 1024" | bc -l)" "$([ "$sum" = "$want" ] && echo match || echo "MISMATCH $sum")"
+  done
+  [ "$saved_sum" = "$want" ] && echo "saved file: digest matches" || { echo "saved file: DIGEST MISMATCH" >&2; exit 1; }
+  rm -f "$WORK/www/big" "$WORK/curl.big" "$WORK/saved/1.body"
+}
+if [ "${1:-}" = "--big-body" ]; then
+  big_body
+  exit 0
+fi
 
 # Rounds interleave the tools, so a burst of load from elsewhere hits them all alike.
 ROUNDS=${ROUNDS:-3}

@@ -10,22 +10,22 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::{Bytes, BytesMut};
 use futures::future::join_all;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, IF_RANGE, RANGE, RETRY_AFTER,
+};
 use reqwest::{Method, Url, redirect};
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
+use crate::body::{BodySink, Head};
 use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
 use crate::request::HttpRequest;
 use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
-
-/// Most bytes reserved up front for a body of declared length.
-const PREALLOCATE_MAX: u64 = 1 << 20;
 
 /// Settings of a [`Fetcher`]. `Default` is the seed's `AsyncHTTPFetcher()` plus the
 /// transient retry policy.
@@ -34,8 +34,11 @@ pub struct FetcherConfig {
     /// Attempts in flight at once, over all hosts (the seed: 10).
     pub max_concurrent: usize,
     /// Time-out of one attempt (connect, send, whole body) for requests that set none
-    /// (the seed's `HTTPRequest.timeout`: 10 s).
+    /// (the seed's `HTTPRequest.timeout`: 10 s); [`NO_TIMEOUT`] for none.
     pub default_timeout: Duration,
+    /// Longest wait for the response head or for the next bytes of the body ("no byte for
+    /// this long"); `None` = bounded only by the attempt's time-out.
+    pub read_timeout: Option<Duration>,
     /// Attempts in flight at once per `scheme://host:port`; `None` = no per-host limit.
     pub per_host: Option<usize>,
     /// Attempts started per second, over all hosts; `None` = unlimited.
@@ -60,6 +63,7 @@ impl Default for FetcherConfig {
         Self {
             max_concurrent: 10,
             default_timeout: Duration::from_secs(10),
+            read_timeout: None,
             per_host: None,
             rate_per_sec: None,
             connect_timeout: None,
@@ -97,14 +101,20 @@ struct Inner {
     counters: Counters,
 }
 
-/// What one attempt produced before the status is judged.
+/// What one attempt produced before the status is judged (its body is in the sink).
 struct Answer {
     status: u16,
     headers: HeaderMap,
     retry_after: Option<Duration>,
-    json: Option<serde_json::Value>,
-    raw: Bytes,
+    is_json: bool,
+    final_url: String,
+    version: reqwest::Version,
 }
+
+/// [`FetcherConfig::default_timeout`] (or [`HttpRequest::timeout`]) meaning "no limit on
+/// the whole attempt": for large downloads, bounded by
+/// [`read_timeout`](FetcherConfig::read_timeout) instead (`--timeout none`).
+pub const NO_TIMEOUT: Duration = Duration::MAX;
 
 impl Fetcher {
     /// Builds a fetcher (its connection pool, TLS with rustls and the `ring` provider).
@@ -172,6 +182,34 @@ impl Fetcher {
     /// A [`FetchError`] with the URL, the attempts made and the last attempt's
     /// [`ErrorKind`]; a final status >= 400 is [`ErrorKind::Status`] and carries the response.
     pub async fn fetch_single(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
+        let mut sink = BodySink::buffer(self.inner.config.max_body_bytes);
+        self.fetch_with(req, &mut sink, &CancellationToken::new())
+            .await
+    }
+
+    /// Fetches one request as [`fetch_single`](Self::fetch_single) does, handing the body
+    /// to `sink` as it arrives instead of keeping it (see [`crate::body`]): memory stays
+    /// flat in the body size unless the sink is a buffer. Every attempt whose body is read
+    /// starts the sink over (a file sink may continue its partial file with `Range`); the
+    /// body of a status that is about to be retried is not read.
+    ///
+    /// The returned response (or a [`FetchError`]'s) has an empty [`raw`](HttpResponse::raw)
+    /// unless `sink` is a [buffer](BodySink::buffer): then `raw` is the body and a JSON
+    /// body is parsed; a [file](BodySink::file) with a JSON body is read back to check it
+    /// (in constant memory); JSON that does not parse is an [`ErrorKind::Decode`] that
+    /// keeps the response (status and bytes) and the file. A discarded body is not checked. Once `stop` is cancelled, a request waiting for a slot
+    /// or sleeping in back-off ends with [`ErrorKind::Cancelled`] (an attempt in flight is
+    /// not interrupted: drop the future for that).
+    ///
+    /// # Errors
+    /// As [`fetch_single`](Self::fetch_single), plus [`ErrorKind::Sink`] when the sink
+    /// cannot store the body and [`ErrorKind::Cancelled`].
+    pub async fn fetch_with(
+        &self,
+        req: &HttpRequest,
+        sink: &mut BodySink,
+        stop: &CancellationToken,
+    ) -> Result<HttpResponse, FetchError> {
         let inner = &*self.inner;
         let checked = parse_url(&req.url).and_then(|url| {
             let headers = request_headers(&req.headers)?;
@@ -186,40 +224,82 @@ impl Fetcher {
             }
         };
         let timeout = req.timeout.unwrap_or(inner.config.default_timeout);
+        let retry = &inner.config.retry;
         let mut attempt: u32 = 0;
         loop {
-            let (result, elapsed) = self
-                .limited_attempt(&url, &headers, req, attempt + 1, timeout)
-                .await;
+            let retried = |status| {
+                attempt < req.max_retries && retry.policy.should_retry(&ErrorKind::Status(status))
+            };
+            let Some((result, elapsed)) = self
+                .limited_attempt(
+                    &url,
+                    &headers,
+                    req,
+                    attempt + 1,
+                    timeout,
+                    sink,
+                    &retried,
+                    stop,
+                )
+                .await
+            else {
+                return Err(self.cancelled(req, attempt));
+            };
             attempt += 1;
+            let respond = |answer: Answer, sink: &mut BodySink| {
+                let mut response = HttpResponse::new(
+                    req.url.clone(),
+                    answer.status,
+                    answer.headers,
+                    sink.take_buffer().unwrap_or_default(),
+                    None,
+                    elapsed,
+                    attempt,
+                );
+                response.final_url = answer.final_url;
+                response.version = answer.version;
+                response
+            };
             let (kind, retry_after, response) = match result {
                 Ok(answer) => {
                     let status = answer.status;
                     let retry_after = answer.retry_after;
-                    let response = HttpResponse::new(
-                        req.url.clone(),
-                        status,
-                        answer.headers,
-                        answer.raw,
-                        answer.json,
-                        elapsed,
-                        attempt,
-                    );
-                    if status < 400 {
-                        Counters::bump(&inner.counters.succeeded);
-                        info!(
-                            "Success {} - {} ({:.2}s)",
-                            req.url,
-                            status,
-                            elapsed.as_secs_f64()
-                        );
-                        return Ok(response);
+                    let is_json = answer.is_json;
+                    let mut response = respond(answer, sink);
+                    let json = if !is_json {
+                        Ok(None)
+                    } else if !response.raw.is_empty() {
+                        serde_json::from_slice(&response.raw)
+                            .map(Some)
+                            .map_err(|e| ErrorKind::Decode(e.to_string()))
+                    } else {
+                        match sink.check_json_file().await {
+                            Some(Err(why)) if sink.bytes() > 0 => Err(ErrorKind::Decode(why)),
+                            _ => Ok(None),
+                        }
+                    };
+                    match json {
+                        Err(kind) => (kind, None, Some(response)),
+                        Ok(json) => {
+                            if let Some(json) = json {
+                                response.set_json(json);
+                            }
+                            if status < 400 {
+                                Counters::bump(&inner.counters.succeeded);
+                                info!(
+                                    "Success {} - {} ({:.2}s)",
+                                    req.url,
+                                    status,
+                                    elapsed.as_secs_f64()
+                                );
+                                return Ok(response);
+                            }
+                            (ErrorKind::Status(status), retry_after, Some(response))
+                        }
                     }
-                    (ErrorKind::Status(status), retry_after, Some(response))
                 }
-                Err(kind) => (kind, None, None),
+                Err(Failed { kind, head }) => (kind, None, head.map(|h| respond(h, sink))),
             };
-            let retry = &inner.config.retry;
             if attempt > req.max_retries || !retry.policy.should_retry(&kind) {
                 Counters::bump(&inner.counters.failed);
                 error!("Failed {} after {} attempts: {}", req.url, attempt, kind);
@@ -240,8 +320,19 @@ impl Fetcher {
                 kind,
                 secs(delay)
             );
-            tokio::time::sleep(delay).await;
+            tokio::select! {
+                biased;
+                () = stop.cancelled() => return Err(self.cancelled(req, attempt)),
+                () = tokio::time::sleep(delay) => {}
+            }
         }
+    }
+
+    /// The error of a request stopped between attempts; counted as failed.
+    fn cancelled(&self, req: &HttpRequest, attempts: u32) -> FetchError {
+        Counters::bump(&self.inner.counters.failed);
+        warn!("Cancelled {} after {} attempts", req.url, attempts);
+        FetchError::new(&req.url, attempts, ErrorKind::Cancelled)
     }
 
     /// Fetches all requests concurrently (within the limits) and returns the successful
@@ -268,9 +359,10 @@ impl Fetcher {
         join_all(reqs.iter().map(|req| self.fetch_single(req))).await
     }
 
-    /// One attempt within the limits and the time-out: waits for the slots, counts
-    /// `request_made`, runs [`Fetcher::attempt`], releases the slots; returns what happened
-    /// and how long the attempt itself took.
+    /// One attempt within the limits and the time-out: waits for the slots (or `stop`:
+    /// then `None`), counts `request_made`, runs [`Fetcher::attempt`], releases the slots;
+    /// returns what happened and how long the attempt itself took.
+    #[allow(clippy::too_many_arguments)]
     async fn limited_attempt(
         &self,
         url: &Url,
@@ -278,26 +370,50 @@ impl Fetcher {
         req: &HttpRequest,
         number: u32,
         timeout: Duration,
-    ) -> (Result<Answer, ErrorKind>, Duration) {
-        let _permit = self.inner.limits.acquire(url).await;
+        sink: &mut BodySink,
+        retried: &(dyn Fn(u16) -> bool + Sync),
+        stop: &CancellationToken,
+    ) -> Option<(Result<Answer, Failed>, Duration)> {
+        let _permit = tokio::select! {
+            biased;
+            () = stop.cancelled() => return None,
+            permit = self.inner.limits.acquire(url) => permit,
+        };
         Counters::bump(&self.inner.counters.made);
         debug!("Attempt {} {} {}", number, req.method, req.url);
         let started = Instant::now();
-        let result = match tokio::time::timeout(timeout, self.attempt(url, headers, req)).await {
-            Ok(Err(ErrorKind::Timeout(_))) | Err(_) => Err(ErrorKind::Timeout(timeout)),
-            Ok(result) => result,
+        let attempt = self.attempt(url, headers, req, sink, retried);
+        let result = if timeout == NO_TIMEOUT {
+            attempt.await
+        } else {
+            match tokio::time::timeout(timeout, attempt).await {
+                Ok(Err(Failed {
+                    kind: ErrorKind::Timeout(d),
+                    head,
+                })) if d.is_zero() => Err(Failed {
+                    kind: ErrorKind::Timeout(timeout),
+                    head,
+                }),
+                Err(_) => Err(ErrorKind::Timeout(timeout).into()),
+                Ok(result) => result,
+            }
         };
-        (result, started.elapsed())
+        Some((result, started.elapsed()))
     }
 
-    /// One attempt: send, read the body within the size cap, parse it.
+    /// One attempt: send (continuing the sink's partial file with `Range` if it has one),
+    /// then stream the body into the sink within the size cap and the read time-out —
+    /// unless the status is one `retried` says will be retried.
     async fn attempt(
         &self,
         url: &Url,
         headers: &HeaderMap,
         req: &HttpRequest,
-    ) -> Result<Answer, ErrorKind> {
+        sink: &mut BodySink,
+        retried: &(dyn Fn(u16) -> bool + Sync),
+    ) -> Result<Answer, Failed> {
         let inner = &*self.inner;
+        let read_timeout = inner.config.read_timeout;
         let mut builder = inner.client.request(req.method.clone(), url.clone());
         if !headers.is_empty() {
             builder = builder.headers(headers.clone());
@@ -305,7 +421,28 @@ impl Fetcher {
         if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
             builder = builder.json(body);
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let mut range = sink.range_request().await?;
+        let whole = range.as_ref().and_then(|_| builder.try_clone());
+        if let Some((from, validator)) = &range {
+            builder = builder.header(RANGE, format!("bytes={from}-"));
+            if let Some(validator) = validator {
+                builder = builder.header(IF_RANGE, validator.as_str());
+            }
+        }
+        let mut response = within(read_timeout, builder.send())
+            .await?
+            .map_err(classify)?;
+        if range.is_some()
+            && response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE
+            && let Some(whole) = whole
+        {
+            // The partial file is stale, or already whole: start it over.
+            sink.forget_part().await;
+            range = None;
+            response = within(read_timeout, whole.send())
+                .await?
+                .map_err(classify)?;
+        }
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -318,7 +455,41 @@ impl Fetcher {
             .and_then(|v| v.to_str().ok())
             .is_some_and(is_json_content_type);
         let headers = std::mem::take(response.headers_mut());
-        let limit = inner.config.max_body_bytes;
+        let answer = Answer {
+            status,
+            retry_after,
+            is_json,
+            final_url: response.url().to_string(),
+            version: response.version(),
+            headers,
+        };
+        if status >= 400 && retried(status) {
+            return Ok(answer);
+        }
+        let from = range.map(|(from, _)| from);
+        match self.read_body(response, &answer, from, sink).await {
+            Ok(()) => Ok(answer),
+            Err(kind) => {
+                sink.pause().await;
+                Err(Failed {
+                    kind,
+                    head: Some(answer),
+                })
+            }
+        }
+    }
+
+    /// Streams the body of `response` into `sink` within the size cap and the read
+    /// time-out; `from` is the offset this attempt asked for with `Range`.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        answer: &Answer,
+        from: Option<u64>,
+        sink: &mut BodySink,
+    ) -> Result<(), ErrorKind> {
+        let read_timeout = self.inner.config.read_timeout;
+        let limit = self.inner.config.max_body_bytes;
         // reqwest knows the length only when the body is not being decompressed.
         let declared = response.content_length();
         if let (Some(limit), Some(declared)) = (limit, declared)
@@ -326,29 +497,61 @@ impl Fetcher {
         {
             return Err(ErrorKind::BodyTooLarge { limit });
         }
-        let capacity = declared.unwrap_or(0).min(PREALLOCATE_MAX);
-        let mut raw = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        sink.start(Head {
+            status: answer.status,
+            headers: &answer.headers,
+            requested_from: from,
+        })
+        .await?;
+        let mut received = 0u64;
+        loop {
+            let chunk = match within(read_timeout, response.chunk()).await? {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => return Err(classify_body(e, received, declared)),
+            };
+            received += chunk.len() as u64;
             if let Some(limit) = limit
-                && (raw.len() + chunk.len()) as u64 > limit
+                && sink.bytes() + chunk.len() as u64 > limit
             {
                 return Err(ErrorKind::BodyTooLarge { limit });
             }
-            raw.extend_from_slice(&chunk);
+            sink.write(&chunk).await?;
         }
-        let raw = raw.freeze();
-        let json = if is_json && !raw.is_empty() {
-            Some(serde_json::from_slice(&raw).map_err(|e| ErrorKind::Decode(e.to_string()))?)
-        } else {
-            None
-        };
-        Ok(Answer {
-            status,
-            headers,
-            retry_after,
-            json,
-            raw,
-        })
+        if let Some(expected) = declared.filter(|d| received < *d) {
+            return Err(ErrorKind::BodyCut {
+                received,
+                expected: Some(expected),
+                why: "the connection closed early".into(),
+            });
+        }
+        sink.finish().await
+    }
+}
+
+/// A failed attempt, with the response head when one arrived (a body cut short, a body
+/// too large, a read time-out mid-body).
+struct Failed {
+    kind: ErrorKind,
+    head: Option<Answer>,
+}
+
+impl From<ErrorKind> for Failed {
+    fn from(kind: ErrorKind) -> Self {
+        Self { kind, head: None }
+    }
+}
+
+/// `future`, failing with [`ErrorKind::Timeout`] when it takes longer than `limit`.
+async fn within<T>(
+    limit: Option<Duration>,
+    future: impl std::future::Future<Output = T>,
+) -> Result<T, ErrorKind> {
+    match limit {
+        None => Ok(future.await),
+        Some(limit) => tokio::time::timeout(limit, future)
+            .await
+            .map_err(|_| ErrorKind::Timeout(limit)),
     }
 }
 
@@ -383,6 +586,45 @@ fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Str
     let value = HeaderValue::from_str(value)
         .map_err(|e| format!("invalid value for header {name}: {e}"))?;
     Ok((header, value))
+}
+
+/// Maps an error while reading the body onto an [`ErrorKind`]: a decompression error is
+/// [`ErrorKind::Decode`]; anything the connection did (reset, closed early) is
+/// [`ErrorKind::BodyCut`].
+fn classify_body(e: reqwest::Error, received: u64, expected: Option<u64>) -> ErrorKind {
+    if e.is_timeout() {
+        return ErrorKind::Timeout(Duration::ZERO);
+    }
+    let e = e.without_url();
+    let mut connection = false;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if s.is::<hyper::Error>() {
+            connection = true;
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as Io;
+            connection |= matches!(
+                io.kind(),
+                Io::ConnectionReset
+                    | Io::ConnectionAborted
+                    | Io::UnexpectedEof
+                    | Io::BrokenPipe
+                    | Io::NotConnected
+            );
+        }
+        source = s.source();
+    }
+    let why = error_chain(&e);
+    if e.is_decode() && !connection {
+        ErrorKind::Decode(why)
+    } else {
+        ErrorKind::BodyCut {
+            received,
+            expected,
+            why,
+        }
+    }
 }
 
 /// Maps a reqwest error onto an [`ErrorKind`].

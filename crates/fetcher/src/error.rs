@@ -25,7 +25,8 @@ pub struct FetchError {
     /// How long the last attempt took (zero when none was made).
     pub elapsed: Duration,
     /// For [`ErrorKind::Status`]: the final response (status, headers, body), so a caller
-    /// can still report or save what the server said.
+    /// can still report or save what the server said; for [`ErrorKind::Decode`] of a JSON
+    /// body: the response with its raw bytes (its status may well be 200).
     pub response: Option<Box<HttpResponse>>,
 }
 
@@ -73,8 +74,25 @@ pub enum ErrorKind {
     Decode(String),
     /// Too many redirects, or a redirect that cannot be followed.
     Redirect(String),
-    /// The connection broke while sending or receiving (reset, closed early).
+    /// The connection broke while sending the request or waiting for the response head.
     Request(String),
+    /// The body was cut short: the connection was reset or closed after the head, before
+    /// the whole body (fewer bytes than its `Content-Length`) had arrived. Transient: the
+    /// default policy retries it.
+    BodyCut {
+        /// Body bytes received on that attempt before the cut.
+        received: u64,
+        /// The length the server declared, if it did.
+        expected: Option<u64>,
+        /// What the HTTP stack said.
+        why: String,
+    },
+    /// The body could not be stored where the caller's [`BodySink`](crate::body::BodySink)
+    /// puts it (a file that cannot be written, a disk that is full).
+    Sink(String),
+    /// The caller's stop token was cancelled while the request waited for a slot or slept
+    /// in back-off: no further attempt was started.
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -90,6 +108,9 @@ impl ErrorKind {
             ErrorKind::Decode(_) => "decode",
             ErrorKind::Redirect(_) => "redirect",
             ErrorKind::Request(_) => "request",
+            ErrorKind::BodyCut { .. } => "body_cut",
+            ErrorKind::Sink(_) => "save",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }
@@ -114,6 +135,19 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Decode(why) => write!(f, "cannot decode body: {why}"),
             ErrorKind::Redirect(why) => write!(f, "redirect failed: {why}"),
             ErrorKind::Request(why) => write!(f, "connection broke: {why}"),
+            ErrorKind::BodyCut {
+                received,
+                expected,
+                why,
+            } => {
+                write!(f, "body cut short after {received}")?;
+                if let Some(expected) = expected {
+                    write!(f, " of {expected}")?;
+                }
+                write!(f, " bytes: {why}")
+            }
+            ErrorKind::Sink(why) => write!(f, "cannot store body: {why}"),
+            ErrorKind::Cancelled => write!(f, "cancelled before its next attempt"),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! | `AsyncHTTPFetcher(max_concurrent, default_timeout)` | [`Fetcher::new`]`(`[`FetcherConfig`]`)`; closed when dropped |
 //! | `fetch_single`, `fetch_all` | [`Fetcher::fetch_single`], [`Fetcher::fetch_all`] |
 //! | — | [`Fetcher::fetch_all_outcomes`]: every request's response or [`FetchError`] |
+//! | — | [`Fetcher::fetch_with`] a [`BodySink`]: bodies of any size streamed (count, file, capped buffer, SHA-256) |
 //! | `get_stats()` | [`Fetcher::stats`] → [`Stats`] |
 //! | `min(2 ** attempt, 30)` back-off | [`RetryConfig`] (base, cap, jitter, `Retry-After`) |
 //! | retries every failure | [`RetryPolicy::AnyErrorStatus`]; default [`RetryPolicy::Transient`] |
@@ -21,9 +22,10 @@
 //! - an invalid URL or header makes no attempt and counts as failed (aiohttp's `InvalidURL`
 //!   was retried like a network error);
 //! - a body that says `application/json` and is not JSON is an [`ErrorKind::Decode`]
-//!   error (the seed put the text "Error reading data {e}" in the body);
-//! - limits per host and per second, a connect time-out, a body-size cap and a redirect
-//!   limit exist; [`Fetcher::fetch_all_outcomes`] keeps the failures.
+//!   error that keeps the response (the seed put the text "Error reading data {e}" in the
+//!   body); a body cut short is [`ErrorKind::BodyCut`], retried like a broken connection;
+//! - limits per host and per second, a connect time-out, a read (idle) time-out, an
+//!   optional attempt time-out ([`NO_TIMEOUT`]), a body-size cap and a redirect limit exist; [`Fetcher::fetch_all_outcomes`] keeps the failures.
 //!
 //! Refinements of the CLI contract (`FETCHER_API.md`): [`HttpRequest::timeout`] is an
 //! `Option` (`None` = [`FetcherConfig::default_timeout`], the seed's 10 s);
@@ -52,6 +54,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod body;
 pub mod cli;
 pub mod client;
 pub mod demo;
@@ -64,7 +67,8 @@ pub mod retry;
 pub mod server;
 pub mod stats;
 
-pub use client::{Fetcher, FetcherConfig};
+pub use body::BodySink;
+pub use client::{Fetcher, FetcherConfig, NO_TIMEOUT};
 pub use error::{ConfigError, ErrorKind, FetchError};
 pub use request::{HttpRequest, Method};
 pub use response::{Body, HttpResponse};

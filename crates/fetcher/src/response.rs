@@ -18,6 +18,10 @@ pub use reqwest::header::HeaderMap;
 pub struct HttpResponse {
     /// The request's URL (as the seed: not the URL after redirects).
     pub url: String,
+    /// The URL that answered, after redirects.
+    pub final_url: String,
+    /// The HTTP version of the answer.
+    pub version: reqwest::Version,
     /// The HTTP status code (the seed's `status_code`).
     pub status: u16,
     /// Response headers as received (names lower-case; see [`HttpResponse::header`]).
@@ -49,6 +53,8 @@ impl HttpResponse {
             let _ = body.set(Body::Json(json));
         }
         Self {
+            final_url: url.clone(),
+            version: reqwest::Version::HTTP_11,
             url,
             status,
             headers,
@@ -56,6 +62,22 @@ impl HttpResponse {
             response_time,
             attempt,
             body,
+        }
+    }
+
+    /// Sets the parsed JSON body (parsed from `raw` by the fetcher).
+    pub(crate) fn set_json(&mut self, json: serde_json::Value) {
+        self.body = OnceLock::from(Body::Json(json));
+    }
+
+    /// The HTTP version as curl's `%{http_version}` writes it: `1.0`, `1.1`, `2`, `3`.
+    pub fn http_version(&self) -> &'static str {
+        match self.version {
+            reqwest::Version::HTTP_09 => "0.9",
+            reqwest::Version::HTTP_10 => "1.0",
+            reqwest::Version::HTTP_2 => "2",
+            reqwest::Version::HTTP_3 => "3",
+            _ => "1.1",
         }
     }
 
@@ -84,6 +106,8 @@ impl HttpResponse {
 impl PartialEq for HttpResponse {
     fn eq(&self, other: &Self) -> bool {
         self.url == other.url
+            && self.final_url == other.final_url
+            && self.version == other.version
             && self.status == other.status
             && self.headers == other.headers
             && self.raw == other.raw

@@ -18,7 +18,7 @@ use crate::error::ErrorKind;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RetryPolicy {
-    /// Connection errors, broken connections, time-outs and the statuses in
+    /// Connection errors, broken connections, cut bodies, time-outs and the statuses in
     /// [`RetryPolicy::TRANSIENT_STATUSES`] (408, 425, 429, 500, 502, 503, 504).
     #[default]
     Transient,
@@ -48,9 +48,10 @@ impl RetryPolicy {
     /// ```
     pub fn should_retry(&self, kind: &ErrorKind) -> bool {
         match kind {
-            ErrorKind::Connect(_) | ErrorKind::Timeout(_) | ErrorKind::Request(_) => {
-                !matches!(self, RetryPolicy::Never)
-            }
+            ErrorKind::Connect(_)
+            | ErrorKind::Timeout(_)
+            | ErrorKind::Request(_)
+            | ErrorKind::BodyCut { .. } => !matches!(self, RetryPolicy::Never),
             ErrorKind::Status(code) => match self {
                 RetryPolicy::Transient => Self::TRANSIENT_STATUSES.contains(code),
                 RetryPolicy::AnyErrorStatus => *code >= 400,
@@ -61,7 +62,9 @@ impl RetryPolicy {
             | ErrorKind::InvalidRequest(_)
             | ErrorKind::BodyTooLarge { .. }
             | ErrorKind::Decode(_)
-            | ErrorKind::Redirect(_) => false,
+            | ErrorKind::Redirect(_)
+            | ErrorKind::Sink(_)
+            | ErrorKind::Cancelled => false,
         }
     }
 }
@@ -165,6 +168,15 @@ mod tests {
         assert!(p.should_retry(&ErrorKind::Connect("refused".into())));
         assert!(p.should_retry(&ErrorKind::Timeout(Duration::from_secs(1))));
         assert!(p.should_retry(&ErrorKind::Request("reset".into())));
+        let cut = ErrorKind::BodyCut {
+            received: 1,
+            expected: Some(2),
+            why: "closed".into(),
+        };
+        assert!(p.should_retry(&cut));
+        assert!(RetryPolicy::AnyErrorStatus.should_retry(&cut));
+        assert!(!RetryPolicy::Never.should_retry(&cut));
+        assert!(!p.should_retry(&ErrorKind::Cancelled));
         assert!(!p.should_retry(&ErrorKind::InvalidUrl("x".into())));
         assert!(!p.should_retry(&ErrorKind::InvalidRequest("x".into())));
         assert!(!p.should_retry(&ErrorKind::BodyTooLarge { limit: 1 }));

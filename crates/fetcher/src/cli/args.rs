@@ -24,6 +24,7 @@ use crate::{FetcherConfig, Method, RetryConfig, RetryPolicy};
     version,
     about = "Fetch many URLs concurrently: URLs or JSON lines in, one JSON line per request out",
     args_conflicts_with_subcommands = true,
+    args_override_self = true,
     after_help = "Exit codes: 0 all succeeded, 1 some failed, 2 usage or input error, 130 interrupted."
 )]
 pub struct Cli {
@@ -85,6 +86,13 @@ pub enum InputFormat {
     Jsonl,
 }
 
+/// Digests `--hash` computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HashAlgorithm {
+    /// SHA-256 (the record's `sha256` field, lower-case hex).
+    Sha256,
+}
+
 /// Flags of a fetch run, as typed.
 #[derive(Debug, Args)]
 pub struct FetchArgs {
@@ -111,9 +119,13 @@ pub struct FetchArgs {
     /// Requests started per second, over all hosts.
     #[arg(long, value_name = "PER_SEC")]
     pub rate: Option<f64>,
-    /// Time-out of one attempt (2, 0.5, 500ms, 1m).
-    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    /// Time-out of one attempt, whole body included (2, 0.5, 500ms, 1m); `none` for no
+    /// limit (large downloads: bound them with --read-timeout instead).
+    #[arg(long, default_value = "10s", value_parser = parse_timeout, value_name = "DURATION")]
     pub timeout: Duration,
+    /// Longest wait for the response head or the next bytes of a body.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub read_timeout: Option<Duration>,
     /// Time-out for making a connection.
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub connect_timeout: Option<Duration>,
@@ -130,10 +142,14 @@ pub struct FetchArgs {
     /// Longest back-off wait.
     #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
     pub backoff_max: Duration,
+    /// Longest wait a `Retry-After` header may ask for (longer ones are cut to this).
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub retry_after_max: Duration,
     /// Random fraction of each back-off wait, 0 to 1.
     #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
     pub jitter: f64,
-    /// Largest response body accepted (1048576, 64KiB, 10MB).
+    /// Largest response body accepted (1048576, 64KiB, 10MB); with --body, 1MiB unless
+    /// given (inline bodies are held in memory), otherwise no limit.
     #[arg(long, value_parser = parse_size, value_name = "SIZE")]
     pub max_body: Option<u64>,
     /// Redirects followed (0: none).
@@ -155,12 +171,18 @@ pub struct FetchArgs {
     #[arg(short = 'd', long, value_name = "JSON")]
     pub data: Option<String>,
 
-    /// Include response bodies in the output (JSON, or text).
+    /// Include response bodies in the output: JSON as JSON, UTF-8 text as a string, other
+    /// bytes as base64 (with "body_encoding": "base64"); at most --max-body (1MiB).
     #[arg(long, conflicts_with = "save_dir")]
     pub body: bool,
-    /// Write each response body to DIR/LINE.body instead (LINE: the input line number).
+    /// Write each response body to DIR/LINE.body instead (LINE: the input line number),
+    /// streamed through DIR/LINE.body.part; with --resume a .part left by a killed run
+    /// is continued with a Range request.
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<PathBuf>,
+    /// Add the body's digest to each record, computed as it streams.
+    #[arg(long, value_enum, value_name = "ALGORITHM")]
+    pub hash: Option<HashAlgorithm>,
     /// Include response headers in the output.
     #[arg(short = 'i', long = "include-headers")]
     pub include_headers: bool,
@@ -195,6 +217,14 @@ pub struct FetchArgs {
     /// Also log, at debug level, to this size-rotating file.
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+}
+
+/// `--timeout`: a duration, or `none` for no limit on the whole attempt.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match text.trim() {
+        "none" | "off" => Ok(crate::NO_TIMEOUT),
+        other => parse_duration(other),
+    }
 }
 
 /// `--retry-on`: `transient`, `any`, `never` or a comma-separated list of statuses.
@@ -258,6 +288,8 @@ pub struct RunOptions {
     pub sink: Sink,
     /// Bodies: omitted, inline or in files.
     pub body: BodyMode,
+    /// The digest added to records.
+    pub hash: Option<HashAlgorithm>,
     /// Include response headers.
     pub include_headers: bool,
     /// Write in input order.
@@ -284,6 +316,9 @@ pub struct Settings {
     /// Input, output, bodies, order, resume, signals, reporting.
     pub run: RunOptions,
 }
+
+/// The body cap with `--body` when `--max-body` is not given.
+pub const DEFAULT_INLINE_MAX: u64 = 1 << 20;
 
 fn usage(message: impl Into<String>) -> CliError {
     CliError::Usage(message.into())
@@ -368,6 +403,7 @@ impl TryFrom<FetchArgs> for Settings {
             }
         };
         let input = (!is_stdio(&args.input)).then(|| args.input.unwrap_or_default());
+        let inline = args.body && args.save_dir.is_none();
         let body_mode = match (args.body, args.save_dir) {
             (_, Some(dir)) => BodyMode::SaveDir(dir),
             (true, None) => BodyMode::Inline,
@@ -386,16 +422,18 @@ impl TryFrom<FetchArgs> for Settings {
         let fetcher = FetcherConfig {
             max_concurrent: args.concurrency,
             default_timeout: args.timeout,
+            read_timeout: args.read_timeout,
             per_host: args.per_host,
             rate_per_sec: args.rate,
             connect_timeout: args.connect_timeout,
-            max_body_bytes: args.max_body,
+            max_body_bytes: args.max_body.or(inline.then_some(DEFAULT_INLINE_MAX)),
             max_redirects: args.max_redirects,
             retry: RetryConfig {
                 base: args.backoff,
                 cap: args.backoff_max,
                 jitter: args.jitter,
                 policy: args.retry_on,
+                retry_after_cap: args.retry_after_max,
                 ..RetryConfig::default()
             },
             default_headers,
@@ -412,6 +450,7 @@ impl TryFrom<FetchArgs> for Settings {
             },
             sink,
             body: body_mode,
+            hash: args.hash,
             include_headers: args.include_headers,
             ordered: args.ordered,
             window: window.max(1),

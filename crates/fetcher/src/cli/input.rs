@@ -3,10 +3,10 @@
 //!
 //! A line is a URL, or a JSON object `{"url", "method", "headers", "body", "timeout",
 //! "retries"}` (only `url` is required; `timeout` is seconds or a duration string such as
-//! `"500ms"`). With [`InputFormat::Auto`] each line decides for itself: one starting with
-//! `{` is JSON. Blank lines and lines starting with `#` are skipped. A line that cannot be
-//! read as a request is an [`Err`] carrying why, so the caller can report it with its line
-//! number and go on.
+//! `"500ms"`, or `"none"` for no limit on the whole attempt). With [`InputFormat::Auto`]
+//! each line decides for itself: one starting with `{` is JSON. Blank lines and lines
+//! starting with `#` are skipped. A line that cannot be read as a request is an [`Err`]
+//! carrying why, so the caller can report it with its line number and go on.
 //!
 //! ```
 //! use fetcher::cli::args::InputFormat;
@@ -26,8 +26,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use super::args::{InputFormat, parse_method};
-use super::units::parse_duration;
+use super::args::{InputFormat, parse_method, parse_timeout};
 use crate::{HttpRequest, Method};
 
 /// What a request gets when its line does not say: from `--method`, `--data`, `--retries`.
@@ -128,7 +127,7 @@ pub fn parse_line(
             Duration::try_from_secs_f64(secs)
                 .map_err(|_| format!("timeout must be a positive number of seconds; got {secs}"))?,
         ),
-        Some(Timeout::Text(text)) => Some(parse_duration(&text)?),
+        Some(Timeout::Text(text)) => Some(parse_timeout(&text)?),
     };
     if let Some(retries) = parsed.retries {
         req.max_retries = retries;

@@ -5,9 +5,10 @@
 //! [`FetcherConfig`](crate::FetcherConfig) and the run's options (one `TryFrom`);
 //! [`run`] reads [`input`] a line at a time, starts each request as a task once a slot in
 //! the run's window is free (the window, twice the concurrency, bounds what is read but not
-//! yet written, so memory is flat in the input size) and one of `--concurrency` slots is
-//! free (so requests start in input order, and a stop signal leaves nothing queued to start
-//! later; a request keeps its slot through its back-off waits, as a curl transfer does);
+//! yet written, so memory is flat in the input size); the library's `--concurrency` limit
+//! lets the tasks' attempts run in the order they asked, and a task in back-off or in a
+//! `Retry-After` wait holds no slot (on a stop signal such waiting tasks end as cancelled:
+//! not written, a `--resume` does them);
 //! each task runs its request through [`execute`] (fetch, store the body, make the record,
 //! the one path every driver of requests shares) and hands the record to the
 //! [`output`] writer task, which tallies the [`summary`] and drives the [`progress`] line.
@@ -30,7 +31,8 @@ use std::process::ExitCode;
 pub use run::fetch;
 pub(crate) use run::{input_name, open_input, open_output};
 
-/// Exit code: every request succeeded.
+/// Exit code: every request succeeded; also a run whose standard output was closed by its
+/// reader (`fetcher urls.txt | head -1`), which ends quietly as ripgrep's does.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: some requests failed.
 pub const EXIT_FAILED: u8 = 1;
@@ -169,7 +171,10 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
         None => {
             let settings = args::Settings::try_from(cli.fetch)?;
             let _log = fetch_logging(&settings.run.log)?;
-            runtime.block_on(fetch(settings)).map(ExitCode::from)
+            let code = runtime.block_on(fetch(settings));
+            // Nothing is left to wait for: do not let a blocked read hold the exit.
+            runtime.shutdown_background();
+            code.map(ExitCode::from)
         }
     }
 }

@@ -1,10 +1,15 @@
 //! Output: one JSON line per request, and the writer that puts them in the file.
 //!
 //! A record is `{"line", "url", "method", "status", "attempts", "response_time", "bytes",
-//! "headers"?, "body"?, "body_file"?, "error"}`: `line` is the request's input line number
-//! (the identity `--resume` uses), `response_time` is seconds of the last attempt, `error`
-//! is `null` or `{"kind", "message"}`; a final status >= 400 sets both `status` and an error
-//! of kind `"status"`.
+//! "final_url", "http_version", "headers"?, "body"?, "body_encoding"?, "body_file"?,
+//! "resumed_from"?, "sha256"?, "error"}`: `line` is the request's input line number (the
+//! identity `--resume` uses), `response_time` is seconds of the last attempt, `bytes` the
+//! body bytes received (stored, for a continued file), `final_url` the URL that answered
+//! after redirects and `http_version` as curl writes it (`1.1`, `2`); `error` is `null` or
+//! `{"kind", "message"}`. A final status >= 400 sets both `status` and an error of kind
+//! `"status"`; a body that claims JSON and does not parse keeps its `status` and `bytes`
+//! beside an error of kind `"decode"`. An inline body that is not UTF-8 is base64 with
+//! `"body_encoding": "base64"`.
 //!
 //! Records are serialized by the task that made the request, and written by one task
 //! ([`write_all`]) that owns the output: it writes each record as it arrives (or, with
@@ -15,6 +20,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use base64::Engine as _;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use tokio::sync::OwnedSemaphorePermit;
@@ -53,14 +59,37 @@ impl Serialize for Headers<'_> {
     }
 }
 
-/// A body in a record: JSON as JSON, text as a string.
-struct BodyOut<'a>(&'a Body);
+/// A body in a record: JSON as JSON, UTF-8 text as a string, other bytes as base64.
+enum BodyOut<'a> {
+    Json(&'a serde_json::Value),
+    Text(&'a str),
+    Base64(String),
+}
+
+impl<'a> BodyOut<'a> {
+    fn of(response: &'a HttpResponse) -> Self {
+        if let Body::Json(value) = response.body() {
+            return BodyOut::Json(value);
+        }
+        match std::str::from_utf8(&response.raw) {
+            Ok(text) => BodyOut::Text(text),
+            Err(_) => {
+                BodyOut::Base64(base64::engine::general_purpose::STANDARD.encode(&response.raw))
+            }
+        }
+    }
+
+    fn encoding(&self) -> Option<&'static str> {
+        matches!(self, BodyOut::Base64(_)).then_some("base64")
+    }
+}
 
 impl Serialize for BodyOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Body::Json(value) => value.serialize(serializer),
-            Body::Text(text) => serializer.serialize_str(text),
+        match self {
+            BodyOut::Json(value) => value.serialize(serializer),
+            BodyOut::Text(text) => serializer.serialize_str(text),
+            BodyOut::Base64(text) => serializer.serialize_str(text),
         }
     }
 }
@@ -80,12 +109,20 @@ struct Record<'a> {
     attempts: u32,
     response_time: Option<f64>,
     bytes: u64,
+    final_url: Option<&'a str>,
+    http_version: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     headers: Option<Headers<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<BodyOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    body_encoding: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     body_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resumed_from: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<&'a str>,
     error: Option<ErrorOut>,
 }
 
@@ -98,13 +135,18 @@ pub struct RecordOptions {
     pub body: bool,
 }
 
-/// A failure that happened in the CLI after the request (saving the body).
-#[derive(Debug)]
-pub struct LocalError {
-    /// Error kind name, e.g. `"save"`.
-    pub kind: &'static str,
-    /// Message.
-    pub message: String,
+/// What became of a body besides the response: from the run's
+/// [`BodySink`](crate::BodySink).
+#[derive(Debug, Clone, Default)]
+pub struct Stored {
+    /// Body bytes received (for a continued file: all it holds).
+    pub bytes: u64,
+    /// The complete file the body is in.
+    pub body_file: Option<String>,
+    /// Where a partial file was continued from.
+    pub resumed_from: Option<u64>,
+    /// Hex SHA-256 of the body.
+    pub sha256: Option<String>,
 }
 
 /// Serializes the record of input line `line` (with its trailing newline) and what it adds
@@ -114,8 +156,7 @@ pub fn record(
     req: &HttpRequest,
     result: &Result<HttpResponse, FetchError>,
     options: RecordOptions,
-    body_file: Option<&str>,
-    local_error: Option<LocalError>,
+    stored: &Stored,
 ) -> (Vec<u8>, Outcome) {
     let (response, fetch_error) = match result {
         Ok(response) => (Some(response), None),
@@ -126,21 +167,15 @@ pub fn record(
         (Err(_), Some(e)) => (e.attempts, (e.attempts > 0).then_some(e.elapsed)),
         (Err(_), None) => (0, None),
     };
-    let error = match (fetch_error, local_error) {
-        (Some(e), _) => Some(ErrorOut {
-            kind: e.kind.name(),
-            message: e.kind.to_string(),
-        }),
-        (None, Some(local)) => Some(ErrorOut {
-            kind: local.kind,
-            message: local.message,
-        }),
-        (None, None) => None,
-    };
+    let error = fetch_error.map(|e| ErrorOut {
+        kind: e.kind.name(),
+        message: e.kind.to_string(),
+    });
     let status = response
         .map(|r| r.status)
         .or_else(|| fetch_error.and_then(FetchError::status));
-    let bytes = response.map_or(0, |r| r.raw.len() as u64);
+    let bytes = stored.bytes;
+    let body = response.filter(|_| options.body).map(BodyOut::of);
     let outcome = Outcome {
         status,
         error: error.as_ref().map(|e| e.kind),
@@ -156,11 +191,16 @@ pub fn record(
         attempts,
         response_time: latency.map(|l| l.as_secs_f64()),
         bytes,
+        final_url: response.map(|r| r.final_url.as_str()),
+        http_version: response.map(HttpResponse::http_version),
         headers: response
             .filter(|_| options.headers)
             .map(|r| Headers(&r.headers)),
-        body: response.filter(|_| options.body).map(|r| BodyOut(r.body())),
-        body_file,
+        body_encoding: body.as_ref().and_then(BodyOut::encoding),
+        body,
+        body_file: stored.body_file.as_deref(),
+        resumed_from: stored.resumed_from,
+        sha256: stored.sha256.as_deref(),
         error,
     };
     let mut out = Vec::with_capacity(192);

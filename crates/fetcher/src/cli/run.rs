@@ -1,13 +1,15 @@
 //! One fetch run: read, dispatch within the window, write, summarize, pick the exit code.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
 use tokio::io::{AsyncBufRead, BufReader};
 use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::io::StreamReader;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -49,9 +51,8 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         run: opts,
     } = settings;
     let started = Instant::now();
-    let concurrency = config.max_concurrent;
     let fetcher = Fetcher::new(config)?;
-    let progress = Progress::new(opts.progress);
+    let progress = Progress::new(opts.progress, opts.input.as_deref());
     let shutdown = Shutdown::listen(opts.grace, progress.clone())
         .map_err(|e| CliError::Start(format!("signal handlers: {e}")))?;
     let (resume, mut out, out_name) = open_output(&opts.sink)?;
@@ -72,12 +73,23 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     let input = open_input(opts.input.as_deref()).await?;
     let tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
 
+    // A signal stops the run; so does an output that cannot be written (a closed pipe):
+    // then nothing more can be recorded, so requests in flight are abandoned at once.
+    let halt = shutdown.stop.child_token();
+    let abort = shutdown.abort.child_token();
     let (tx, rx) = mpsc::unbounded_channel();
     let writer_progress = progress.clone();
     let ordered = opts.ordered;
+    let (writer_halt, writer_abort) = (halt.clone(), abort.clone());
     let writer = tokio::spawn(async move {
-        output::write_all(rx, &mut out, ordered, tally, &writer_progress).await
+        let written = output::write_all(rx, &mut out, ordered, tally, &writer_progress).await;
+        if written.is_err() {
+            writer_halt.cancel();
+            writer_abort.cancel();
+        }
+        written
     });
+    let continue_parts = matches!(opts.sink, Sink::File { resume: true, .. });
     let context = Arc::new(TaskContext {
         executor: Executor {
             fetcher,
@@ -86,20 +98,22 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
                 headers: opts.include_headers,
                 body: opts.body == BodyMode::Inline,
             },
+            hash: opts.hash,
+            continue_parts,
+            stop: halt.clone(),
         },
         tx,
-        abort: shutdown.abort.clone(),
+        abort,
     });
     let tracker = TaskTracker::new();
     let dispatched = dispatch(
         input,
         &opts,
-        concurrency,
         resume.as_ref(),
         &out_name,
         &context,
         &tracker,
-        &shutdown,
+        &halt,
         &progress,
     )
     .await;
@@ -110,10 +124,19 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         .await
         .map_err(|e| CliError::Start(format!("writer task: {e}")))?;
     progress.finish();
-    let mut tally = written.map_err(|source| CliError::Output {
-        path: out_name.clone(),
-        source,
-    })?;
+    let mut tally = match written {
+        Ok(tally) => tally,
+        // `fetcher ... | head`: the reader has all it wants; end quietly, as ripgrep does.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe && opts.sink == Sink::Stdout => {
+            return Ok(EXIT_OK);
+        }
+        Err(source) => {
+            return Err(CliError::Output {
+                path: out_name.clone(),
+                source,
+            });
+        }
+    };
     tally.skipped = dispatched.skipped;
     tally.bad_input = dispatched.bad_input;
 
@@ -146,25 +169,25 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
 }
 
 /// Reads the input and starts a task per request, in input order, once the window has room
-/// (records not yet written) and one of the `concurrency` slots is free (requests in
-/// flight, back-off waits included, as a curl transfer holds its slot); returns at the end
-/// of input, on a stop signal, on a bad line with `--strict`, or on a fatal error. A stop
-/// therefore never leaves requests queued to start later: what is not in flight is simply
-/// not started, and a `--resume` does it.
+/// (records not yet written); returns at the end of input, on `halt` (a stop signal or a
+/// closed output, whatever the input is doing), on a bad line with `--strict`, or on a
+/// fatal error. The fetcher's own limit (`--concurrency`) decides which tasks have an
+/// attempt in flight, in the order they asked; a task waiting for a slot or sleeping in
+/// back-off holds none, so a host that says `Retry-After` holds up nobody else. On a stop,
+/// tasks that are waiting end as cancelled without starting anything (not written; a
+/// `--resume` does them).
 #[allow(clippy::too_many_arguments)]
 async fn dispatch(
     input: Box<dyn AsyncBufRead + Unpin + Send>,
     opts: &RunOptions,
-    concurrency: usize,
     resume: Option<&ResumeIndex>,
     out_name: &str,
     context: &Arc<TaskContext>,
     tracker: &TaskTracker,
-    shutdown: &Shutdown,
+    halt: &CancellationToken,
     progress: &Progress,
 ) -> Dispatched {
     let window = Arc::new(Semaphore::new(opts.window));
-    let slots = Arc::new(Semaphore::new(concurrency));
     let mut reader = LineReader::new(input);
     let mut seq = 0u64;
     let mut done = Dispatched::default();
@@ -175,7 +198,7 @@ async fn dispatch(
         }
         let next = tokio::select! {
             biased;
-            () = shutdown.stop.cancelled() => break,
+            () = halt.cancelled() => break,
             next = reader.next_line() => next,
         };
         let (number, text) = match next {
@@ -191,8 +214,12 @@ async fn dispatch(
         };
         let req = match text.and_then(|t| parse_line(t, opts.input_format, &opts.template)) {
             Ok(Some(req)) => req,
-            Ok(None) => continue,
+            Ok(None) => {
+                progress.pass_line();
+                continue;
+            }
             Err(why) => {
+                progress.pass_line();
                 progress.println(&format!("fetcher: input line {number}: {why}"));
                 done.bad_input += 1;
                 if opts.strict {
@@ -205,6 +232,7 @@ async fn dispatch(
         if let Some(index) = resume {
             match index.lookup(number, key_hash(req.method.as_str(), &req.url)) {
                 Some(true) => {
+                    progress.pass_line();
                     done.skipped += 1;
                     continue;
                 }
@@ -220,13 +248,10 @@ async fn dispatch(
                 None => {}
             }
         }
-        let Some(permit) = acquire(&window, &shutdown.stop).await else {
+        let Some(permit) = acquire(&window, halt).await else {
             break;
         };
-        let Some(slot) = acquire(&slots, &shutdown.stop).await else {
-            break;
-        };
-        tracker.spawn(run_request(context.clone(), seq, number, req, permit, slot));
+        tracker.spawn(run_request(context.clone(), seq, number, req, permit));
         seq += 1;
     }
     done
@@ -244,15 +269,14 @@ async fn acquire(
     }
 }
 
-/// Makes one request and sends its record to the writer (or, if cut off by an interrupt,
-/// a cancellation, so `--ordered` output does not wait for it).
+/// Makes one request and sends its record to the writer (or, if stopped before an attempt
+/// or cut off by an interrupt, a cancellation, so `--ordered` output does not wait for it).
 async fn run_request(
     context: Arc<TaskContext>,
     seq: u64,
     line: u64,
     req: HttpRequest,
     permit: OwnedSemaphorePermit,
-    slot: OwnedSemaphorePermit,
 ) {
     let executed = tokio::select! {
         biased;
@@ -262,7 +286,10 @@ async fn run_request(
             return;
         }
     };
-    drop(slot);
+    if executed.cancelled {
+        let _ = context.tx.send(Message::Cancelled { seq });
+        return;
+    }
     let _ = context.tx.send(Message::Done {
         seq,
         record: executed.record,
@@ -283,7 +310,7 @@ pub(crate) async fn open_input(
             if std::io::stdin().is_terminal() {
                 eprintln!("fetcher: reading URLs from the terminal; end with Ctrl-D (see --help)");
             }
-            Box::new(BufReader::with_capacity(1 << 16, tokio::io::stdin()))
+            Box::new(stdin_reader()?)
         }
         Some(path) => {
             let file = tokio::fs::File::open(path)
@@ -295,6 +322,36 @@ pub(crate) async fn open_input(
             Box::new(BufReader::with_capacity(1 << 16, file))
         }
     })
+}
+
+/// Standard input, read on a thread of its own: tokio's stdin reads on its blocking pool,
+/// and a read that never returns (a pipe whose writer is silent) would hold the runtime's
+/// shutdown, and with it the exit after Ctrl-C. This thread is simply left behind.
+fn stdin_reader() -> Result<impl AsyncBufRead + Unpin + Send, CliError> {
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(4);
+    std::thread::Builder::new()
+        .name("stdin".into())
+        .spawn(move || {
+            let mut stdin = io::stdin().lock();
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let item = match stdin.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => Ok(Bytes::copy_from_slice(&buf[..n])),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Err(e),
+                };
+                let failed = item.is_err();
+                if tx.blocking_send(item).is_err() || failed {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| CliError::Start(format!("stdin reader thread: {e}")))?;
+    let chunks = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    Ok(StreamReader::new(Box::pin(chunks)))
 }
 
 pub(crate) type Output = (Option<ResumeIndex>, Box<dyn Write + Send>, String);

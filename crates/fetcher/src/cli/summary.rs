@@ -218,10 +218,52 @@ impl Tally {
                 human_secs(p99),
                 human_secs(self.slowest.as_secs_f64())
             );
+            self.write_histogram(&mut out);
         }
         out
     }
+
+    /// oha's response time histogram: [`HISTOGRAM_BUCKETS`] equal steps from the fastest
+    /// to the slowest latency, each line `upper-bound [count] |■■■` with bars scaled to
+    /// the fullest bucket.
+    fn write_histogram(&self, out: &mut String) {
+        let (Some(min), Some(max)) = (
+            (!self.latency_us.is_empty()).then(|| self.latency_us.min()),
+            (!self.latency_us.is_empty()).then(|| self.latency_us.max()),
+        ) else {
+            return;
+        };
+        let buckets = if max > min { HISTOGRAM_BUCKETS } else { 1 };
+        let step = (max - min) as f64 / buckets as f64;
+        let mut counts = vec![0u64; buckets];
+        for value in self.latency_us.iter_recorded() {
+            let offset = value.value_iterated_to().saturating_sub(min) as f64;
+            let at = if step > 0.0 {
+                ((offset / step).ceil() as usize).saturating_sub(1)
+            } else {
+                0
+            };
+            counts[at.min(buckets - 1)] += value.count_at_value();
+        }
+        let fullest = counts.iter().copied().max().unwrap_or(0).max(1);
+        let width = counts
+            .iter()
+            .map(|c| c.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let _ = writeln!(out, "  response time histogram:");
+        for (i, count) in counts.iter().enumerate() {
+            let upper = (min as f64 + step * (i + 1) as f64) / 1e6;
+            let bar = "■".repeat((count * HISTOGRAM_WIDTH / fullest) as usize);
+            let _ = writeln!(out, "    {upper:.3}s [{count:>width$}] |{bar}");
+        }
+    }
 }
+
+/// Lines of the text summary's latency histogram (oha prints 11).
+const HISTOGRAM_BUCKETS: usize = 11;
+/// Width of its fullest bar.
+const HISTOGRAM_WIDTH: u64 = 32;
 
 /// `  {title}: key: n, key: n` when `counts` is not empty.
 fn write_counts<K: std::fmt::Display>(out: &mut String, title: &str, counts: &BTreeMap<K, u64>) {
@@ -240,7 +282,8 @@ fn human_secs(secs: f64) -> String {
     }
 }
 
-fn human_bytes(bytes: u64) -> String {
+/// `512 B`, `1.5 KiB`, `3.2 GiB`.
+pub(crate) fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -335,5 +378,13 @@ mod tests {
         assert!(text.contains("status codes: 200: 1"), "{text}");
         assert!(text.contains("p50 20.0ms"), "{text}");
         assert!(text.contains("100 B received"), "{text}");
+        assert!(text.contains("0.020s [1] |■■■■"), "{text}");
+        tally.add(&ok(130));
+        let text = tally.to_text(Duration::from_secs(1), false);
+        let bars: Vec<&str> = text.lines().filter(|l| l.contains("s [")).collect();
+        assert_eq!(bars.len(), 11, "{text}");
+        assert!(bars[0].starts_with("    0.030s [1] |■"), "{text}");
+        assert!(bars[10].starts_with("    0.130s [1] |■"), "{text}");
+        assert!(bars[5].ends_with("[0] |"), "{text}");
     }
 }

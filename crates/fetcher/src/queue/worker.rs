@@ -164,7 +164,7 @@ pub async fn work(opts: WorkerOptions, settings: Settings) -> Result<u8, CliErro
         })?;
     }
     let started = Instant::now();
-    let progress = Progress::new(run.progress);
+    let progress = Progress::new(run.progress, None);
     let shutdown = Shutdown::listen(run.grace, progress.clone())
         .map_err(|e| CliError::Start(format!("signal handlers: {e}")))?;
     let mut reader = connect(&opts.redis, BLOCK + Duration::from_secs(10)).await?;
@@ -175,13 +175,18 @@ pub async fn work(opts: WorkerOptions, settings: Settings) -> Result<u8, CliErro
     let shared = Arc::new(Shared {
         limiter: Limiter::new(opts.job.clone(), per_host, rate),
         opts,
+        // Stopping ends requests waiting in back-off at once: they are handed back.
         executor: Executor {
-            fetcher,
-            body: run.body.clone(),
-            record: RecordOptions {
-                headers: run.include_headers,
-                body: run.body == BodyMode::Inline,
-            },
+            hash: run.hash,
+            stop: shutdown.stop.clone(),
+            ..Executor::new(
+                fetcher,
+                run.body.clone(),
+                RecordOptions {
+                    headers: run.include_headers,
+                    body: run.body == BodyMode::Inline,
+                },
+            )
         },
         template: run.template.clone(),
         local,
@@ -610,6 +615,10 @@ async fn run_entry(
         executed = shared.executor.execute(line, &req) => executed,
         () = shared.abort.cancelled() => return,
     };
+    if executed.cancelled {
+        // Stopped in a back-off wait: nothing to store; handed back with the rest.
+        return;
+    }
     if let Some(lease) = lease {
         if let Some(held) = shared.in_flight().get_mut(&entry.id) {
             *held = None;

@@ -15,6 +15,8 @@
 //! | `/drip?numbytes=&duration=&delay=` | `numbytes` bytes spread over `duration` seconds after `delay` (httpbin's `/drip`) |
 //! | `/reset` | resets the TCP connection instead of answering |
 //! | `/malformed-json` | `Content-Type: application/json` with a body that is not JSON |
+//! | `/range/{n}?pause_ms=&no_range=&version=` | `n` [pattern bytes](pattern_byte) generated on the fly, with `ETag`, `Last-Modified` and `Range`/`If-Range` (206, 416) support |
+//! | `/truncated/{n}?after=&reset=&key=&times=` | declares `n` bytes, sends `after` (half) and closes (or resets); with `key`, only its first `times` (1) hits |
 //!
 //! The echoes also carry `protocol` (`"HTTP/1.1"`, `"HTTP/2.0"`), which httpbin does not.
 //! HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) are both served.
@@ -22,15 +24,18 @@
 //! [`Server`] counts hits per path, hits per flaky key and the peak number of requests in
 //! flight, so tests can check what the client really did.
 
+mod bodies;
 mod faults;
 mod routes;
+
+pub use bodies::pattern_byte;
 
 use faults::{FaultListener, ResetHandle};
 
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
@@ -48,6 +53,8 @@ pub(crate) struct ServerState {
     keys: Mutex<HashMap<String, u64>>,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
+    /// `/range` requests answered 206.
+    ranged: AtomicU64,
     shutdown: CancellationToken,
 }
 
@@ -145,6 +152,11 @@ impl Server {
         keys.get(key).copied().unwrap_or(0)
     }
 
+    /// `/range` requests answered with a partial body (206).
+    pub fn ranged_hits(&self) -> u64 {
+        self.state.ranged.load(Ordering::SeqCst)
+    }
+
     /// Requests being handled right now: counted from arrival until the handler returns
     /// the response head (a streamed body such as `/drip`'s may still be flowing).
     pub fn in_flight(&self) -> usize {
@@ -203,6 +215,7 @@ async fn stop_signal() -> io::Result<()> {
 fn router(state: Arc<ServerState>) -> Router {
     routes::routes()
         .merge(faults::routes())
+        .merge(bodies::routes())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .with_state(state)
 }
