@@ -119,6 +119,15 @@ async fn until_holding(con: &mut redis::aio::MultiplexedConnection, job: &str, n
     }
 }
 
+/// Sends signal `name` (`TERM`, `STOP`, ...) to process `pid`.
+fn signal(pid: &str, name: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name} {pid}");
+}
+
 /// Waits until the server has seen `n` requests on `path`.
 async fn until_hits(server: &fetcher::server::Server, path: &str, n: u64) {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -185,15 +194,26 @@ async fn three_workers_one_killed_every_line_once_nothing_pending() {
     until_holding(&mut con, "kill", "a", 4).await;
     let mut b = worker(&redis, "kill", "b", &flags);
     let mut c = worker(&redis, "kill", "c", &flags);
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Freeze a where it holds requests (not between storing results and reading more),
+    // then kill it there.
+    let pid = a.id().unwrap().to_string();
+    let held_by_a = loop {
+        signal(&pid, "STOP");
+        let held = pending(&mut con, "kill")
+            .await
+            .get("a")
+            .copied()
+            .unwrap_or(0);
+        if held > 0 {
+            break held;
+        }
+        signal(&pid, "CONT");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
     a.start_kill().unwrap();
     a.wait().await.unwrap();
-    let held_by_a = pending(&mut con, "kill")
-        .await
-        .get("a")
-        .copied()
-        .unwrap_or(0);
-    assert!(held_by_a > 0, "a held nothing when killed");
+    assert!(held_by_a > 0);
     assert_eq!(exit_of(&mut b).await.0, 0);
     assert_eq!(exit_of(&mut c).await.0, 0);
 
@@ -270,11 +290,7 @@ async fn poison_request_ends_in_the_dead_letters() {
     let mut w1 = worker(&redis, "poison", "w1", &flags);
     until_holding(&mut con, "poison", "w1", 1).await;
     until_hits(&server, "/hang", 1).await;
-    let pid = w1.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
+    signal(&w1.id().unwrap().to_string(), "TERM");
     let (code, err) = exit_of(&mut w1).await;
     assert_eq!(code, 130, "{err}");
     assert!(err.contains("handed 1 unfinished requests back"), "{err}");
