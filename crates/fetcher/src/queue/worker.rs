@@ -1,8 +1,9 @@
 //! `fetcher worker`: fetch a job's requests from Redis until stopped (or, with `--burst`,
 //! until the job has none left).
 //!
-//! The reader reads as many entries as there are free request slots (`XREADGROUP COUNT n
-//! BLOCK`), and every few seconds first takes over entries other workers left idle for
+//! The reader reads as many entries as its window has room for (`XREADGROUP COUNT n
+//! BLOCK`; the window, twice `--concurrency`, bounds what is held but not yet stored, as
+//! the batch run's does, so a freed request slot finds an entry already read), and every few seconds first takes over entries other workers left idle for
 //! `--claim-idle` (`XAUTOCLAIM`); an entry delivered more than `--max-deliveries` times goes
 //! to the dead-letter stream instead. Each entry runs as a task: the job-wide limits
 //! ([`super::limiter`]), then [`Executor::execute`], the batch CLI's one path from request
@@ -96,6 +97,10 @@ struct Shared {
     con: ConnectionManager,
     /// Entries delivered to this worker and not yet acknowledged, with their lease.
     in_flight: Mutex<HashMap<String, Option<Lease>>>,
+    /// `--concurrency` request slots, each held from the limits to the record.
+    slots: Semaphore,
+    /// Cancelled on the first signal: entries not started yet are handed back.
+    stop: CancellationToken,
     abort: CancellationToken,
     progress: Progress,
 }
@@ -114,7 +119,7 @@ struct Written {
     line: u64,
     record: Vec<u8>,
     outcome: Outcome,
-    _slot: OwnedSemaphorePermit,
+    _window: OwnedSemaphorePermit,
 }
 
 /// Runs a worker; returns 0, or 130 when interrupted.
@@ -192,6 +197,8 @@ pub async fn work(opts: WorkerOptions, settings: Settings) -> Result<u8, CliErro
         local,
         con: con.clone(),
         in_flight: Mutex::default(),
+        slots: Semaphore::new(concurrency),
+        stop: shutdown.stop.clone(),
         abort: shutdown.abort.clone(),
         progress: progress.clone(),
     });
@@ -303,7 +310,7 @@ async fn read_loop(
 ) -> Result<(), QueueError> {
     let opts = &shared.opts;
     let requests = opts.job.requests();
-    let slots = Arc::new(Semaphore::new(concurrency));
+    let window = Arc::new(Semaphore::new(concurrency.saturating_mul(2)));
     let claim_every =
         (opts.claim_idle / 2).clamp(Duration::from_millis(50), Duration::from_secs(5));
     let mut last_claim: Option<Instant> = None;
@@ -314,13 +321,13 @@ async fn read_loop(
             biased;
             () = stop.cancelled() => break,
             () = failed.cancelled() => break,
-            permit = Arc::clone(&slots).acquire_owned() => match permit {
+            permit = Arc::clone(&window).acquire_owned() => match permit {
                 Ok(permit) => permit,
                 Err(_) => break,
             },
         };
         let mut permits = vec![first];
-        while let Ok(permit) = Arc::clone(&slots).try_acquire_owned() {
+        while let Ok(permit) = Arc::clone(&window).try_acquire_owned() {
             permits.push(permit);
         }
         let mut got = 0usize;
@@ -502,7 +509,7 @@ async fn dead_letter(
         .arg("error")
         .arg(error)
         .ignore();
-    settle(&mut pipe, job, &entry.id)
+    settle(&mut pipe, &job.requests(), &entry.id)
         .cmd("HDEL")
         .arg(job.errors())
         .arg(&entry.id)
@@ -514,14 +521,15 @@ async fn dead_letter(
 
 /// Adds to `pipe` the end of request `id`: acknowledged (out of the group's pending list)
 /// and deleted (out of the stream, so the job's Redis memory is what is left to do).
-fn settle<'a>(pipe: &'a mut redis::Pipeline, job: &Job, id: &str) -> &'a mut redis::Pipeline {
+/// `requests` is the job's request stream.
+fn settle<'a>(pipe: &'a mut redis::Pipeline, requests: &str, id: &str) -> &'a mut redis::Pipeline {
     pipe.cmd("XACK")
-        .arg(job.requests())
+        .arg(requests)
         .arg(GROUP)
         .arg(id)
         .ignore()
         .cmd("XDEL")
-        .arg(job.requests())
+        .arg(requests)
         .arg(id)
         .ignore()
 }
@@ -532,10 +540,10 @@ fn dispatch(
     tracker: &TaskTracker,
     tx: &UnboundedSender<Written>,
     entry: Entry,
-    slot: OwnedSemaphorePermit,
+    window: OwnedSemaphorePermit,
 ) {
     shared.in_flight().insert(entry.id.clone(), None);
-    tracker.spawn(run_entry(Arc::clone(shared), tx.clone(), entry, slot));
+    tracker.spawn(run_entry(Arc::clone(shared), tx.clone(), entry, window));
 }
 
 /// The request an entry holds, or why it holds none.
@@ -559,7 +567,7 @@ async fn run_entry(
     shared: Arc<Shared>,
     tx: UnboundedSender<Written>,
     entry: Entry,
-    slot: OwnedSemaphorePermit,
+    window: OwnedSemaphorePermit,
 ) {
     let mut con = shared.con.clone();
     let (line, req) = match request_of(&entry, &shared.template) {
@@ -574,6 +582,14 @@ async fn run_entry(
             }
             return;
         }
+    };
+    let slot = tokio::select! {
+        biased;
+        () = shared.stop.cancelled() => return,
+        slot = shared.slots.acquire() => match slot {
+            Ok(slot) => slot,
+            Err(_) => return,
+        },
     };
     let url = reqwest::Url::parse(&req.url).ok();
     let limited = async {
@@ -615,6 +631,7 @@ async fn run_entry(
         executed = shared.executor.execute(line, &req) => executed,
         () = shared.abort.cancelled() => return,
     };
+    drop(slot);
     if executed.cancelled {
         // Stopped in a back-off wait: nothing to store; handed back with the rest.
         return;
@@ -633,7 +650,7 @@ async fn run_entry(
         line,
         record: executed.record,
         outcome: executed.outcome,
-        _slot: slot,
+        _window: window,
     });
 }
 
@@ -646,7 +663,7 @@ async fn write_results(
     failed: CancellationToken,
 ) -> (Tally, Option<QueueError>) {
     let mut con = shared.con.clone();
-    let job = shared.opts.job.clone();
+    let (results, requests) = (shared.opts.job.results(), shared.opts.job.requests());
     let progress = shared.progress.clone();
     let mut batch: Vec<Written> = Vec::with_capacity(WRITE_BATCH);
     while let Some(first) = rx.recv().await {
@@ -661,14 +678,14 @@ async fn write_results(
         pipe.atomic();
         for w in &batch {
             pipe.cmd("XADD")
-                .arg(job.results())
+                .arg(&results)
                 .arg("*")
                 .arg("line")
                 .arg(w.line)
                 .arg("rec")
                 .arg(&w.record)
                 .ignore();
-            settle(&mut pipe, &job, &w.id);
+            settle(&mut pipe, &requests, &w.id);
         }
         let mut wait = Duration::from_millis(100);
         let mut tries = 0;
