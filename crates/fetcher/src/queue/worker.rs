@@ -40,10 +40,13 @@ use crate::cli::{CliError, EXIT_INTERRUPTED, EXIT_OK};
 use crate::limits::{Limits, host_key};
 use crate::{Fetcher, HttpRequest};
 
+/// Entries held (read, not yet stored) per request slot.
+const WINDOW: usize = 4;
 /// How long one `XREADGROUP` waits for new entries.
 const BLOCK: Duration = Duration::from_secs(1);
-/// With `--burst`, shorter: the wait at the end of a job is the worker's last.
-const BURST_BLOCK: Duration = Duration::from_millis(100);
+/// With `--burst`, short: at the end of a job the reader polls until the last results
+/// are stored, and each wait adds to the run.
+const BURST_BLOCK: Duration = Duration::from_millis(10);
 /// Results sent in one `MULTI`/`EXEC`, at most.
 const WRITE_BATCH: usize = 512;
 /// Idle time given to entries handed back, so any worker takes them at once (10 years).
@@ -310,7 +313,7 @@ async fn read_loop(
 ) -> Result<(), QueueError> {
     let opts = &shared.opts;
     let requests = opts.job.requests();
-    let window = Arc::new(Semaphore::new(concurrency.saturating_mul(2)));
+    let window = Arc::new(Semaphore::new(concurrency.saturating_mul(WINDOW)));
     let claim_every =
         (opts.claim_idle / 2).clamp(Duration::from_millis(50), Duration::from_secs(5));
     let mut last_claim: Option<Instant> = None;
