@@ -279,7 +279,9 @@ impl Fetcher {
                         }
                     };
                     match json {
-                        Err(kind) => (kind, None, Some(response)),
+                        // An error status stays the failure; its body is then text.
+                        Err(kind) if status < 400 => (kind, None, Some(response)),
+                        Err(_) => (ErrorKind::Status(status), retry_after, Some(response)),
                         Ok(json) => {
                             if let Some(json) = json {
                                 response.set_json(json);
