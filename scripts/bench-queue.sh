@@ -47,14 +47,17 @@ curl -sf -o /dev/null "$URL" || { echo "fetcher serve does not answer $URL" >&2;
 
 awk -v u="$URL" -v n="$N" 'BEGIN { for (i = 1; i <= n; i++) print u "?i=" i }' > "$WORK/urls.txt"
 
+now() { date +%s.%N; }
 # timed NAME CMD...: wall seconds in WALL[NAME], peak RSS (KiB) in RSS[NAME]
 declare -A WALL RSS BEST PEAK
 timed() {
-  local name=$1; shift
-  if ! /usr/bin/time -f '%e %M' -o "$WORK/time.$name" "$@" > /dev/null 2> "$WORK/err.$name"; then
+  local name=$1 start; shift
+  start=$(now)
+  if ! /usr/bin/time -f '%M' -o "$WORK/time.$name" "$@" > /dev/null 2> "$WORK/err.$name"; then
     echo "$name failed:" >&2; tail -5 "$WORK/err.$name" >&2; exit 1
   fi
-  read -r WALL[$name] RSS[$name] < <(tail -1 "$WORK/time.$name")
+  WALL[$name]=$(echo "$(now) - $start" | bc -l)
+  RSS[$name]=$(tail -1 "$WORK/time.$name")
 }
 # best NAME SECONDS [RSS]: keep the highest N/SECONDS and the lowest RSS
 best() {
@@ -69,7 +72,6 @@ check() {
   ok=$(grep -c '"status":200' "$1" || true)
   [ "$ok" -eq "$N" ] || { echo "$1: only $ok of $N records with status 200" >&2; exit 1; }
 }
-now() { date +%s.%N; }
 
 echo "load before: $(uptime)"
 for round in $(seq "$ROUNDS"); do
@@ -84,14 +86,14 @@ for round in $(seq "$ROUNDS"); do
     start=$(now)
     pids=()
     for w in $(seq "$workers"); do
-      /usr/bin/time -f '%e %M' -o "$WORK/time.w$w" \
+      /usr/bin/time -f '%M' -o "$WORK/time.w$w" \
         "$FETCHER" worker --redis "$REDIS" --job "$job" --burst -q -c $(( C / workers )) \
         2> "$WORK/err.w$w" &
       pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid" || { echo "a worker failed:" >&2; cat "$WORK"/err.w* >&2; exit 1; }; done
     wall=$(echo "$(now) - $start" | bc -l)
-    read -r _ rss < <(tail -1 "$WORK/time.w1")
+    rss=$(tail -1 "$WORK/time.w1")
     best "workers$workers" "$wall" "$rss"
     timed collect "$FETCHER" queue collect --redis "$REDIS" --job "$job" -o "$WORK/queue.jsonl" --force
     check "$WORK/queue.jsonl"

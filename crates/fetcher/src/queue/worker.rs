@@ -594,15 +594,15 @@ async fn run_entry(
             Err(_) => return,
         },
     };
-    let url = reqwest::Url::parse(&req.url).ok();
     let limited = async {
+        if !shared.limiter.is_active() {
+            return Ok(None);
+        }
+        let url = reqwest::Url::parse(&req.url).ok();
         let _local = match (&shared.local, &url) {
             (Some(local), Some(url)) => Some(local.acquire(url).await),
             _ => None,
         };
-        if !shared.limiter.is_active() {
-            return Ok(None);
-        }
         let origin = url.as_ref().map(host_key);
         let lease = shared
             .limiter
