@@ -2,10 +2,11 @@
 //! until the job has none left).
 //!
 //! The reader reads as many entries as its window has room for (`XREADGROUP COUNT n
-//! BLOCK`; the window, twice `--concurrency`, bounds what is held but not yet stored, as
-//! the batch run's does, so a freed request slot finds an entry already read), and every few seconds first takes over entries other workers left idle for
-//! `--claim-idle` (`XAUTOCLAIM`); an entry delivered more than `--max-deliveries` times goes
-//! to the dead-letter stream instead. Each entry runs as a task: the job-wide limits
+//! BLOCK`; the window, four entries per request slot, bounds what is held but not yet
+//! stored, as the batch run's does, so a freed slot finds an entry already read), and
+//! every few seconds first takes over entries other workers left idle for `--claim-idle`
+//! (`XAUTOCLAIM`); an entry delivered more than `--max-deliveries` times goes to the
+//! dead-letter stream instead. Each entry runs as a task: the job-wide limits
 //! ([`super::limiter`]), then [`Executor::execute`], the batch CLI's one path from request
 //! to record. The writer task sends finished records in batches, each batch one
 //! `MULTI`/`EXEC` of `XADD` result, `XACK` and `XDEL` request per record, so a request is
@@ -347,7 +348,7 @@ async fn read_loop(
             }
         }
         if !permits.is_empty() {
-            let reply: redis::Value = redis::cmd("XREADGROUP")
+            let answer: redis::Value = redis::cmd("XREADGROUP")
                 .arg("GROUP")
                 .arg(GROUP)
                 .arg(&opts.consumer)
@@ -361,7 +362,7 @@ async fn read_loop(
                 .query_async(reader)
                 .await
                 .map_err(QueueError::redis("read requests"))?;
-            let read = read_reply(reply).map_err(reply_error("read requests"))?;
+            let read = read_reply(answer).map_err(reply("read requests"))?;
             got += read.len();
             if stop.is_cancelled() {
                 // Read as the signal came: not started, so handed back with the rest.
@@ -393,10 +394,6 @@ async fn read_loop(
     Ok(())
 }
 
-fn reply_error(what: &'static str) -> impl FnOnce(String) -> QueueError {
-    reply(what)
-}
-
 /// The entries of an `XREADGROUP` reply (nil when it timed out).
 fn read_reply(value: redis::Value) -> Result<Vec<Entry>, String> {
     let streams: Option<Vec<(String, redis::Value)>> =
@@ -417,7 +414,7 @@ async fn claim(
 ) -> Result<Vec<(Entry, u64)>, QueueError> {
     let opts = &shared.opts;
     let requests = opts.job.requests();
-    let reply: Vec<redis::Value> = redis::cmd("XAUTOCLAIM")
+    let answer: Vec<redis::Value> = redis::cmd("XAUTOCLAIM")
         .arg(&requests)
         .arg(GROUP)
         .arg(&opts.consumer)
@@ -428,7 +425,7 @@ async fn claim(
         .query_async(con)
         .await
         .map_err(QueueError::redis("claim idle requests"))?;
-    let mut parts = reply.into_iter();
+    let mut parts = answer.into_iter();
     let (Some(next), Some(list)) = (parts.next(), parts.next()) else {
         return Err(QueueError::Reply {
             what: "claim idle requests",
@@ -439,7 +436,7 @@ async fn claim(
         what: "claim idle requests",
         why: e.to_string(),
     })?;
-    let claimed = entries(list).map_err(reply_error("claim idle requests"))?;
+    let claimed = entries(list).map_err(reply("claim idle requests"))?;
     let (Some(first), Some(last)) = (claimed.first(), claimed.last()) else {
         return Ok(Vec::new());
     };
