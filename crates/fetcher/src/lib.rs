@@ -1,6 +1,7 @@
 //! Concurrent HTTP fetching with limits, time-outs, retries and back-off — the seed's
 //! AsyncFetcher (section 6) on tokio and reqwest — plus an embedded httpbin-style test
-//! server and the seed's example as a demo.
+//! server and the seed's example as a demo. [`queue`] spreads one batch job over many
+//! machines on Redis Streams (`fetcher queue`, `fetcher worker`).
 //!
 //! | seed (Python) | here |
 //! |---|---|
@@ -78,6 +79,7 @@ pub mod demo;
 pub mod error;
 mod limits;
 pub mod proxy;
+pub mod queue;
 pub mod redact;
 pub mod request;
 pub mod response;

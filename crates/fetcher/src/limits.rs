@@ -143,7 +143,7 @@ impl PerHost {
 }
 
 /// The per-host key of a URL: `scheme://host:port`; only built when a per-host limit is set.
-fn host_key(url: &Url) -> String {
+pub(crate) fn host_key(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(0);
     format!("{}://{}:{}", url.scheme(), host, port)

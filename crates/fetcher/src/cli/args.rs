@@ -59,6 +59,24 @@ pub enum Command {
         #[command(flatten)]
         tls: ServeTlsArgs,
     },
+    /// Across machines: a job's requests and results in Redis (push, collect, status, drop).
+    Queue {
+        /// What to do with the job.
+        #[command(subcommand)]
+        command: crate::queue::args::QueueCommand,
+    },
+    /// Across machines: fetch a job's requests from Redis, with the fetch flags.
+    #[command(
+        mut_arg("input", |a| a.hide(true)),
+        mut_arg("output", |a| a.hide(true)),
+        mut_arg("input_format", |a| a.hide(true)),
+        mut_arg("strict", |a| a.hide(true)),
+        mut_arg("ordered", |a| a.hide(true)),
+        mut_arg("resume", |a| a.hide(true)),
+        mut_arg("force", |a| a.hide(true)),
+        mut_arg("summary_json", |a| a.hide(true))
+    )]
+    Worker(Box<crate::queue::args::WorkerArgs>),
 }
 
 /// `fetcher serve --tls`: HTTPS with a generated certificate, or one given.

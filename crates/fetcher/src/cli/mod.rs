@@ -30,6 +30,7 @@ pub mod units;
 use std::process::ExitCode;
 
 pub use run::fetch;
+pub(crate) use run::{input_name, open_input, open_output};
 
 /// Exit code: every request succeeded; also a run whose standard output was closed by its
 /// reader (`fetcher urls.txt | head -1`), which ends quietly as ripgrep's does.
@@ -69,6 +70,9 @@ pub enum CliError {
     /// `--resume` could not read the earlier output.
     #[error(transparent)]
     Resume(#[from] resume::ResumeError),
+    /// Redis, for the `queue` and `worker` commands, failed or could not be reached.
+    #[error("{0}")]
+    Queue(String),
     /// Something the process needs at start (signal handlers, runtime, logging).
     #[error("cannot start: {0}")]
     Start(String),
@@ -78,7 +82,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
-            CliError::Output { .. } | CliError::Start(_) => EXIT_FAILED,
+            CliError::Output { .. } | CliError::Start(_) | CliError::Queue(_) => EXIT_FAILED,
             _ => EXIT_USAGE,
         })
     }
@@ -95,8 +99,11 @@ impl CliError {
 /// # Errors
 /// A [`CliError`] when the run cannot start or its output cannot be written.
 pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
-    let threads = cli.fetch.threads;
-    let mut builder = if cli.command.is_none() && threads == 1 {
+    let (threads, fetching) = match &cli.command {
+        Some(args::Command::Worker(worker)) => (worker.fetch.threads, true),
+        command => (cli.fetch.threads, command.is_none()),
+    };
+    let mut builder = if fetching && threads == 1 {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
@@ -150,21 +157,50 @@ pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(args::Command::Queue { command }) => runtime
+            .block_on(crate::queue::run_queue(command))
+            .map(ExitCode::from),
+        Some(args::Command::Worker(worker)) => {
+            let worker = *worker;
+            let settings = args::Settings::try_from(worker.fetch)?;
+            let _log = start_fetching(&settings)?;
+            let opts = crate::queue::worker::WorkerOptions {
+                job: crate::queue::Job::new(&worker.job.job)?,
+                redis: worker.job.redis,
+                claim_idle: worker.claim_idle,
+                max_deliveries: worker.max_deliveries,
+                burst: worker.burst,
+                consumer: worker
+                    .consumer
+                    .unwrap_or_else(crate::queue::worker::default_consumer),
+            };
+            runtime
+                .block_on(crate::queue::worker::work(opts, settings))
+                .map(ExitCode::from)
+        }
         None => {
             let settings = args::Settings::try_from(cli.fetch)?;
-            if settings.fetcher.tls.insecure {
-                eprintln!("fetcher: warning: --insecure: server certificates are not verified");
-            }
-            let _log = if settings.run.log.console.is_some() || settings.run.log.file.is_some() {
-                init_logging(&settings.run.log)?
-            } else {
-                applog::LogGuard::default()
-            };
+            let _log = start_fetching(&settings)?;
             let code = runtime.block_on(fetch(settings));
             // Nothing is left to wait for: do not let a blocked read hold the exit.
             runtime.shutdown_background();
             code.map(ExitCode::from)
         }
+    }
+}
+
+/// A fetch logs only when `-v` or `--log-file` asks.
+/// What a run that fetches (the batch run or a queue worker) does before its first
+/// request: warn once about `--insecure`, and set up logging if any is asked for.
+fn start_fetching(settings: &args::Settings) -> Result<applog::LogGuard, CliError> {
+    if settings.fetcher.tls.insecure {
+        eprintln!("fetcher: warning: --insecure: server certificates are not verified");
+    }
+    let config = &settings.run.log;
+    if config.console.is_some() || config.file.is_some() {
+        init_logging(config)
+    } else {
+        Ok(applog::LogGuard::default())
     }
 }
 

@@ -71,6 +71,13 @@ pub fn key_hash(method: &str, url: &str) -> u64 {
     hasher.finish()
 }
 
+/// The identity of a serialized record: its line and [`key_hash`], or `None` if it is not
+/// a fetcher record.
+pub fn record_identity(record: &[u8]) -> Option<(u64, u64)> {
+    let done: Done = serde_json::from_slice(record).ok()?;
+    Some((done.line, key_hash(&done.method, &done.url)))
+}
+
 impl ResumeIndex {
     /// Reads the records in `path` (a missing file is an empty index) and truncates a
     /// partial last line.

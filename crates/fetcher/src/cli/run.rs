@@ -314,11 +314,13 @@ async fn run_request(
     });
 }
 
-fn input_name(path: Option<&Path>) -> String {
+pub(crate) fn input_name(path: Option<&Path>) -> String {
     path.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string())
 }
 
-async fn open_input(path: Option<&Path>) -> Result<Box<dyn AsyncBufRead + Unpin + Send>, CliError> {
+pub(crate) async fn open_input(
+    path: Option<&Path>,
+) -> Result<Box<dyn AsyncBufRead + Unpin + Send>, CliError> {
     Ok(match path {
         None => {
             if std::io::stdin().is_terminal() {
@@ -368,11 +370,11 @@ fn stdin_reader() -> Result<impl AsyncBufRead + Unpin + Send, CliError> {
     Ok(StreamReader::new(Box::pin(chunks)))
 }
 
-type Output = (Option<ResumeIndex>, Box<dyn Write + Send>, String);
+pub(crate) type Output = (Option<ResumeIndex>, Box<dyn Write + Send>, String);
 
 /// Opens the output: stdout, a new file, an overwritten one (`--force`), or an existing one
 /// to append to after reading what it holds (`--resume`).
-fn open_output(sink: &Sink) -> Result<Output, CliError> {
+pub(crate) fn open_output(sink: &Sink) -> Result<Output, CliError> {
     let (path, resume, force) = match sink {
         Sink::Stdout => {
             return Ok((
