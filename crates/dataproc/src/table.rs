@@ -291,11 +291,13 @@ impl Groups {
 /// An encoded key of up to 7 bytes as one word (its length in the top byte).
 #[inline]
 fn pack(key: &[u8]) -> Option<u64> {
+    // Byte by byte: a copy of a variable length would be a `memcpy` call on every row.
     (key.len() <= 7).then(|| {
-        let mut word = [0u8; 8];
-        word[..key.len()].copy_from_slice(key);
-        word[7] = key.len() as u8;
-        u64::from_le_bytes(word)
+        let word = key
+            .iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+        word | (key.len() as u64) << 56
     })
 }
 
@@ -303,7 +305,12 @@ fn pack(key: &[u8]) -> Option<u64> {
 #[inline]
 fn encode_key(key: &mut Vec<u8>, cell: &[u8]) {
     key.extend_from_slice(&(cell.len() as u32).to_le_bytes());
-    key.extend_from_slice(cell);
+    if cell.len() <= 8 {
+        // A short key cell (the common case) without a `memcpy` call per row.
+        key.extend(cell.iter().copied());
+    } else {
+        key.extend_from_slice(cell);
+    }
 }
 
 /// A run over one source: the resolved layout and the folds.
