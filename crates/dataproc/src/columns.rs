@@ -307,6 +307,9 @@ pub struct ColumnFold {
     invalid: u64,
     non_finite: u64,
     values: Option<Vec<f64>>,
+    /// How many of `values` are in `state`: a batched fold that keeps its values folds
+    /// them into the exact accumulators only when asked (see [`ColumnFold::batched`]).
+    folded: usize,
     /// What the less common statistics keep, out of line so a fold stays a few cache lines.
     rare: Option<Box<Rare>>,
     /// Numbers waiting to be folded in a burst (see [`ColumnFold::batched`]).
@@ -441,6 +444,7 @@ impl ColumnFold {
             invalid: 0,
             non_finite: 0,
             values: (order && !set.approximate).then(Vec::new),
+            folded: 0,
             rare: any.then(|| Box::new(rare)),
             pending: [0.0; BATCH],
             queued: 0,
@@ -450,7 +454,10 @@ impl ColumnFold {
 
     /// A fold that gathers 16 numbers before folding them in: for the many folds of a
     /// group-by, where each value would otherwise touch the exact accumulators of a fold
-    /// long out of cache.
+    /// long out of cache. When the exact median or quantiles keep every value anyway, the
+    /// kept values are the batch: a number only goes to the end of its vector, and the
+    /// accumulators take them in one sequential sweep per fold when it is merged or
+    /// finished (the same values, so the same exact sums).
     pub fn batched(set: &StatSet) -> Self {
         Self {
             batched: true,
@@ -462,6 +469,16 @@ impl ColumnFold {
     #[inline]
     pub fn push(&mut self, x: f64) {
         if self.batched {
+            if self.values.is_some() {
+                let rank = self.state.count() + self.unfolded() as u64;
+                if let Some(rare) = &mut self.rare {
+                    rare.push(x, rank);
+                }
+                if let Some(values) = &mut self.values {
+                    values.push(x);
+                }
+                return;
+            }
             self.pending[usize::from(self.queued) % BATCH] = x;
             self.queued += 1;
             if usize::from(self.queued) == BATCH {
@@ -472,13 +489,25 @@ impl ColumnFold {
         self.fold_in(x);
     }
 
-    /// Folds in the numbers a batched fold gathered.
+    /// Folds in the numbers a batched fold gathered (pending, or kept but not folded).
     fn drain(&mut self) {
         let n = usize::from(std::mem::take(&mut self.queued));
         for i in 0..n {
             let x = self.pending[i];
             self.fold_in(x);
         }
+        if let Some(values) = &self.values {
+            for &x in &values[self.folded..] {
+                self.state.push(x);
+            }
+            self.folded = values.len();
+        }
+    }
+
+    /// Kept values not yet in the exact accumulators.
+    #[inline]
+    fn unfolded(&self) -> usize {
+        self.values.as_ref().map_or(0, |v| v.len() - self.folded)
     }
 
     #[inline]
@@ -489,6 +518,7 @@ impl ColumnFold {
         self.state.push(x);
         if let Some(values) = &mut self.values {
             values.push(x);
+            self.folded = values.len();
         }
     }
 
@@ -506,6 +536,7 @@ impl ColumnFold {
     /// Counts a cell that is not a number in a column described as found (its type
     /// becomes text); what was kept for order statistics is let go.
     pub fn push_non_numeric(&mut self) {
+        self.drain();
         self.non_numeric += 1;
         self.values = None;
         if let Some(rare) = &mut self.rare {
@@ -530,7 +561,7 @@ impl ColumnFold {
 
     /// How many numbers were folded.
     pub fn count(&self) -> u64 {
-        self.state.count() + u64::from(self.queued)
+        self.state.count() + u64::from(self.queued) + self.unfolded() as u64
     }
 
     /// Whether a non-number made this column text.
@@ -566,6 +597,7 @@ impl ColumnFold {
                 theirs.shrink_to_fit();
             }
         }
+        self.folded = self.values.as_ref().map_or(0, Vec::len);
         if let (Some(mine), Some(theirs)) = (&mut self.rare, other.rare) {
             mine.merge(*theirs, offset);
         }
@@ -911,6 +943,25 @@ mod tests {
         let want = direct.finish(&set);
         assert_eq!(batched.finish(&set), want);
         assert_eq!(a.finish(&set), want);
+    }
+
+    #[test]
+    fn a_batched_fold_keeping_values_sums_them_before_they_are_dropped() {
+        let set =
+            StatSet::from_lists(Some("count,sum,mean,stdev,median"), None, Median::Exact).unwrap();
+        let (mut direct, mut batched) = (ColumnFold::new(&set), ColumnFold::batched(&set));
+        for x in [1e16, 1.0, -1e16, 3.5, 0.25] {
+            direct.push(x);
+            batched.push(x);
+        }
+        assert_eq!(batched.count(), 5);
+        assert_eq!(batched.clone().finish(&set), direct.clone().finish(&set));
+        // A non-number lets the values go: what they summed to stays counted.
+        direct.push_non_numeric();
+        batched.push_non_numeric();
+        batched.push(2.0);
+        direct.push(2.0);
+        assert_eq!(batched.finish(&set), direct.finish(&set));
     }
 
     #[test]

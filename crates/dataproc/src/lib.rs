@@ -46,6 +46,7 @@ pub mod exact;
 pub mod input;
 pub mod numeric;
 pub mod pipeline;
+mod plain_csv;
 pub mod processor;
 pub mod pyfloat;
 pub mod pyjson;

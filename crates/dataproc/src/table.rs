@@ -41,6 +41,7 @@ use crate::input::{
     read_records,
 };
 use crate::numeric::{NumericProcessor, Position, non_finite_error};
+use crate::plain_csv::{PlainRecord, for_each_record};
 use crate::processor::{Processor, check_streamed, empty_input, seed_result, timed};
 use crate::pyfloat::{parse_bytes, value_to_f64};
 use crate::pyjson::{float_value, py_str};
@@ -290,11 +291,13 @@ impl Groups {
 /// An encoded key of up to 7 bytes as one word (its length in the top byte).
 #[inline]
 fn pack(key: &[u8]) -> Option<u64> {
+    // Byte by byte: a copy of a variable length would be a `memcpy` call on every row.
     (key.len() <= 7).then(|| {
-        let mut word = [0u8; 8];
-        word[..key.len()].copy_from_slice(key);
-        word[7] = key.len() as u8;
-        u64::from_le_bytes(word)
+        let word = key
+            .iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+        word | (key.len() as u64) << 56
     })
 }
 
@@ -302,7 +305,12 @@ fn pack(key: &[u8]) -> Option<u64> {
 #[inline]
 fn encode_key(key: &mut Vec<u8>, cell: &[u8]) {
     key.extend_from_slice(&(cell.len() as u32).to_le_bytes());
-    key.extend_from_slice(cell);
+    if cell.len() <= 8 {
+        // A short key cell (the common case) without a `memcpy` call per row.
+        key.extend(cell.iter().copied());
+    } else {
+        key.extend_from_slice(cell);
+    }
 }
 
 /// A run over one source: the resolved layout and the folds.
@@ -738,7 +746,8 @@ fn csv_layout(
     })
 }
 
-/// Folds a CSV stream; `layout` given for a later part of a file (no header there).
+/// Folds a CSV stream; `layout` given for a later part of a file known to hold no quote
+/// (no header there; its lines are split by [`PlainRecord`]).
 fn fold_csv(
     run: &mut Run<'_>,
     reader: &mut dyn BufRead,
@@ -746,6 +755,14 @@ fn fold_csv(
     layout: Option<&Layout>,
 ) -> Result<()> {
     let name = run.name.clone();
+    if let Some(layout) = layout {
+        run.names.clone_from(&layout.names);
+        run.key_names.clone_from(&layout.key_names);
+        run.header = Some(false);
+        return for_each_record(reader, &name, delimiter, &mut |record| {
+            csv_row(run, layout, record, Position::Line(record.line()))
+        });
+    }
     let mut fold = CsvFold {
         run,
         layout: layout.cloned(),
@@ -780,20 +797,48 @@ impl CsvRecords for CsvFold<'_, '_> {
     #[inline]
     fn record(&mut self, record: &csv::ByteRecord) -> Result<()> {
         match &self.layout {
-            Some(layout) => csv_row(self.run, layout, record),
+            Some(layout) => {
+                let at = Position::Line(record.position().map_or(0, |p| p.line()));
+                csv_row(self.run, layout, record, at)
+            }
             None => Ok(()),
         }
     }
 }
 
+/// A CSV record's fields, from the csv crate or the quote-free splitter.
+trait Fields {
+    fn field(&self, i: usize) -> Option<&[u8]>;
+    fn width(&self) -> usize;
+}
+
+impl Fields for csv::ByteRecord {
+    #[inline]
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+    fn width(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Fields for PlainRecord<'_> {
+    #[inline]
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+    fn width(&self) -> usize {
+        self.len()
+    }
+}
+
 #[inline]
-fn csv_row(run: &mut Run<'_>, layout: &Layout, record: &csv::ByteRecord) -> Result<()> {
-    let at = Position::Line(record.position().map_or(0, |p| p.line()));
+fn csv_row(run: &mut Run<'_>, layout: &Layout, record: &impl Fields, at: Position) -> Result<()> {
     run.row(at)?;
     run.key.clear();
     for &k in &layout.keys {
         let cell = record
-            .get(k)
+            .field(k)
             .ok_or_else(|| short_record(&run.name, at, k, record))?;
         encode_key(&mut run.key, cell);
     }
@@ -801,11 +846,11 @@ fn csv_row(run: &mut Run<'_>, layout: &Layout, record: &csv::ByteRecord) -> Resu
         layout
             .keys
             .iter()
-            .map(|&k| String::from_utf8_lossy(record.get(k).unwrap_or_default()).into_owned())
+            .map(|&k| String::from_utf8_lossy(record.field(k).unwrap_or_default()).into_owned())
             .collect()
     });
     for (c, &i) in layout.fields.iter().enumerate() {
-        match record.get(i) {
+        match record.field(i) {
             Some(cell) => run.text_cell(g, c, cell, at)?,
             None if run.strict => return Err(short_record(&run.name, at, i, record)),
             None => run.groups.folds[g][c].push_null(),
@@ -814,10 +859,10 @@ fn csv_row(run: &mut Run<'_>, layout: &Layout, record: &csv::ByteRecord) -> Resu
     Ok(())
 }
 
-fn short_record(name: &str, at: Position, i: usize, record: &csv::ByteRecord) -> Error {
+fn short_record(name: &str, at: Position, i: usize, record: &impl Fields) -> Error {
     Error::Validation(format!(
         "{name}: {at}: no column {i} (the record has {} fields)",
-        record.len()
+        record.width()
     ))
 }
 
@@ -1204,7 +1249,12 @@ mod tests {
             } else {
                 (i % 13).to_string()
             };
-            text.push_str(&format!("k{},{}.5,{y}\n", i % 7, i % 101));
+            // CRLF and blank lines, as the csv crate reads them, in the split parts too.
+            let end = if i % 5 == 0 { "\r\n" } else { "\n" };
+            text.push_str(&format!("k{},{}.5,{y}{end}", i % 7, i % 101));
+            if i % 97 == 0 {
+                text.push_str("\n\r\n");
+            }
         }
         let f = text_file(&text);
         let mut o = options(Median::Exact);
@@ -1226,6 +1276,22 @@ mod tests {
             })
             .sum();
         assert_eq!(nulls, (0..6000).filter(|i| i % 11 == 0).count() as u64);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_sends_the_csv_to_one_pass() {
+        let mut text = String::from("x,y\n");
+        for i in 0..3000 {
+            text.push_str(&format!("{i},{}\n", i % 7));
+        }
+        text.push_str("1,2\r3,4\n");
+        let f = text_file(&text);
+        let o = options(Median::Exact);
+        let p = processor(100_000, Median::Exact);
+        let source = Source::open(Some(f.path()), Some(Format::Csv)).unwrap();
+        assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_none());
+        let one_pass = table(&p, f.path(), Format::Csv, &o, 0).unwrap();
+        assert_eq!(one_pass.rows, 3002);
     }
 
     #[test]

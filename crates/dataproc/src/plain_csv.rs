@@ -1,0 +1,166 @@
+//! CSV known to hold no quote, split on its delimiters without the csv crate's state
+//! machine or a copy: the parallel table path checks a whole file for `"` before it
+//! splits it into line-aligned parts, so in those parts a record is a line and a field is
+//! what lies between delimiters, read in place from the reader's buffer. Lines end in
+//! `\n` or `\r\n` and blank lines are skipped, as the csv crate reads them; a lone `\r`
+//! (which the csv crate would take as a line break) is refused with an error, and the
+//! caller reads the file with the csv crate instead.
+
+use std::io::BufRead;
+
+use crate::error::{Error, Result};
+
+/// One record of a quote-free CSV: its line and where each field ends.
+#[derive(Debug)]
+pub(crate) struct PlainRecord<'l> {
+    line: &'l [u8],
+    ends: &'l [usize],
+    /// The line number (from 1) within what was read.
+    line_no: u64,
+}
+
+impl PlainRecord<'_> {
+    /// Field `i`, if the record has that many.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] + 1,
+        };
+        self.line.get(start..end)
+    }
+
+    /// How many fields the record has.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The record's line number (from 1) in what the reader gave.
+    pub(crate) fn line(&self) -> u64 {
+        self.line_no
+    }
+}
+
+/// Calls `each` with every non-blank line of `reader` split on `delimiter`; `name` names
+/// the source in a read error.
+pub(crate) fn for_each_record(
+    reader: &mut dyn BufRead,
+    name: &str,
+    delimiter: u8,
+    each: &mut dyn FnMut(&PlainRecord<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut ends = Vec::new();
+    // A line cut by the end of the buffer.
+    let mut carry = Vec::new();
+    let mut line_no = 0;
+    loop {
+        let buf = reader
+            .fill_buf()
+            .map_err(|e| Error::Validation(format!("{name}: {e}")))?;
+        if buf.is_empty() {
+            break;
+        }
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', buf) {
+            line_no += 1;
+            if carry.is_empty() {
+                split_line(&buf[start..nl], line_no, delimiter, &mut ends, each)?;
+            } else {
+                carry.extend_from_slice(&buf[start..nl]);
+                split_line(&carry, line_no, delimiter, &mut ends, each)?;
+                carry.clear();
+            }
+            start = nl + 1;
+        }
+        carry.extend_from_slice(&buf[start..]);
+        let n = buf.len();
+        reader.consume(n);
+    }
+    if !carry.is_empty() {
+        split_line(&carry, line_no + 1, delimiter, &mut ends, each)?;
+    }
+    Ok(())
+}
+
+/// Splits one line (without its `\n`) and hands it to `each`, unless it is blank.
+#[inline]
+fn split_line(
+    line: &[u8],
+    line_no: u64,
+    delimiter: u8,
+    ends: &mut Vec<usize>,
+    each: &mut dyn FnMut(&PlainRecord<'_>) -> Result<()>,
+) -> Result<()> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        return Ok(());
+    }
+    ends.clear();
+    // Fields are short: a plain scan beats a vectorised search started per field.
+    let mut lone_cr = false;
+    for (at, &byte) in line.iter().enumerate() {
+        if byte == delimiter {
+            ends.push(at);
+        }
+        lone_cr |= byte == b'\r';
+    }
+    if lone_cr && delimiter != b'\r' {
+        return Err(Error::Validation(format!(
+            "line {line_no}: a lone carriage return"
+        )));
+    }
+    ends.push(line.len());
+    each(&PlainRecord {
+        line,
+        ends,
+        line_no,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str, capacity: usize) -> Result<Vec<(u64, Vec<String>)>> {
+        let mut reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+        let mut out = Vec::new();
+        for_each_record(&mut reader, "t", b',', &mut |record| {
+            let fields = (0..record.len())
+                .map(|i| String::from_utf8_lossy(record.get(i).unwrap()).into_owned())
+                .collect();
+            out.push((record.line(), fields));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn fields_split_as_the_csv_crate_splits_them() {
+        let text = "a,b,,c\r\n\n1,2\r\n\r\n,\nlast";
+        let mut csv = crate::input::csv_reader(text.as_bytes(), b',');
+        let want: Vec<Vec<String>> = csv
+            .byte_records()
+            .map(|r| {
+                r.unwrap()
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            })
+            .collect();
+        // Buffers of 3 bytes cut lines (and a CRLF) anywhere.
+        for capacity in [3, 4, 1 << 16] {
+            let got = records(text, capacity).unwrap();
+            assert_eq!(got.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>(), want);
+            assert_eq!(
+                got.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                [1, 3, 5, 6]
+            );
+        }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_refused() {
+        assert!(records("1,2\r3\n", 1 << 10).is_err());
+    }
+}
