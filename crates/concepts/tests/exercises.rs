@@ -59,11 +59,33 @@ mod pinned_stream_solution;
 #[path = "../exercises/asyncio/pinned_stream/start.rs"]
 mod pinned_stream_start;
 
+#[path = "../exercises/http/one_client/solution.rs"]
+mod one_client_solution;
+#[allow(dead_code, unused_imports)]
+#[path = "../exercises/http/one_client/start.rs"]
+mod one_client_start;
+
+#[path = "../exercises/http/retry_5xx/solution.rs"]
+mod retry_5xx_solution;
+#[allow(dead_code, unused_imports)]
+#[path = "../exercises/http/retry_5xx/start.rs"]
+mod retry_5xx_start;
+
 /// A current-thread runtime on paused time: timings in the checks are exact.
 fn paused() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
+        .build()
+        .unwrap()
+}
+
+/// A current-thread runtime on real time, for the checks that talk to servers on 127.0.0.1
+/// (one thread, as in the chapter's demos: a response read to its end has put its connection
+/// back in the pool before the next request asks for one).
+fn loopback() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap()
 }
@@ -271,6 +293,109 @@ macro_rules! check_pinned_stream {
     }};
 }
 
+/// Three requests one after another through a connection counter: one connection.
+macro_rules! check_one_client {
+    ($m:ident) => {{
+        use concepts::http::loopback::{ConnectionCounter, LOOPBACK};
+        loopback().block_on(async {
+            let server = fetcher::server::Server::start(LOOPBACK).await.unwrap();
+            let front = ConnectionCounter::start(server.addr()).await.unwrap();
+            let api = $m::Api::new().unwrap();
+            for _ in 0..3 {
+                let body = api.get_json(&front.url("/get")).await.unwrap();
+                assert!(body["url"].as_str().unwrap().ends_with("/get"), "{body}");
+            }
+            assert_eq!(server.hits("/get"), 3);
+            assert_eq!(front.accepted(), 1, "3 requests, one after another");
+        });
+    }};
+}
+
+/// The back-off; on paused time, the exact time of every try of a scripted series of
+/// statuses (200 is the success); then a real 404 and 500 from the loopback server.
+macro_rules! check_retry_5xx {
+    ($m:ident) => {{
+        use std::cell::RefCell;
+        use std::time::Duration;
+        use $m::{GaveUp, backoff, with_retries};
+        let secs = Duration::from_secs;
+        let delays: Vec<Duration> = (1..=7).map(backoff).collect();
+        assert_eq!(delays, [1, 2, 4, 8, 16, 30, 30].map(secs));
+        assert_eq!(backoff(u32::MAX), secs(30));
+
+        /// The outcome and the seconds, from the start, at which each try was made.
+        async fn scripted(statuses: &[u16], max_retries: u32) -> (Result<u16, GaveUp>, Vec<u64>) {
+            let start = tokio::time::Instant::now();
+            let tries = RefCell::new(Vec::new());
+            let mut statuses = statuses.iter().copied();
+            let outcome = with_retries(max_retries, || {
+                tries.borrow_mut().push(start.elapsed().as_secs());
+                let status = statuses.next().expect("tried past the script");
+                async move {
+                    if status == 200 {
+                        Ok(status)
+                    } else {
+                        Err(status)
+                    }
+                }
+            })
+            .await;
+            (outcome, tries.into_inner())
+        }
+        paused().block_on(async {
+            let retried = scripted(&[500, 503, 502, 200], 3).await;
+            assert_eq!(retried, (Ok(200), vec![0, 1, 3, 7]));
+            assert_eq!(
+                scripted(&[404], 3).await,
+                (Err(GaveUp::NotRetried(404)), vec![0])
+            );
+            let then_404 = scripted(&[500, 404], 3).await;
+            assert_eq!(then_404, (Err(GaveUp::NotRetried(404)), vec![0, 1]));
+            let exhausted = GaveUp::Exhausted {
+                tries: 7,
+                last: 500,
+            };
+            let capped = scripted(&[500; 7], 6).await;
+            assert_eq!(capped, (Err(exhausted), vec![0, 1, 3, 7, 15, 31, 61]));
+            let once = GaveUp::Exhausted {
+                tries: 1,
+                last: 503,
+            };
+            assert_eq!(scripted(&[503], 0).await, (Err(once), vec![0]));
+        });
+
+        loopback().block_on(async {
+            let server = fetcher::server::Server::start(concepts::http::loopback::LOOPBACK)
+                .await
+                .unwrap();
+            let client = concepts::http::client_builder().build().unwrap();
+            let status_of = |path: &str| {
+                let request = client.get(format!("http://{}{path}", server.addr()));
+                async move {
+                    let status = request.send().await.unwrap().status().as_u16();
+                    if status < 400 {
+                        Ok(status)
+                    } else {
+                        Err(status)
+                    }
+                }
+            };
+            let not_found = with_retries(3, || status_of("/status/404")).await;
+            assert_eq!(not_found, Err(GaveUp::NotRetried(404)));
+            assert_eq!(server.hits("/status/404"), 1);
+            let failing = with_retries(0, || status_of("/status/500")).await;
+            assert_eq!(
+                failing,
+                Err(GaveUp::Exhausted {
+                    tries: 1,
+                    last: 500
+                })
+            );
+            assert_eq!(with_retries(3, || status_of("/get")).await, Ok(200));
+        });
+    }};
+}
+
 #[test]
 fn the_solutions_pass() {
     check_once_per_type!(once_per_type_solution);
@@ -282,6 +407,8 @@ fn the_solutions_pass() {
     check_checked_age!(checked_age_solution);
     check_deadline!(deadline_solution);
     check_pinned_stream!(pinned_stream_solution);
+    check_one_client!(one_client_solution);
+    check_retry_5xx!(retry_5xx_solution);
 }
 
 #[test]
@@ -298,6 +425,8 @@ fn the_starting_files_compile_and_are_not_solved_yet() {
     assert!(unsolved(&|| check_checked_age!(checked_age_start)));
     assert!(unsolved(&|| check_deadline!(deadline_start)));
     assert!(unsolved(&|| check_pinned_stream!(pinned_stream_start)));
+    assert!(unsolved(&|| check_one_client!(one_client_start)));
+    assert!(unsolved(&|| check_retry_5xx!(retry_5xx_start)));
 }
 
 /// For learners: after editing a `start.rs`, check it with
@@ -322,4 +451,6 @@ your_start_passes! {
     checked_age: check_checked_age(checked_age_start);
     deadline: check_deadline(deadline_start);
     pinned_stream: check_pinned_stream(pinned_stream_start);
+    one_client: check_one_client(one_client_start);
+    retry_5xx: check_retry_5xx(retry_5xx_start);
 }
