@@ -542,7 +542,8 @@ impl Fetcher {
             status,
             retry_after,
             is_json,
-            final_url: response.url().to_string(),
+            // `as_str` is the stored text: one exact copy, no formatting.
+            final_url: response.url().as_str().to_owned(),
             version: response.version(),
             headers,
             redirects,
