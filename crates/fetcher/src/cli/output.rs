@@ -186,10 +186,15 @@ pub fn record(
         latency,
         bytes,
     };
-    let url = redact::url(&req.url);
+    // The library already shows the URL with its password redacted, on the response and
+    // on the error alike: the record takes it from there rather than redacting again.
+    let url = match result {
+        Ok(response) => response.url.as_str(),
+        Err(e) => e.url.as_str(),
+    };
     let record = Record {
         line,
-        url: &url,
+        url,
         method: req.method.as_str(),
         status,
         attempts,
