@@ -2,54 +2,17 @@
 //! outcomes, bad input lines, ordered output, resume after a killed run, SIGINT mid-run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/site.rs"]
+mod site;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use fetcher::server::Server;
 use serde_json::Value;
-
-/// A test server on its own runtime (the binary under test is a separate process).
-struct Harness {
-    server: Server,
-    _runtime: tokio::runtime::Runtime,
-    dir: tempfile::TempDir,
-}
-
-impl Harness {
-    fn new() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime
-            .block_on(Server::start("127.0.0.1:0".parse().unwrap()))
-            .unwrap();
-        Self {
-            server,
-            _runtime: runtime,
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        self.server.url(path)
-    }
-
-    /// Writes `lines` as an input file and returns its path.
-    fn input(&self, name: &str, lines: &[String]) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
+use site::Site;
 
 /// The binary with quick time-outs and back-off.
 fn fetcher() -> Command {
@@ -90,7 +53,7 @@ fn read_records(path: &Path) -> Vec<Value> {
 
 #[test]
 fn mixed_outcomes_and_bad_lines() {
-    let h = Harness::new();
+    let h = Site::new();
     let input = h.input(
         "in.txt",
         &[
@@ -157,7 +120,7 @@ fn mixed_outcomes_and_bad_lines() {
 
 #[test]
 fn exit_codes_all_ok_and_some_failed() {
-    let h = Harness::new();
+    let h = Site::new();
     let ok = h.input("ok.txt", &[h.url("/json"), h.url("/get")]);
     fetcher().arg(&ok).assert().code(0);
     fetcher().arg(&ok).args(["--threads", "2"]).assert().code(0);
@@ -179,7 +142,7 @@ fn exit_codes_all_ok_and_some_failed() {
 
 #[test]
 fn stdin_to_stdout_quiet_and_summary_json() {
-    let h = Harness::new();
+    let h = Site::new();
     let summary = h.path("summary.json");
     let out = fetcher()
         .args(["-", "-q", "--retries", "1", "--summary-json"])
@@ -212,7 +175,7 @@ fn stdin_to_stdout_quiet_and_summary_json() {
 
 #[test]
 fn strict_stops_at_the_first_bad_line() {
-    let h = Harness::new();
+    let h = Site::new();
     let mut lines = vec![h.url("/get"), "{broken".into()];
     lines.extend((0..20).map(|_| h.url("/json")));
     let input = h.input("in.txt", &lines);
@@ -232,7 +195,7 @@ fn strict_stops_at_the_first_bad_line() {
 
 #[test]
 fn ordered_output_follows_input_order() {
-    let h = Harness::new();
+    let h = Site::new();
     let lines = vec![
         h.url("/delay/0.3"),
         h.url("/delay/0.2"),
@@ -256,7 +219,7 @@ fn ordered_output_follows_input_order() {
 
 #[test]
 fn body_files_and_headers() {
-    let h = Harness::new();
+    let h = Site::new();
     let input = h.input("in.txt", &[h.url("/bytes/100"), h.url("/status/418")]);
     let dir = h.path("bodies");
     let out = fetcher()
@@ -281,7 +244,7 @@ fn body_files_and_headers() {
 
 #[test]
 fn refuses_to_overwrite_without_resume_or_force() {
-    let h = Harness::new();
+    let h = Site::new();
     let input = h.input("in.txt", &[h.url("/json")]);
     let output = h.path("out.jsonl");
     std::fs::write(&output, "keep me\n").unwrap();
@@ -330,7 +293,7 @@ fn spawn(args: &[&std::ffi::OsStr]) -> Child {
 
 #[test]
 fn resume_after_a_killed_run_loses_and_duplicates_nothing() {
-    let h = Harness::new();
+    let h = Site::new();
     // 30 requests, a third of them the same URL (duplicates are distinct requests).
     let lines: Vec<String> = (0..30)
         .map(|i| match i % 3 {
@@ -398,7 +361,7 @@ fn resume_after_a_killed_run_loses_and_duplicates_nothing() {
 
 #[test]
 fn resume_refuses_a_changed_input() {
-    let h = Harness::new();
+    let h = Site::new();
     let output = h.path("out.jsonl");
     let first = h.input("a.txt", &[h.url("/json"), h.url("/get")]);
     fetcher()
@@ -445,7 +408,7 @@ fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
 
 #[test]
 fn sigint_writes_what_finished_and_exits_130() {
-    let h = Harness::new();
+    let h = Site::new();
     // Two quick requests, then requests that never get an answer.
     let mut lines = vec![h.url("/json"), h.url("/get")];
     lines.extend((0..4).map(|_| h.url("/hang")));
@@ -493,7 +456,7 @@ fn sigint_writes_what_finished_and_exits_130() {
 
 #[test]
 fn sigterm_then_sigint_cuts_the_grace_period_short() {
-    let h = Harness::new();
+    let h = Site::new();
     let input = h.input("in.txt", &[h.url("/hang")]);
     let output = h.path("out.jsonl");
     let mut child = spawn(&[
@@ -526,7 +489,7 @@ fn pattern(n: u64) -> Vec<u8> {
 
 #[test]
 fn save_dir_streams_through_part_files_and_records_digests() {
-    let h = Harness::new();
+    let h = Site::new();
     let n = 300_000u64;
     let input = h.input(
         "in.txt",
@@ -581,7 +544,7 @@ fn save_dir_streams_through_part_files_and_records_digests() {
 
 #[test]
 fn inline_bodies_are_capped_and_binary_ones_base64() {
-    let h = Harness::new();
+    let h = Site::new();
     let input = h.input(
         "in.txt",
         &[
@@ -620,7 +583,7 @@ fn inline_bodies_are_capped_and_binary_ones_base64() {
 
 #[test]
 fn a_killed_download_resumes_with_range_and_ends_byte_identical() {
-    let h = Harness::new();
+    let h = Site::new();
     // About 2 s to serve: 48 chunks of 64 KiB, 40 ms apart.
     let n = 3 * 1024 * 1024u64;
     let input = h.input("in.txt", &[h.url(&format!("/range/{n}?pause_ms=40"))]);
@@ -675,7 +638,7 @@ fn a_killed_download_resumes_with_range_and_ends_byte_identical() {
 
 #[test]
 fn retry_after_holds_no_slot_and_a_stop_loses_nothing() {
-    let h = Harness::new();
+    let h = Site::new();
     // Two requests told to come back in 30 s, then twenty quick ones, two at a time.
     let mut lines: Vec<String> = (0..2)
         .map(|i| h.url(&format!("/flaky/wait{i}/1?status=429&retry_after=30")))
@@ -742,7 +705,7 @@ fn sigint_with_a_silent_stdin_pipe_exits_130() {
 #[test]
 fn a_closed_stdout_ends_the_run_quietly() {
     use std::io::BufRead;
-    let h = Harness::new();
+    let h = Site::new();
     let lines: Vec<String> = (0..400).map(|_| h.url("/range/2000")).collect();
     let input = h.input("in.txt", &lines);
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("fetcher"))

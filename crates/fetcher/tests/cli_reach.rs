@@ -10,6 +10,8 @@
 
 #[path = "common/proxies.rs"]
 mod proxies;
+#[path = "common/site.rs"]
+mod site;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -17,9 +19,9 @@ use std::process::{Command as StdCommand, Stdio};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use fetcher::server::Server;
 use proxies::Proxy;
 use serde_json::{Value, json};
+use site::Site;
 
 const PROXY_VARS: [&str; 8] = [
     "http_proxy",
@@ -32,37 +34,8 @@ const PROXY_VARS: [&str; 8] = [
     "NO_PROXY",
 ];
 
-/// The crate's server (and the proxies a test starts) on a runtime of their own, beside
-/// the binary under test.
-struct Site {
-    runtime: tokio::runtime::Runtime,
-    server: Server,
-    dir: tempfile::TempDir,
-}
-
+/// How these tests run the binary beside the shared [`Site`]: proxy variables set explicitly.
 impl Site {
-    fn new() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime
-            .block_on(Server::start("127.0.0.1:0".parse().unwrap()))
-            .unwrap();
-        Site {
-            runtime,
-            server,
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
     /// The binary, quiet, with no proxy variables but `env`.
     fn fetcher(&self, env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::cargo_bin("fetcher").unwrap();
@@ -135,7 +108,7 @@ fn serve(args: &[&str]) -> (Served, String) {
 #[test]
 fn serve_tls_writes_a_ca_for_cacert_and_insecure_warns_once() {
     let site = Site::new();
-    let ca = site.dir.path().join("ca.pem");
+    let ca = site.path("ca.pem");
     let (_served, url) = serve(&["--tls", "--write-cacert", ca.to_str().unwrap()]);
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     let lines = [format!("{url}/get"), format!("{url}/json")];
@@ -304,7 +277,7 @@ fn socks5h_proxy_flag() {
 #[test]
 fn a_cookie_jar_file_carries_cookies_across_runs() {
     let site = Site::new();
-    let jar = site.dir.path().join("jar.txt");
+    let jar = site.path("jar.txt");
     let jar_arg = jar.to_str().unwrap();
     let set = [site.server.url("/cookies/set?session=abc&theme=dark")];
     let (code, records, _) = site.run(&[], &["--cookie-jar", jar_arg, "--body"], &set);
@@ -432,7 +405,7 @@ fn passwords_are_redacted_and_resume_still_matches() {
         "in.txt",
         &format!("{secret}\n{}\n", site.server.url("/json")),
     );
-    let out = site.dir.path().join("out.jsonl");
+    let out = site.path("out.jsonl");
     let run = |extra: &[&str]| {
         site.fetcher(&[])
             .arg(&input)
