@@ -7,6 +7,7 @@
 //! holds its slots only while it runs: a request sleeping in back-off holds nothing (the
 //! seed held its semaphore permit).
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -322,7 +323,12 @@ impl Fetcher {
                     elapsed,
                     attempt,
                 );
-                response.final_url = redact::url(&answer.final_url).into_owned();
+                // Redacted like `url`; copied only when there is a password to mask.
+                let masked = match redact::url(&answer.final_url) {
+                    Cow::Owned(masked) => Some(masked),
+                    Cow::Borrowed(_) => None,
+                };
+                response.final_url = masked.unwrap_or(answer.final_url);
                 response.version = answer.version;
                 response.redirects = answer.redirects;
                 response
