@@ -20,8 +20,10 @@
 //!   (pandas' `skip_blank_lines`). `skip_invalid` skips and counts bad numbers instead.
 //! - **Groups**: [`TableOptions::group_by`] keys each row by the text of its key cells;
 //!   groups are hash-aggregated over unsorted input and listed in first-seen order.
-//!   Memory grows with the groups (about 67 KiB of exact accumulators per column per
-//!   group) plus what order statistics keep (8 bytes per value for the exact median).
+//!   Memory grows with the groups (about 2 KiB per column per group: the exact sums'
+//!   fixed-point limbs, the fold, 16 bytes per binary exponent spanned per sum; the
+//!   crate README has the measurement) plus what order statistics keep (8 bytes per
+//!   value for the exact median).
 //!
 //! Files of numbers or unquoted CSV of at least 16 MiB are folded in parallel parts (one
 //! thread per core, 2 to 4) whose folds merge exactly; if a part fails, the file is read
