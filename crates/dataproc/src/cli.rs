@@ -59,8 +59,10 @@ pub enum Command {
         /// Leave out the median: memory stays flat however long the input is.
         #[arg(long, conflicts_with = "approx_median")]
         no_median: bool,
-        /// Approximate the median (within 0.5 %) from a bounded sketch instead of keeping
-        /// every value (8 bytes each) for the exact one.
+        /// Approximate the median and quantiles from a bounded sketch instead of keeping
+        /// every value (8 bytes each) for the exact ones: each within 0.5 % of the exact
+        /// value, except between two ranks of opposite signs (then within 0.5 % of the
+        /// larger magnitude; `metadata.median` says exactly).
         #[arg(long)]
         approx_median: bool,
     },

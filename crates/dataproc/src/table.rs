@@ -554,14 +554,7 @@ pub fn run_table(
         }
         m.insert("std_dev".into(), "sample (n-1)".into());
         let set = &options.stats;
-        if processor.options().median == crate::Median::Approximate {
-            let note = format!(
-                "approximate (sketch, relative error <= {}%)",
-                crate::sketch::DEFAULT_ALPHA * 100.0
-            );
-            m.insert("median".into(), note.into());
-        } else if processor.options().median == crate::Median::Omitted {
-            let note = "omitted (the exact median needs every value in memory)";
+        if let Some(note) = processor.options().median.note() {
             m.insert("median".into(), note.into());
         }
         if set.approx_distinct {
