@@ -59,8 +59,10 @@ pub enum Command {
         /// Leave out the median: memory stays flat however long the input is.
         #[arg(long, conflicts_with = "approx_median")]
         no_median: bool,
-        /// Approximate the median (within 0.5 %) from a bounded sketch instead of keeping
-        /// every value (8 bytes each) for the exact one.
+        /// Approximate the median and quantiles from a bounded sketch instead of keeping
+        /// every value (8 bytes each) for the exact ones: each within 0.5 % of the exact
+        /// value, except between two ranks of opposite signs (then within 0.5 % of the
+        /// larger magnitude; `metadata.median` says exactly).
         #[arg(long)]
         approx_median: bool,
     },
@@ -73,6 +75,8 @@ pub enum Command {
         /// How many top words to list.
         #[arg(long, value_name = "K")]
         top_k: Option<u64>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Frequencies, mode and cardinality of labels (streamed).
     Categorical {
@@ -83,6 +87,8 @@ pub enum Command {
         /// List only the K most frequent categories.
         #[arg(long, value_name = "K")]
         top_k: Option<u64>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// The seed's per-item pipeline: JSON items in, processed items out.
     Pipeline {
@@ -90,6 +96,8 @@ pub enum Command {
         input: InputArgs,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Any registered processor by type tag, over JSON items (or lines as strings).
     Run {
@@ -99,6 +107,8 @@ pub enum Command {
         input: InputArgs,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// The registered processors.
     List,
@@ -171,8 +181,9 @@ pub struct TableArgs {
 /// How the result is written.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// json: the seed's envelope; jsonl: a line per column (or group); csv; table:
-    /// aligned, as pandas prints describe().
+    /// json: the seed's envelope; jsonl: a line per record (column, group, category or
+    /// item); csv: a row per record; table: aligned, as pandas prints describe() (numbers,
+    /// text) or value_counts() (categories, items).
     #[arg(long, value_enum, default_value = "json")]
     pub output_format: OutputFormatArg,
     /// Write the result to this file instead of standard output (only once it succeeded).
@@ -290,13 +301,12 @@ impl TryFrom<Command> for Job {
     type Error = Error;
 
     fn try_from(command: Command) -> Result<Self, Error> {
-        let mut output = Output::default();
-        let (mut kind, input, config, top_k) = match command {
+        let (mut kind, input, config, top_k, output) = match command {
             Command::Numeric {
                 input,
                 config,
                 table,
-                output: out,
+                output,
                 skip_non_finite,
                 no_median,
                 approx_median,
@@ -332,27 +342,43 @@ impl TryFrom<Command> for Job {
                     delimiter: None,
                     header: None,
                 };
-                output = out.into();
-                (JobKind::Numeric(options, tables), input, config, None)
+                (
+                    JobKind::Numeric(options, tables),
+                    input,
+                    config,
+                    None,
+                    output,
+                )
             }
             Command::Text {
                 input,
                 config,
                 top_k,
-            } => (JobKind::Text, input, config, top_k),
+                output,
+            } => (JobKind::Text, input, config, top_k, output),
             Command::Categorical {
                 input,
                 config,
                 top_k,
-            } => (JobKind::Categorical, input, config, top_k),
-            Command::Pipeline { input, config } => {
-                (JobKind::Items("pipeline".into()), input, config, None)
-            }
+                output,
+            } => (JobKind::Categorical, input, config, top_k, output),
+            Command::Pipeline {
+                input,
+                config,
+                output,
+            } => (
+                JobKind::Items("pipeline".into()),
+                input,
+                config,
+                None,
+                output,
+            ),
             Command::Run {
                 processor_type,
                 input,
                 config,
-            } => (JobKind::Items(processor_type), input, config, None),
+                output,
+            } => (JobKind::Items(processor_type), input, config, None, output),
             Command::List | Command::Example => {
                 return Err(Error::Configuration(
                     "this command takes no input; nothing to configure".into(),
@@ -427,7 +453,7 @@ impl TryFrom<Command> for Job {
             format,
             csv,
             config: builder.build()?,
-            output,
+            output: output.into(),
         })
     }
 }

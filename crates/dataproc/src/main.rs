@@ -6,6 +6,7 @@
 //! off the console, where it would repeat that line, and still goes to `--log-file`.
 
 mod cli;
+mod output_file;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -84,12 +85,7 @@ fn run(command: Command) -> Result<(), Error> {
             let result = execute(job)?;
             let text = report::render(&result, output.format, output.no_meta)?;
             match &output.file {
-                Some(path) => std::fs::write(path, text).map_err(|e| {
-                    Error::Processing(format!(
-                        "cannot write the result to {}: {e}; check the path and permissions",
-                        path.display()
-                    ))
-                }),
+                Some(path) => output_file::write(path, &text),
                 None => emit(text.strip_suffix('\n').unwrap_or(&text)),
             }
         }

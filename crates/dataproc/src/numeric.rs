@@ -59,11 +59,50 @@ pub enum Median {
     /// Exactly, as `statistics.median`: keeps every value (8 bytes each), O(n) selection.
     #[default]
     Exact,
-    /// Within 0.5 % relative error from a mergeable sketch of bounded size
-    /// ([`crate::sketch`]): for streams too long to keep.
+    /// From a mergeable sketch of bounded size ([`crate::sketch`]), for streams too long
+    /// to keep: each rank's estimate within α = 0.5 % of that rank's value, so the median
+    /// within 0.5 % of the exact one — unless it falls between two ranks of opposite signs (an even
+    /// count straddling zero), where the error is at most 0.5 % of the larger of the two
+    /// magnitudes (see [`Median::note`]).
     Approximate,
     /// Not at all: memory stays flat.
     Omitted,
+}
+
+impl Median {
+    /// The `metadata.median` note of a result whose median (and quantiles) were found
+    /// this way; `None` for the exact median, which needs none. The approximate one
+    /// states the sketch's promise exactly ([`crate::sketch`]): with `h = q·(n − 1)`
+    /// and `f = h − ⌊h⌋`, an answer interpolates between the ranks `x_lo = x_⌊h⌋` and
+    /// `x_hi = x_⌈h⌉` and is within `α·((1 − f)·|x_lo| + f·|x_hi|)` of the exact one
+    /// (plus the float rounding of that interpolation) — `α·|exact|` unless
+    /// `x_lo < 0 < x_hi`.
+    ///
+    /// ```
+    /// use dataproc::Median;
+    /// assert_eq!(Median::Exact.note(), None);
+    /// assert!(Median::Approximate.note().unwrap().contains("within 0.5% of |exact|"));
+    /// assert!(Median::Omitted.note().unwrap().starts_with("omitted"));
+    /// ```
+    pub fn note(self) -> Option<String> {
+        match self {
+            Self::Exact => None,
+            Self::Approximate => {
+                let a = DEFAULT_ALPHA * 100.0;
+                Some(format!(
+                    "approximate (relative-error sketch): each rank's estimate is within {a}% \
+                     of that rank's value (min, max and zeros exact); a median or quantile \
+                     interpolates between ranks x_lo and x_hi with weight f, so it is within \
+                     {a}% of (1-f)*|x_lo| + f*|x_hi| (plus float rounding): within {a}% of \
+                     |exact| unless x_lo < 0 < x_hi, where a result near zero can be off by \
+                     up to {a}% of max(|x_lo|, |x_hi|)"
+                ))
+            }
+            Self::Omitted => {
+                Some("omitted (the exact median needs every value in memory)".to_owned())
+            }
+        }
+    }
 }
 
 /// Numeric options beyond the seed's config.
@@ -343,19 +382,8 @@ impl NumericFold<'_> {
         );
         let m = &mut result.metadata;
         m.insert("std_dev".into(), "sample (n-1)".into());
-        match self.processor.options.median {
-            Median::Exact => {}
-            Median::Approximate => {
-                let note = format!(
-                    "approximate (sketch, relative error <= {}%)",
-                    DEFAULT_ALPHA * 100.0
-                );
-                m.insert("median".into(), note.into());
-            }
-            Median::Omitted => {
-                let note = "omitted (the exact median needs every value in memory)";
-                m.insert("median".into(), note.into());
-            }
+        if let Some(note) = self.processor.options.median.note() {
+            m.insert("median".into(), note.into());
         }
         if self.processor.options.skip_non_finite {
             m.insert("skipped_non_finite".into(), self.skipped.into());

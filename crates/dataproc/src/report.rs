@@ -1,19 +1,38 @@
 //! A result written for people or pipes: the seed's JSON envelope, JSON lines, CSV or
-//! an aligned table (as pandas prints `describe()`).
+//! an aligned table (as pandas prints `describe()`). Every subcommand that prints a
+//! result (`numeric`, `text`, `categorical`, `pipeline`, `run`) writes it here, so the
+//! formats mean the same everywhere.
 //!
 //! - `json` (default): the seed's `ProcessingResult` as `json.dumps(indent=2)` writes it;
-//! - `jsonl`: one line per record (per column, or per group and column), each starting
-//!   with its group keys and `column`;
+//! - `jsonl`: one line per record, each a JSON object;
 //! - `csv`: a header of every key any record has, one row per record (a key a record
 //!   lacks, e.g. `std_dev` of a one-value column, is an empty cell);
-//! - `table`: statistics as rows, records as columns, right-aligned.
+//! - `table`: aligned text, the first column left-aligned, the others right-aligned.
+//!
+//! The records, per kind of result:
+//! - numeric statistics: one per column (or per group and column), starting with its
+//!   group keys and `column`; the table has statistics as rows and records as columns,
+//!   as pandas prints `describe()`;
+//! - categorical counts: one per category listed, `{category, count}`, by count then
+//!   first appearance (the envelope's `count`, `cardinality` and `mode` are the sum of
+//!   the counts, the number of rows without `--top-k`, and the first row); the table has
+//!   a row per category, as pandas prints `value_counts()`;
+//! - a list of outputs (`pipeline`): one per item, `{item, output}` with the item's index
+//!   from 0; a row per item in the table;
+//! - anything else (text counts, `run numeric`): the one record of `output_data`, the
+//!   table with its keys as rows.
+//!
+//! In CSV and the table a list of `[word, count]` pairs (text's `top_words`) is written
+//! `word:count` separated by spaces (a word never holds white space); any other list or
+//! object is written as one line of JSON, as `jsonl` writes it; `null` (an item the
+//! pipeline could not process) is an empty cell.
 //!
 //! Non-finite results (an overflowed sum or variance) are never written as a bare
 //! `null`, which would read as "missing": JSON and JSON lines write `Infinity`,
 //! `-Infinity`, `NaN` as Python's `json` does; CSV and the table write `inf`, `-inf`,
 //! `nan` as Python's `str(float)` and pandas' `to_csv` do. With `no_meta` the envelope
 //! leaves out `timestamp` and `processing_time`, so two runs over the same input are
-//! byte-identical.
+//! byte-identical (the other formats never carry them).
 
 use serde_json::{Map, Value};
 
@@ -35,22 +54,77 @@ pub enum OutputFormat {
     Table,
 }
 
-/// The records of a result: the entries of `output_data.columns` or `.groups`, or
-/// `output_data` itself (with `metadata.column` put first as `column` when there is one).
+/// How the table lays records out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Keys as rows, a column per record (pandas' `describe()`).
+    KeysAsRows,
+    /// A header of keys, a row per record (pandas' `value_counts()`).
+    RecordsAsRows,
+}
+
+/// The records of a result (see the [module docs](self)): the entries of
+/// `output_data.columns` or `.groups`; a categorical result's categories; a list
+/// result's items; else `output_data` itself (with `metadata.column` put first as
+/// `column` when there is one).
+///
+/// ```
+/// use dataproc::report::records;
+/// use dataproc::{CategoricalProcessor, Processor, ProcessorConfig};
+/// let config = ProcessorConfig::builder("c").build()?;
+/// let result = CategoricalProcessor::new(config).process(&serde_json::json!(["b", "a", "b"]))?;
+/// let rows = records(&result);
+/// assert_eq!(serde_json::Value::from(rows[0].clone()), serde_json::json!({"category": "b", "count": 2}));
+/// assert_eq!(rows.len(), 2);
+/// # Ok::<(), dataproc::Error>(())
+/// ```
 pub fn records(result: &ProcessingResult) -> Vec<Map<String, Value>> {
+    shaped(result).0
+}
+
+/// The records of a result and their table layout.
+fn shaped(result: &ProcessingResult) -> (Vec<Map<String, Value>>, Layout) {
+    let data = &result.output_data;
     for key in ["columns", "groups"] {
-        if let Some(Value::Array(list)) = result.output_data.get(key) {
-            return list.iter().filter_map(|v| v.as_object().cloned()).collect();
+        if let Some(Value::Array(list)) = data.get(key) {
+            let list = list.iter().filter_map(|v| v.as_object().cloned()).collect();
+            return (list, Layout::KeysAsRows);
         }
+    }
+    let row = |pairs: [(&str, Value); 2]| -> Map<String, Value> {
+        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    };
+    let kind = result
+        .metadata
+        .get("processor_type")
+        .and_then(Value::as_str);
+    if kind == Some("categorical")
+        && let Some(Value::Object(frequencies)) = data.get("frequencies")
+    {
+        let rows = frequencies
+            .iter()
+            .map(|(category, n)| {
+                row([("category", category.as_str().into()), ("count", n.clone())])
+            })
+            .collect();
+        return (rows, Layout::RecordsAsRows);
+    }
+    if let Value::Array(items) = data {
+        let rows = items
+            .iter()
+            .enumerate()
+            .map(|(i, output)| row([("item", i.into()), ("output", output.clone())]))
+            .collect();
+        return (rows, Layout::RecordsAsRows);
     }
     let mut record = Map::new();
     if let Some(column) = result.metadata.get("column") {
         record.insert("column".into(), column.clone());
     }
-    if let Some(map) = result.output_data.as_object() {
+    if let Some(map) = data.as_object() {
         record.extend(map.clone());
     }
-    vec![record]
+    (vec![record], Layout::KeysAsRows)
 }
 
 /// The text of `result` in `format` (with a final line break).
@@ -83,7 +157,10 @@ pub fn render(result: &ProcessingResult, format: OutputFormat, no_meta: bool) ->
             .collect::<Vec<_>>()
             .join("\n"),
         OutputFormat::Csv => csv_text(&records(result))?,
-        OutputFormat::Table => table_text(&records(result)),
+        OutputFormat::Table => {
+            let (records, layout) = shaped(result);
+            table_text(&records, layout)
+        }
     };
     if !text.ends_with('\n') {
         text.push('\n');
@@ -105,7 +182,8 @@ fn keys(records: &[Map<String, Value>]) -> Vec<String> {
 }
 
 /// A cell's text for CSV and the table: numbers as Python's `str()`, non-finite ones as
-/// `inf`/`-inf`/`nan`, texts as they are, a missing cell empty.
+/// `inf`/`-inf`/`nan`, texts as they are, a missing cell or `null` empty, `[word, count]`
+/// pairs as `word:count` separated by spaces, other lists and objects as a JSON line.
 fn cell_text(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
@@ -119,7 +197,22 @@ fn cell_text(value: Option<&Value>) -> String {
             Some(x) if n.is_f64() => py_float_repr(x),
             _ => n.to_string(),
         },
-        Some(other) => other.to_string(),
+        Some(Value::Array(items)) if items.iter().all(is_word_count) => items
+            .iter()
+            .map(|pair| format!("{}:{}", cell_text(pair.get(0)), cell_text(pair.get(1))))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some(other) => to_py_json_line(other),
+    }
+}
+
+/// Whether `value` is a `[word, count]` pair: a text without white space and a count.
+fn is_word_count(value: &Value) -> bool {
+    match value.as_array().map(Vec::as_slice) {
+        Some([Value::String(word), Value::Number(n)]) => {
+            n.is_u64() && !word.is_empty() && !word.contains(char::is_whitespace)
+        }
+        _ => false,
     }
 }
 
@@ -138,22 +231,31 @@ fn csv_text(records: &[Map<String, Value>]) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Statistics as rows, one column per record (headed by its group keys and column).
-fn table_text(records: &[Map<String, Value>]) -> String {
+/// The aligned table: with [`Layout::KeysAsRows`] keys as rows, one column per record
+/// (headed by its group keys and column); with [`Layout::RecordsAsRows`] a header of
+/// keys and one row per record.
+fn table_text(records: &[Map<String, Value>], layout: Layout) -> String {
     let all = keys(records);
-    // The heading rows: group keys and the column name; the rest are statistics.
-    let stats_from = all.iter().position(|k| k == "column").map_or(0, |i| i + 1);
-    let (heads, stats) = all.split_at(stats_from);
     let mut rows: Vec<Vec<String>> = Vec::new();
-    for h in heads {
-        let mut row = vec![String::new()];
-        row.extend(records.iter().map(|r| cell_text(r.get(h))));
-        rows.push(row);
-    }
-    for s in stats {
-        let mut row = vec![s.clone()];
-        row.extend(records.iter().map(|r| cell_text(r.get(s))));
-        rows.push(row);
+    if layout == Layout::RecordsAsRows {
+        rows.push(all.clone());
+        for r in records {
+            rows.push(all.iter().map(|k| cell_text(r.get(k))).collect());
+        }
+    } else {
+        // The heading rows: group keys and the column name; the rest are statistics.
+        let stats_from = all.iter().position(|k| k == "column").map_or(0, |i| i + 1);
+        let (heads, stats) = all.split_at(stats_from);
+        for h in heads {
+            let mut row = vec![String::new()];
+            row.extend(records.iter().map(|r| cell_text(r.get(h))));
+            rows.push(row);
+        }
+        for s in stats {
+            let mut row = vec![s.clone()];
+            row.extend(records.iter().map(|r| cell_text(r.get(s))));
+            rows.push(row);
+        }
     }
     let width = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..width)

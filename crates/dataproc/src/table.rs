@@ -20,8 +20,10 @@
 //!   (pandas' `skip_blank_lines`). `skip_invalid` skips and counts bad numbers instead.
 //! - **Groups**: [`TableOptions::group_by`] keys each row by the text of its key cells;
 //!   groups are hash-aggregated over unsorted input and listed in first-seen order.
-//!   Memory grows with the groups (about 67 KiB of exact accumulators per column per
-//!   group) plus what order statistics keep (8 bytes per value for the exact median).
+//!   Memory grows with the groups (about 2 KiB per column per group: the exact sums'
+//!   fixed-point limbs, the fold, 16 bytes per binary exponent spanned per sum; the
+//!   crate README has the measurement) plus what order statistics keep (8 bytes per
+//!   value for the exact median).
 //!
 //! Files of numbers or unquoted CSV of at least 16 MiB are folded in parallel parts (one
 //! thread per core, 2 to 4) whose folds merge exactly; if a part fails, the file is read
@@ -552,14 +554,7 @@ pub fn run_table(
         }
         m.insert("std_dev".into(), "sample (n-1)".into());
         let set = &options.stats;
-        if processor.options().median == crate::Median::Approximate {
-            let note = format!(
-                "approximate (sketch, relative error <= {}%)",
-                crate::sketch::DEFAULT_ALPHA * 100.0
-            );
-            m.insert("median".into(), note.into());
-        } else if processor.options().median == crate::Median::Omitted {
-            let note = "omitted (the exact median needs every value in memory)";
+        if let Some(note) = processor.options().median.note() {
             m.insert("median".into(), note.into());
         }
         if set.approx_distinct {

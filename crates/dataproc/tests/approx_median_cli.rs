@@ -7,6 +7,13 @@ use serde_json::Value;
 
 /// The approximate median the CLI prints for these lines on stdin.
 fn approx_median(lines: &str) -> f64 {
+    approx_result(lines)["output_data"]["median"]
+        .as_f64()
+        .unwrap()
+}
+
+/// The result the CLI prints with `--approx-median` for these lines on stdin.
+fn approx_result(lines: &str) -> Value {
     let out = Command::cargo_bin("dataproc")
         .unwrap()
         .args(["--quiet", "numeric", "--approx-median"])
@@ -16,8 +23,7 @@ fn approx_median(lines: &str) -> f64 {
         .get_output()
         .stdout
         .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
-    v["output_data"]["median"].as_f64().unwrap()
+    serde_json::from_slice(&out).unwrap()
 }
 
 #[test]
@@ -42,4 +48,19 @@ fn subnormals_and_mixed_signs_stay_within_half_a_percent() {
     assert_eq!(m, 0.0);
     let m = approx_median("-1e300\n-2.5\n3.75\n1e300\n2e-320\n");
     assert!((m - 2e-320).abs() <= 2e-320 * 0.005, "{m:e}");
+}
+
+#[test]
+fn a_median_between_ranks_of_opposite_signs_keeps_the_stated_bound() {
+    // Exact median 0.25, the midpoint of -1 and 1.5: each estimate is within 0.5 % of its rank,
+    // so the answer is within 0.5 % of (|-1| + |1.5|) / 2 = 1.25, not of 0.25.
+    let m = approx_median("-2\n-1\n1.5\n3\n");
+    assert!((m - 0.25).abs() <= 0.005 * 1.25, "{m}");
+    let v = approx_result("1\n2\n");
+    let note = v["metadata"]["median"].as_str().unwrap();
+    assert!(
+        note.contains("within 0.5% of |exact| unless x_lo < 0 < x_hi"),
+        "{note}"
+    );
+    assert!(note.contains("0.5% of max(|x_lo|, |x_hi|)"), "{note}");
 }

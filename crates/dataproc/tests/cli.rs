@@ -556,3 +556,307 @@ fn python_float_spellings_on_the_command_line() {
         "line 2: value inf is not finite",
     );
 }
+
+/// The standard output of a successful run.
+fn text_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+const NOTES: &str = "The cat\nthe dog.\nA cat!\n";
+const COLOURS: &str = "red\nblue\nred\ngreen\n";
+const BATCH: &str = r#"["  HELLO WORLD  ", 3.14159, [3,1,4,1,5], {"invalid": "data"}]"#;
+
+#[test]
+fn text_counts_in_every_output_format() {
+    let (_d, path) = file("txt", NOTES);
+    let run = |format: &str| {
+        text_of(
+            dataproc()
+                .arg("text")
+                .arg(&path)
+                .args(["--output-format", format]),
+        )
+    };
+    // One record; JSON keeps top_words as [word, count] lists.
+    assert_eq!(
+        run("jsonl"),
+        "{\"lines\": 3, \"words\": 6, \"characters\": 21, \"distinct_words\": 4, \"top_words\": \
+         [[\"cat\", 2], [\"the\", 2], [\"a\", 1], [\"dog\", 1]]}\n"
+    );
+    // CSV and the table write the pairs as word:count (a word holds no white space).
+    assert_eq!(
+        run("csv"),
+        "lines,words,characters,distinct_words,top_words\n3,6,21,4,cat:2 the:2 a:1 dog:1\n"
+    );
+    assert_eq!(
+        run("table"),
+        "lines                               3\n\
+         words                               6\n\
+         characters                         21\n\
+         distinct_words                      4\n\
+         top_words       cat:2 the:2 a:1 dog:1\n"
+    );
+    let v: Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(v["processor_name"], "TextProcessor");
+    assert_eq!(
+        v["output_data"]["top_words"][0],
+        serde_json::json!(["cat", 2])
+    );
+    // No top words: an empty cell, not `[]`.
+    let csv = text_of(
+        dataproc()
+            .args(["text", "--top-k", "0", "--output-format", "csv"])
+            .arg(&path),
+    );
+    assert_eq!(
+        csv,
+        "lines,words,characters,distinct_words,top_words\n3,6,21,4,\n"
+    );
+}
+
+#[test]
+fn categorical_counts_are_a_row_per_category_in_every_output_format() {
+    let (_d, path) = file("txt", COLOURS);
+    let run = |format: &str, extra: &[&str]| {
+        text_of(
+            dataproc()
+                .arg("categorical")
+                .arg(&path)
+                .args(["--output-format", format])
+                .args(extra),
+        )
+    };
+    // By count, then first appearance (blue before green).
+    assert_eq!(
+        run("jsonl", &[]),
+        "{\"category\": \"red\", \"count\": 2}\n\
+         {\"category\": \"blue\", \"count\": 1}\n\
+         {\"category\": \"green\", \"count\": 1}\n"
+    );
+    assert_eq!(run("csv", &[]), "category,count\nred,2\nblue,1\ngreen,1\n");
+    assert_eq!(
+        run("csv", &["--top-k", "2"]),
+        "category,count\nred,2\nblue,1\n"
+    );
+    assert_eq!(
+        run("table", &[]),
+        "category  count\nred           2\nblue          1\ngreen         1\n"
+    );
+    let v: Value = serde_json::from_str(&run("json", &[])).unwrap();
+    assert_eq!(v["output_data"]["cardinality"], 3);
+    assert_eq!(v["output_data"]["mode"], "red");
+    // A category with a comma, a quote or spaces stays one CSV field.
+    let (_d, path) = file("txt", "a, \"b\"\nplain\na, \"b\"\n");
+    let csv = text_of(
+        dataproc()
+            .args(["categorical", "--format", "lines", "--output-format", "csv"])
+            .arg(&path),
+    );
+    assert_eq!(csv, "category,count\n\"a, \"\"b\"\"\",2\nplain,1\n");
+}
+
+#[test]
+fn pipeline_and_run_results_in_every_output_format() {
+    let pipeline = |format: &str| {
+        text_of(
+            dataproc()
+                .args(["pipeline", "--output-format", format])
+                .write_stdin(BATCH),
+        )
+    };
+    // A record per item: its index and its output (null: no processor took it).
+    assert_eq!(
+        pipeline("jsonl"),
+        "{\"item\": 0, \"output\": \"hello world\"}\n\
+         {\"item\": 1, \"output\": 3.14}\n\
+         {\"item\": 2, \"output\": [1, 1, 3, 4, 5]}\n\
+         {\"item\": 3, \"output\": null}\n"
+    );
+    assert_eq!(
+        pipeline("csv"),
+        "item,output\n0,hello world\n1,3.14\n2,\"[1, 1, 3, 4, 5]\"\n3,\n"
+    );
+    assert_eq!(
+        pipeline("table"),
+        "item           output\n\
+         0         hello world\n\
+         1                3.14\n\
+         2     [1, 1, 3, 4, 5]\n\
+         3\n"
+    );
+    // `run` writes each processor's result as its own subcommand does.
+    let csv = text_of(
+        dataproc()
+            .args(["run", "categorical", "--output-format", "csv"])
+            .write_stdin(r#"["x", "y", "x"]"#),
+    );
+    assert_eq!(csv, "category,count\nx,2\ny,1\n");
+    let csv = text_of(
+        dataproc()
+            .args(["run", "numeric", "--output-format", "csv"])
+            .write_stdin("[1, 2]"),
+    );
+    assert_eq!(
+        csv,
+        "count,sum,mean,median,min,max,std_dev\n2,3.0,1.5,1.5,1.0,2.0,0.7071067811865476\n"
+    );
+    let jsonl = text_of(
+        dataproc()
+            .args(["run", "text", "--output-format", "jsonl"])
+            .write_stdin(r#"["a b", "b"]"#),
+    );
+    assert_eq!(
+        jsonl,
+        "{\"lines\": 2, \"words\": 3, \"characters\": 4, \"distinct_words\": 2, \"top_words\": \
+         [[\"b\", 2], [\"a\", 1]]}\n"
+    );
+}
+
+#[test]
+fn non_finite_results_are_spelled_per_format() {
+    let (_d, path) = file("txt", "1e308\n1.5e308\n");
+    let run = |format: &str| {
+        text_of(
+            dataproc()
+                .args(["numeric", "--stats", "sum,max", "--output-format", format])
+                .arg(&path),
+        )
+    };
+    assert_eq!(
+        run("jsonl"),
+        "{\"column\": \"value\", \"type\": \"numeric\", \"sum\": Infinity, \"max\": 1.5e+308}\n"
+    );
+    assert_eq!(
+        run("table"),
+        "         value\ntype   numeric\nsum        inf\nmax   1.5e+308\n"
+    );
+}
+
+/// The subcommands that print a result, each with an input that works and one that fails
+/// (more items than `--max-input-size 1`).
+fn every_subcommand() -> Vec<(Vec<&'static str>, &'static str, &'static str)> {
+    vec![
+        (vec!["numeric"], "1\n2\n", "txt"),
+        (vec!["text"], NOTES, "txt"),
+        (vec!["categorical"], COLOURS, "txt"),
+        (vec!["pipeline"], BATCH, "json"),
+        (vec!["run", "categorical"], r#"["x", "y"]"#, "json"),
+    ]
+}
+
+#[test]
+fn no_meta_and_output_files_on_every_subcommand() {
+    for (args, input, ext) in every_subcommand() {
+        let (dir, path) = file(ext, input);
+        let run = |extra: &[&str]| {
+            let mut cmd = dataproc();
+            cmd.args(&args).arg(&path).args(extra);
+            cmd
+        };
+        // --no-meta: no timestamp or processing time, so two runs are byte-identical.
+        let first = text_of(&mut run(&["--no-meta"]));
+        assert_eq!(first, text_of(&mut run(&["--no-meta"])), "{args:?}");
+        let v: Value = serde_json::from_str(&first).unwrap();
+        assert!(v.get("timestamp").is_none(), "{args:?}");
+        assert!(v.get("processing_time").is_none(), "{args:?}");
+        assert!(v["metadata"]["processor_type"].is_string(), "{args:?}");
+        let with_meta: Value = output(&mut run(&[]));
+        assert!(with_meta["processing_time"].is_number(), "{args:?}");
+        // -o / --output: the file holds what stdout would, and stdout stays empty.
+        for (flag, format) in [("-o", "csv"), ("--output", "jsonl"), ("-o", "json")] {
+            let out = dir.path().join(format!("out.{format}"));
+            let expected = text_of(&mut run(&["--no-meta", "--output-format", format]));
+            run(&["--no-meta", "--output-format", format, flag])
+                .arg(&out)
+                .assert()
+                .success()
+                .stdout("");
+            assert_eq!(
+                std::fs::read_to_string(&out).unwrap(),
+                expected,
+                "{args:?} {flag}"
+            );
+        }
+        // A failed run leaves the earlier file as it was, and no part file behind.
+        let out = dir.path().join("out.csv");
+        let before = std::fs::read_to_string(&out).unwrap();
+        run(&["--max-input-size", "1", "--output-format", "csv", "-o"])
+            .arg(&out)
+            .assert()
+            .code(3)
+            .stdout("");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), before, "{args:?}");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                format!("input.{ext}"),
+                "out.csv".into(),
+                "out.json".into(),
+                "out.jsonl".into()
+            ],
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn an_output_file_is_replaced_whole_or_not_at_all() {
+    let (dir, path) = file("txt", COLOURS);
+    let run = |out: &std::path::Path| {
+        let mut cmd = dataproc();
+        cmd.args(["categorical", "--output-format", "csv", "-o"])
+            .arg(out)
+            .arg(&path);
+        cmd
+    };
+    // A directory that does not exist: a clear error, nothing created.
+    let missing = dir.path().join("no-such-dir").join("out.csv");
+    let stderr = stderr_of(&mut run(&missing), 4);
+    assert!(
+        stderr.starts_with(&format!(
+            "dataproc: processing error: cannot write the result to {}: ",
+            missing.display()
+        )) && stderr.ends_with("; check the path and permissions\n"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("no-such-dir").exists());
+    // A directory is not overwritten.
+    fails(&mut run(dir.path()), 4, "cannot write the result to");
+    assert!(dir.path().is_dir());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // An existing file keeps its permissions.
+        let kept = dir.path().join("kept.csv");
+        std::fs::write(&kept, "old\n").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        run(&kept).assert().success();
+        assert_eq!(
+            std::fs::read_to_string(&kept).unwrap(),
+            "category,count\nred,2\nblue,1\ngreen,1\n"
+        );
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        // A symbolic link is written through: the link stays, its target is replaced.
+        let target = dir.path().join("target.csv");
+        std::fs::write(&target, "old\n").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        run(&link).assert().success();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "category,count\nred,2\nblue,1\ngreen,1\n"
+        );
+    }
+}
