@@ -618,7 +618,9 @@ impl Fetcher {
         }
         if hop.with_body {
             if let Some(upload) = &req.upload {
-                builder = upload.attach(builder, typed).await?;
+                // Boxed: opening files is rare, and its future would double the size of
+                // every request's state.
+                builder = Box::pin(upload.attach(builder, typed)).await?;
             } else if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
                 builder = builder.json(body);
             }
