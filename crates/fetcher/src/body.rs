@@ -219,16 +219,7 @@ impl BodySink {
         if !file.continue_part {
             return Ok(None);
         }
-        let len = match tokio::fs::metadata(&file.part).await {
-            Ok(meta) if meta.len() > 0 => meta.len(),
-            _ => return Ok(None),
-        };
-        let validator = tokio::fs::read_to_string(&file.validator_path)
-            .await
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| v.trim().to_owned());
-        Ok(Some((len, validator)))
+        Ok(Box::pin(file.part_to_continue()).await)
     }
 
     /// The partial file cannot be continued (the server refused its range): remove it,
@@ -237,8 +228,11 @@ impl BodySink {
         if let Target::File(file) = &mut self.target {
             file.writer = None;
             file.continue_part = false;
-            let _ = tokio::fs::remove_file(&file.part).await;
-            let _ = tokio::fs::remove_file(&file.validator_path).await;
+            Box::pin(async {
+                let _ = tokio::fs::remove_file(&file.part).await;
+                let _ = tokio::fs::remove_file(&file.validator_path).await;
+            })
+            .await;
         }
     }
 
@@ -267,7 +261,10 @@ impl BodySink {
                 Ok(())
             }
             Target::File(file) => {
-                let writer = file.open(head, continued, self.digest.as_mut()).await?;
+                // Boxed, as every file step here: file I/O is rare beside the discarded
+                // and buffered bodies, and its futures would otherwise make every
+                // request's state a kilobyte larger (and its cache misses with it).
+                let writer = Box::pin(file.open(head, continued, self.digest.as_mut())).await?;
                 file.writer = Some(writer);
                 Ok(())
             }
@@ -319,9 +316,35 @@ impl BodySink {
             self.complete = true;
             return Ok(());
         };
-        let Some(mut writer) = file.writer.take() else {
-            return Ok(());
+        if Box::pin(file.finish()).await? {
+            self.complete = true;
+        }
+        Ok(())
+    }
+}
+
+impl FileTarget {
+    /// The length and validator of a non-empty `.part` file to continue.
+    async fn part_to_continue(&self) -> Option<(u64, Option<String>)> {
+        let len = match tokio::fs::metadata(&self.part).await {
+            Ok(meta) if meta.len() > 0 => meta.len(),
+            _ => return None,
         };
+        let validator = tokio::fs::read_to_string(&self.validator_path)
+            .await
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.trim().to_owned());
+        Some((len, validator))
+    }
+
+    /// Flushes, syncs and renames the `.part` into place; `false` when there is no
+    /// writer (nothing was started), so nothing is complete.
+    async fn finish(&mut self) -> Result<bool, ErrorKind> {
+        let Some(mut writer) = self.writer.take() else {
+            return Ok(false);
+        };
+        let file = self;
         let io = |e: std::io::Error| sink_error(&file.part, &e);
         writer.flush().map_err(io)?;
         let synced = match writer.into_inner() {
@@ -336,12 +359,9 @@ impl BodySink {
             .map_err(|e| sink_error(&file.path, &e))?;
         let _ = tokio::fs::remove_file(&file.validator_path).await;
         file.continue_part = false;
-        self.complete = true;
-        Ok(())
+        Ok(true)
     }
-}
 
-impl FileTarget {
     /// Opens the `.part` for this attempt: truncated to `from` and positioned there when
     /// continuing (the digest first reads that prefix), else emptied, with the answer's
     /// validator written beside it.

@@ -8,13 +8,13 @@
 //! seed held its semaphore permit).
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::future::join_all;
 use reqwest::header::{
-    CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, IF_RANGE, RANGE, RETRY_AFTER,
+    CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, IF_RANGE, LOCATION, RANGE,
+    RETRY_AFTER,
 };
 use reqwest::{Method, Url, redirect};
 use tokio::time::Instant;
@@ -27,6 +27,7 @@ use crate::error::{ConfigError, ErrorKind, FetchError, secs};
 use crate::limits::Limits;
 use crate::proxy::{self, ProxyConfig};
 use crate::redact;
+use crate::redirect::{self as hops, Hop};
 use crate::request::HttpRequest;
 use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
@@ -75,11 +76,6 @@ pub struct FetcherConfig {
 /// `fetcher/VERSION`, the default `User-Agent`.
 pub const DEFAULT_USER_AGENT: &str = concat!("fetcher/", env!("CARGO_PKG_VERSION"));
 
-tokio::task_local! {
-    /// Redirects followed by the attempt running in this task (set by the redirect policy).
-    static REDIRECTS: Cell<u32>;
-}
-
 impl Default for FetcherConfig {
     fn default() -> Self {
         Self {
@@ -125,7 +121,10 @@ struct Inner {
     config: FetcherConfig,
     limits: Limits,
     counters: Counters,
-    cookies: Option<Arc<CookieJar>>,
+    cookies: Option<CookieJar>,
+    /// [`FetcherConfig::default_headers`], checked once; a request's own headers of the
+    /// same name replace them.
+    default_headers: HeaderMap,
 }
 
 /// What one attempt produced before the status is judged (its body is in the sink).
@@ -154,19 +153,25 @@ impl Fetcher {
         let limits = Limits::new(config.max_concurrent, config.per_host, config.rate_per_sec)?;
         // Another part of the program may have installed a provider already; that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut headers = HeaderMap::new();
+        let mut default_headers = HeaderMap::new();
         for (name, value) in &config.default_headers {
             let (name, value) = header_pair(name, value).map_err(ConfigError::Client)?;
-            headers.append(name, value);
+            default_headers.append(name, value);
         }
-        if !config.user_agent.is_empty() {
+        // The User-Agent alone stays with reqwest (it is no credential a redirect to
+        // another origin must drop); `-H User-Agent:` replaces it.
+        let mut headers = HeaderMap::new();
+        if !config.user_agent.is_empty() && !default_headers.contains_key("user-agent") {
             let (name, value) = header_pair("user-agent", &config.user_agent)
                 .map_err(|why| ConfigError::Client(format!("--user-agent: {why}")))?;
-            headers.entry(name).or_insert(value);
+            headers.insert(name, value);
         }
+        // Redirects and cookies are ours (`crate::redirect`): reqwest follows none and
+        // keeps no jar, which also spares every request the URL parses its redirect and
+        // cookie layers make.
         let mut builder = reqwest::Client::builder()
             .default_headers(headers)
-            .redirect(redirect_policy(config.max_redirects))
+            .redirect(redirect::Policy::none())
             .gzip(true)
             .brotli(true)
             .deflate(true);
@@ -181,13 +186,10 @@ impl Fetcher {
             builder = builder.tls_backend_preconfigured(tls);
         }
         let cookies = match (&config.cookies.jar_file, config.cookies.is_enabled()) {
-            (Some(path), _) => Some(Arc::new(CookieJar::load(path)?)),
-            (None, true) => Some(Arc::new(CookieJar::default())),
+            (Some(path), _) => Some(CookieJar::load(path)?),
+            (None, true) => Some(CookieJar::default()),
             (None, false) => None,
         };
-        if let Some(jar) = &cookies {
-            builder = builder.cookie_provider(Arc::clone(jar));
-        }
         let client = builder
             .build()
             .map_err(|e| ConfigError::Client(error_chain(&e)))?;
@@ -198,6 +200,7 @@ impl Fetcher {
                 limits,
                 counters: Counters::default(),
                 cookies,
+                default_headers,
             }),
         })
     }
@@ -209,7 +212,7 @@ impl Fetcher {
 
     /// The cookie jar, when [`FetcherConfig::cookies`] keeps one.
     pub fn cookie_jar(&self) -> Option<&CookieJar> {
-        self.inner.cookies.as_deref()
+        self.inner.cookies.as_ref()
     }
 
     /// Saves the cookie jar to [`CookieConfig::jar_file`] (nothing to do without one).
@@ -276,7 +279,7 @@ impl Fetcher {
         // What records, errors and logs show: the URL without its password.
         let shown = redact::url(&req.url);
         let checked = parse_url(&req.url).and_then(|url| {
-            let headers = request_headers(&req.headers)?;
+            let headers = request_headers(&req.headers, &inner.default_headers)?;
             if let Some(upload) = &req.upload {
                 upload.check()?;
             }
@@ -497,40 +500,15 @@ impl Fetcher {
         sink: &mut BodySink,
         retried: &(dyn Fn(u16) -> bool + Sync),
     ) -> Result<Answer, Failed> {
-        let inner = &*self.inner;
-        let read_timeout = inner.config.read_timeout;
-        let mut builder = inner.client.request(req.method.clone(), url.clone());
-        if !headers.is_empty() {
-            builder = builder.headers(headers.clone());
-        }
-        if let Some(upload) = &req.upload {
-            let typed = headers.contains_key(CONTENT_TYPE)
-                || inner
-                    .config
-                    .default_headers
-                    .iter()
-                    .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
-            builder = upload.attach(builder, typed).await?;
-        } else if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
-            builder = builder.json(body);
-        }
         let mut range = sink.range_request().await?;
-        let whole = range.as_ref().and_then(|_| builder.try_clone());
-        if let Some((from, validator)) = &range {
-            builder = builder.header(RANGE, format!("bytes={from}-"));
-            if let Some(validator) = validator {
-                builder = builder.header(IF_RANGE, validator.as_str());
-            }
-        }
-        let (mut redirects, mut response) = send_counted(builder, read_timeout).await?;
-        if range.is_some()
-            && response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE
-            && let Some(whole) = whole
-        {
+        let (mut redirects, mut response) = self
+            .send_following(url, headers, req, range.as_ref())
+            .await?;
+        if range.is_some() && response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
             // The partial file is stale, or already whole: start it over.
             sink.forget_part().await;
             range = None;
-            (redirects, response) = send_counted(whole, read_timeout).await?;
+            (redirects, response) = self.send_following(url, headers, req, None).await?;
         }
         let status = response.status().as_u16();
         let retry_after = response
@@ -568,6 +546,92 @@ impl Fetcher {
                 })
             }
         }
+    }
+
+    /// Sends the request and follows its redirects ([`crate::redirect`]), each hop within
+    /// the read time-out, keeping and sending cookies when there is a jar; returns the
+    /// answer with the number of redirects followed. `range` (a `.part` file's offset and
+    /// validator) goes with every hop.
+    async fn send_following(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        req: &HttpRequest,
+        range: Option<&(u64, Option<String>)>,
+    ) -> Result<(u32, reqwest::Response), ErrorKind> {
+        let inner = &*self.inner;
+        let max = inner.config.max_redirects;
+        let mut hop = Hop::first(url.clone(), req.method.clone());
+        let mut redirects = 0u32;
+        loop {
+            let builder = self.hop_request(&hop, headers, req, range).await?;
+            let response = within(inner.config.read_timeout, builder.send())
+                .await?
+                .map_err(classify)?;
+            if let Some(jar) = &inner.cookies {
+                jar.store_from(response.headers(), &hop.url);
+            }
+            let status = response.status();
+            let location = response.headers().get(LOCATION);
+            let (true, Some(location)) = (max > 0 && hops::is_followed(status), location) else {
+                return Ok((redirects, response));
+            };
+            if redirects as usize >= max {
+                return Err(ErrorKind::Redirect(format!("more than {max} redirects")));
+            }
+            let location = location.to_str().map_err(|_| {
+                ErrorKind::Redirect(format!(
+                    "{} sent a Location that is not text",
+                    redact::url(hop.url.as_str())
+                ))
+            })?;
+            hop = hop.follow(status, location)?;
+            redirects += 1;
+        }
+    }
+
+    /// The request of one hop: its method and URL, the request's headers less what the
+    /// hop must not carry, the jar's cookies for its URL, `Range` when continuing a file,
+    /// and the body while the hop keeps it (an upload is opened again for each).
+    async fn hop_request(
+        &self,
+        hop: &Hop,
+        headers: &HeaderMap,
+        req: &HttpRequest,
+        range: Option<&(u64, Option<String>)>,
+    ) -> Result<reqwest::RequestBuilder, ErrorKind> {
+        let inner = &*self.inner;
+        let mut builder = inner.client.request(hop.method.clone(), hop.url.clone());
+        let mut own = Cow::Borrowed(headers);
+        if !hop.with_body || hop.cross_origin {
+            hop.strip(own.to_mut());
+        }
+        if let Some(jar) = &inner.cookies
+            && !own.contains_key(COOKIE)
+            && let Some(cookies) = jar.header_for(&hop.url)
+        {
+            own.to_mut().insert(COOKIE, cookies);
+        }
+        let typed = own.contains_key(CONTENT_TYPE);
+        if !own.is_empty() {
+            builder = builder.headers(own.into_owned());
+        }
+        if hop.with_body {
+            if let Some(upload) = &req.upload {
+                // Boxed: opening files is rare, and its future would double the size of
+                // every request's state.
+                builder = Box::pin(upload.attach(builder, typed)).await?;
+            } else if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
+                builder = builder.json(body);
+            }
+        }
+        if let Some((from, validator)) = range {
+            builder = builder.header(RANGE, format!("bytes={from}-"));
+            if let Some(validator) = validator {
+                builder = builder.header(IF_RANGE, validator.as_str());
+            }
+        }
+        Ok(builder)
     }
 
     /// Streams the body of `response` into `sink` within the size cap and the read
@@ -646,38 +710,6 @@ async fn within<T>(
     }
 }
 
-/// Sends `builder` within the read time-out and returns the response with the number of
-/// redirects followed on the way (counted by [`redirect_policy`]).
-async fn send_counted(
-    builder: reqwest::RequestBuilder,
-    read_timeout: Option<Duration>,
-) -> Result<(u32, reqwest::Response), ErrorKind> {
-    let (redirects, sent) = REDIRECTS
-        .scope(Cell::new(0), async {
-            let sent = within(read_timeout, builder.send()).await;
-            (REDIRECTS.with(Cell::get), sent)
-        })
-        .await;
-    Ok((redirects, sent?.map_err(classify)?))
-}
-
-/// Follows at most `max` redirects (more is an error); with `max` 0 a 3xx is the answer
-/// itself, as curl without `-L`. Counts what it follows for the attempt's record.
-fn redirect_policy(max: usize) -> redirect::Policy {
-    if max == 0 {
-        return redirect::Policy::none();
-    }
-    redirect::Policy::custom(move |attempt| {
-        let followed = attempt.previous().len();
-        if followed > max {
-            attempt.error(format!("more than {max} redirects"))
-        } else {
-            let _ = REDIRECTS.try_with(|n| n.set(u32::try_from(followed).unwrap_or(u32::MAX)));
-            attempt.follow()
-        }
-    })
-}
-
 /// Parses the URL and checks it is `http` or `https` with a host.
 fn parse_url(raw: &str) -> Result<Url, ErrorKind> {
     let url = Url::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
@@ -693,12 +725,26 @@ fn parse_url(raw: &str) -> Result<Url, ErrorKind> {
     Ok(url)
 }
 
-/// The request's own headers, checked once before any attempt.
-fn request_headers(pairs: &[(String, String)]) -> Result<HeaderMap, ErrorKind> {
-    let mut headers = HeaderMap::with_capacity(pairs.len());
+/// The request's own headers, checked once before any attempt, then the fetcher's
+/// `defaults` of the names the request does not set.
+fn request_headers(
+    pairs: &[(String, String)],
+    defaults: &HeaderMap,
+) -> Result<HeaderMap, ErrorKind> {
+    let mut headers = HeaderMap::with_capacity(pairs.len() + defaults.len());
     for (name, value) in pairs {
         let (name, value) = header_pair(name, value).map_err(ErrorKind::InvalidRequest)?;
         headers.append(name, value);
+    }
+    if headers.is_empty() {
+        return Ok(defaults.clone());
+    }
+    for name in defaults.keys() {
+        if !headers.contains_key(name) {
+            for value in defaults.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
     }
     Ok(headers)
 }

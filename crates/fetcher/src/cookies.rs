@@ -27,7 +27,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cookie_store::{CookieDomain, CookieExpiration, CookieStore, RawCookie};
 use reqwest::Url;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 
 use crate::error::ConfigError;
 
@@ -51,7 +51,8 @@ impl CookieConfig {
     }
 }
 
-/// A thread-safe cookie jar that reqwest fills from `Set-Cookie` and reads for `Cookie`.
+/// A thread-safe cookie jar, filled from every `Set-Cookie` a fetcher receives (on each
+/// redirect hop too) and read for the `Cookie` of every request it sends.
 pub struct CookieJar {
     store: Mutex<CookieStore>,
 }
@@ -215,16 +216,22 @@ impl CookieJar {
     }
 }
 
-impl reqwest::cookie::CookieStore for CookieJar {
-    fn set_cookies(&self, cookie_headers: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
-        let cookies = cookie_headers
+impl CookieJar {
+    /// Keeps the cookies of the `Set-Cookie` headers of a response from `url`.
+    pub(crate) fn store_from(&self, headers: &HeaderMap, url: &Url) {
+        let mut cookies = headers
+            .get_all(SET_COOKIE)
+            .iter()
             .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
             .filter_map(|text| RawCookie::parse(text.to_owned()).ok())
-            .collect::<Vec<_>>();
-        self.lock().store_response_cookies(cookies.into_iter(), url);
+            .peekable();
+        if cookies.peek().is_some() {
+            self.lock().store_response_cookies(cookies, url);
+        }
     }
 
-    fn cookies(&self, url: &Url) -> Option<HeaderValue> {
+    /// The `Cookie` header a request to `url` sends, if any cookie matches.
+    pub(crate) fn header_for(&self, url: &Url) -> Option<HeaderValue> {
         let store = self.lock();
         let mut header = String::new();
         for (name, value) in store.get_request_values(url) {

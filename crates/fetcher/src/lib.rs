@@ -81,6 +81,7 @@ mod limits;
 pub mod proxy;
 pub mod queue;
 pub mod redact;
+pub mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;

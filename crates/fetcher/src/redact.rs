@@ -20,6 +20,11 @@ pub const MASK: &str = "***";
 /// [`MASK`]; unchanged (and not copied) when it has none. It works on the text, so a URL
 /// that does not parse is redacted too, and nothing else of it is normalized.
 pub fn url(text: &str) -> Cow<'_, str> {
+    // Most URLs have no user-info at all: one byte scan decides (this runs for every
+    // request, and the searches below cost ten times more).
+    if !text.as_bytes().contains(&b'@') {
+        return Cow::Borrowed(text);
+    }
     let Some(start) = text.find("://").map(|at| at + 3) else {
         return Cow::Borrowed(text);
     };

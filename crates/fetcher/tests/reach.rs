@@ -440,6 +440,106 @@ async fn zero_redirects_returns_the_3xx_and_records_count_them() {
     assert_eq!(err.kind.name(), "redirect", "past the limit: {err}");
 }
 
+#[tokio::test]
+async fn redirects_repeat_or_drop_the_body_and_keep_credentials_home() {
+    let server = server().await;
+    let other = common::server().await;
+    let fetcher = fetcher_with(quiet());
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "data.txt", "file body");
+    let via = |status: u16, to: &str| {
+        let mut url = reqwest::Url::parse(&server.url("/redirect-to")).unwrap();
+        url.query_pairs_mut()
+            .append_pair("status_code", &status.to_string())
+            .append_pair("url", to);
+        url.to_string()
+    };
+    let send = |req: HttpRequest| {
+        let fetcher = fetcher.clone();
+        async move {
+            fetcher
+                .fetch_single(&req.with_max_retries(0))
+                .await
+                .unwrap()
+        }
+    };
+
+    // 307 and 308 repeat the method and the body; an uploaded file is read again.
+    for status in [307, 308] {
+        let answer = send(HttpRequest::post(via(status, "/anything"), json!({"k": 1}))).await;
+        let echo = json_of(&answer);
+        assert_eq!(
+            (echo["method"].as_str(), answer.redirects),
+            (Some("POST"), 1)
+        );
+        assert_eq!(echo["data"], r#"{"k":1}"#, "{status}");
+        let upload = Upload::File {
+            path: file.clone(),
+            json: false,
+        };
+        let req = HttpRequest::new(Method::PUT, via(status, "/anything")).with_upload(upload);
+        let echo = json_of(&send(req).await);
+        assert_eq!(
+            (echo["method"].as_str(), echo["data"].as_str()),
+            (Some("PUT"), Some("file body"))
+        );
+    }
+    // 301, 302 and 303 make a GET without the body or its headers (curl -L).
+    for status in [301, 302, 303] {
+        let req = HttpRequest::post(via(status, "/anything"), json!({"k": 1}))
+            .with_header("Content-Type", "application/json");
+        let echo = json_of(&send(req).await);
+        assert_eq!(
+            (echo["method"].as_str(), echo["bytes"].as_u64()),
+            (Some("GET"), Some(0))
+        );
+        assert!(
+            echo["headers"].get("content-type").is_none(),
+            "{status}: {echo}"
+        );
+    }
+
+    // Credentials stay with the first origin; other headers go on.
+    let secret = |url: String| {
+        HttpRequest::get(url)
+            .with_header("Authorization", "Bearer s3cret")
+            .with_header("Cookie", "sid=1")
+            .with_header("X-Trace", "t")
+    };
+    let home = json_of(&send(secret(via(302, "/get"))).await);
+    assert_eq!(home["headers"]["authorization"], "Bearer s3cret");
+    assert_eq!(home["headers"]["cookie"], "sid=1");
+    let away = json_of(&send(secret(via(302, &other.url("/get")))).await);
+    assert_eq!(away["url"], other.url("/get"));
+    assert!(away["headers"].get("authorization").is_none(), "{away}");
+    assert!(away["headers"].get("cookie").is_none(), "{away}");
+    assert_eq!(away["headers"]["x-trace"], "t");
+    // So do the fetcher's own default headers.
+    let with_default = fetcher_with(FetcherConfig {
+        default_headers: vec![("Authorization".into(), "Basic dTpw".into())],
+        ..quiet()
+    });
+    let away = get(&with_default, via(302, &other.url("/get")))
+        .await
+        .unwrap();
+    assert!(json_of(&away)["headers"].get("authorization").is_none());
+    let home = get(&with_default, via(302, "/get")).await.unwrap();
+    assert_eq!(json_of(&home)["headers"]["authorization"], "Basic dTpw");
+
+    // A Location that cannot be followed is a redirect error naming it.
+    let response = get(&fetcher, via(302, "ftp://127.0.0.1/x"))
+        .await
+        .unwrap_err();
+    assert_eq!(response.kind.name(), "redirect", "{response}");
+    assert!(
+        response.to_string().contains("ftp://127.0.0.1/x"),
+        "{response}"
+    );
+    // A 3xx that is not a redirect to follow is the answer.
+    let answer = get(&fetcher, via(300, "/get")).await.unwrap();
+    assert_eq!((answer.status, answer.redirects), (300, 0));
+}
+
 async fn upload(fetcher: &Fetcher, url: String, upload: Upload) -> Value {
     let req = HttpRequest::new(Method::POST, url)
         .with_upload(upload)

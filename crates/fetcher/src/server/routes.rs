@@ -32,6 +32,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/user-agent", get(user_agent))
         .route("/bytes/{n}", get(bytes))
         .route("/redirect/{n}", get(redirect))
+        .route("/redirect-to", any(redirect_to))
         .route("/gzip", get(gzip))
         .route("/deflate", get(deflate))
 }
@@ -153,6 +154,21 @@ async fn redirect(Path(n): Path<u32>) -> Redirect {
         Redirect::to("/get")
     } else {
         Redirect::to(&format!("/redirect/{}", n - 1))
+    }
+}
+
+/// httpbin's `/redirect-to?url=U&status_code=N`: any method, `N` (302 by default, any
+/// 3xx) to `U`, as given (relative or absolute).
+async fn redirect_to(Query(args): Query<BTreeMap<String, String>>) -> Response {
+    let status = args
+        .get("status_code")
+        .and_then(|code| code.parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .filter(StatusCode::is_redirection)
+        .unwrap_or(StatusCode::FOUND);
+    match args.get("url") {
+        Some(url) => (status, [(header::LOCATION, url.as_str())]).into_response(),
+        None => (StatusCode::BAD_REQUEST, "?url= is missing").into_response(),
     }
 }
 
