@@ -34,8 +34,9 @@ use crate::error::{Error, Result};
 use crate::exact::{ExactSum, round_ratio, units};
 use crate::numeric::Median;
 use crate::pyjson::py_float_repr;
+use crate::select::select_ranks;
 use crate::sketch::{DEFAULT_ALPHA, QuantileSketch};
-use crate::stats::{NumericState, from_order_key, median_owned, middle, order_key};
+use crate::stats::{NumericState, middle};
 
 /// One statistic a record can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +308,9 @@ pub struct ColumnFold {
     invalid: u64,
     non_finite: u64,
     values: Option<Vec<f64>>,
+    /// Kept values of later parts, taken over whole by [`ColumnFold::merge`] (order
+    /// statistics select across the parts, so they are never joined).
+    parts: Vec<Vec<f64>>,
     /// How many of `values` are in `state`: a batched fold that keeps its values folds
     /// them into the exact accumulators only when asked (see [`ColumnFold::batched`]).
     folded: usize,
@@ -444,6 +448,7 @@ impl ColumnFold {
             invalid: 0,
             non_finite: 0,
             values: (order && !set.approximate).then(Vec::new),
+            parts: Vec::new(),
             folded: 0,
             rare: any.then(|| Box::new(rare)),
             pending: [0.0; BATCH],
@@ -539,6 +544,7 @@ impl ColumnFold {
         self.drain();
         self.non_numeric += 1;
         self.values = None;
+        self.parts = Vec::new();
         if let Some(rare) = &mut self.rare {
             rare.drop_values();
         }
@@ -582,22 +588,21 @@ impl ColumnFold {
         self.non_finite += other.non_finite;
         if self.non_numeric > 0 {
             self.values = None;
+            self.parts = Vec::new();
             if let Some(rare) = &mut self.rare {
                 rare.drop_values();
             }
         }
-        if let (Some(mine), Some(mut theirs)) = (&mut self.values, other.values) {
-            // Move over in slices from the end, so memory peaks near 8 bytes per value.
-            const SLICE: usize = 1 << 20;
-            mine.reserve_exact(theirs.len());
-            while !theirs.is_empty() {
-                let keep = theirs.len().saturating_sub(SLICE);
-                mine.extend_from_slice(&theirs[keep..]);
-                theirs.truncate(keep);
-                theirs.shrink_to_fit();
-            }
+        if self.values.is_some()
+            && let Some(theirs) = other.values
+        {
+            // Taken over whole, not copied: the order statistics select across parts.
+            self.parts.extend(
+                std::iter::once(theirs)
+                    .chain(other.parts)
+                    .filter(|p| !p.is_empty()),
+            );
         }
-        self.folded = self.values.as_ref().map_or(0, Vec::len);
         if let (Some(mine), Some(theirs)) = (&mut self.rare, other.rare) {
             mine.merge(*theirs, offset);
         }
@@ -681,29 +686,35 @@ impl ColumnFold {
         let Some(values) = self.values.take() else {
             return out;
         };
-        let needs_sort = set.has(Stat::MedianLow)
-            || set.has(Stat::MedianHigh)
-            || (set.has(Stat::Quantiles) && !set.quantiles.is_empty());
-        if !needs_sort {
-            out.median = median_owned(values);
-            return out;
-        }
-        let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
-        keys.sort_unstable();
-        let n = keys.len();
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.push(values);
+        let n: usize = parts.iter().map(Vec::len).sum();
         if n == 0 {
             return out;
         }
-        let at = |i: usize| from_order_key(keys[i]);
-        let (low, high) = (at((n - 1) / 2), at(n / 2));
+        let (low, high) = ((n - 1) / 2, n / 2);
+        let positions: Vec<QuantileRank> = set
+            .quantiles
+            .iter()
+            .map(|&q| QuantileRank::new(n, q))
+            .collect();
+        let mut ranks = vec![low, high];
+        for p in &positions {
+            ranks.push(p.rank);
+            if p.fraction.is_some() {
+                ranks.push(p.rank + 1);
+            }
+        }
+        ranks.sort_unstable();
+        ranks.dedup();
+        let values = select_ranks(&parts, &ranks);
+        drop(parts);
+        let at = |i: usize| ranks.binary_search(&i).map_or(f64::NAN, |k| values[k]);
+        let (low, high) = (at(low), at(high));
         out.low = Some(low);
         out.high = Some(high);
         out.median = Some(if n % 2 == 1 { high } else { middle(low, high) });
-        out.quantiles = set
-            .quantiles
-            .iter()
-            .map(|&q| Some(linear_quantile(&at, n, q)))
-            .collect();
+        out.quantiles = positions.iter().map(|p| Some(p.value(&at))).collect();
         out
     }
 
@@ -737,6 +748,41 @@ impl ColumnFold {
     }
 }
 
+/// Finishes `folds` (see [`ColumnFold::finish`]) on up to one thread per core (at most
+/// 4), each thread taking the next fold when done with one: the exact median of each
+/// column, and the rounding of each group's statistics, run side by side. The records
+/// come in the order of `folds`.
+pub fn finish_all(folds: Vec<ColumnFold>, set: &StatSet) -> Vec<Record> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4)
+        .min(folds.len());
+    if threads <= 1 {
+        return folds.into_iter().map(|f| f.finish(set)).collect();
+    }
+    let jobs = std::sync::Mutex::new(folds.into_iter().enumerate());
+    let next = || jobs.lock().ok().and_then(|mut j| j.next());
+    let mut done: Vec<(usize, Record)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    while let Some((i, fold)) = next() {
+                        out.push((i, fold.finish(set)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 #[derive(Debug, Default)]
 struct OrderStats {
     median: Option<f64>,
@@ -745,28 +791,45 @@ struct OrderStats {
     quantiles: Vec<Option<f64>>,
 }
 
-/// The `q` quantile of `n` sorted values (`at(i)` the i-th), by linear interpolation
-/// between closest ranks, computed exactly and rounded once: `q` is taken at its exact
-/// binary value, `h = (n − 1)·q = j + f`, result `x[j]·(1 − f) + x[j+1]·f`.
-fn linear_quantile(at: &dyn Fn(usize) -> f64, n: usize, q: f64) -> f64 {
-    // q = m / 2^k exactly (q in [0, 1]).
-    let (mut m, mut k) = (q, 0u32);
-    while m.fract() != 0.0 && k < 1100 {
-        m *= 2.0;
-        k += 1;
+/// Where the `q` quantile of `n` sorted values lies, for linear interpolation between
+/// closest ranks: `h = (n − 1)·q = rank + fraction`, with `q` taken at its exact binary
+/// value `m / 2^k`, so the fraction is exactly `r / 2^k`.
+#[derive(Debug)]
+struct QuantileRank {
+    rank: usize,
+    /// `(r, 2^k)`; `None` when `h` is the rank itself (or the last one).
+    fraction: Option<(BigUint, BigUint)>,
+}
+
+impl QuantileRank {
+    fn new(n: usize, q: f64) -> Self {
+        // q = m / 2^k exactly (q in [0, 1]).
+        let (mut m, mut k) = (q, 0u32);
+        while m.fract() != 0.0 && k < 1100 {
+            m *= 2.0;
+            k += 1;
+        }
+        let m = BigUint::from(m as u64);
+        let scaled = BigUint::from(n as u64 - 1) * m;
+        let j_big: BigUint = &scaled >> k;
+        let j = usize::try_from(j_big).unwrap_or(n - 1).min(n - 1);
+        let one = BigUint::from(1u8) << k;
+        let r = scaled - (BigUint::from(j as u64) << k);
+        let fraction = (r != BigUint::default() && j + 1 < n).then_some((r, one));
+        Self { rank: j, fraction }
     }
-    let m = BigUint::from(m as u64);
-    let scaled = BigUint::from(n as u64 - 1) * m;
-    let j_big: BigUint = &scaled >> k;
-    let j = usize::try_from(j_big).unwrap_or(n - 1).min(n - 1);
-    let one = BigUint::from(1u8) << k;
-    let r = scaled - (BigUint::from(j as u64) << k);
-    if r == BigUint::default() || j + 1 >= n {
-        return at(j);
+
+    /// The quantile, `x[j]·(1 − f) + x[j+1]·f` computed exactly and rounded once, from
+    /// the sorted values' `at(i)`.
+    fn value(&self, at: &dyn Fn(usize) -> f64) -> f64 {
+        let j = self.rank;
+        let Some((r, one)) = &self.fraction else {
+            return at(j);
+        };
+        let (a, b) = (units(at(j)), units(at(j + 1)));
+        let num = a * BigInt::from(one - r) + b * BigInt::from(r.clone());
+        round_ratio(&num, one, -1074)
     }
-    let (a, b) = (units(at(j)), units(at(j + 1)));
-    let num = a * BigInt::from(&one - &r) + b * BigInt::from(r);
-    round_ratio(&num, &one, -1074)
 }
 
 /// A cell of a finished record.

@@ -1,10 +1,12 @@
-//! CSV known to hold no quote, split on its delimiters without the csv crate's state
-//! machine or a copy: the parallel table path checks a whole file for `"` before it
-//! splits it into line-aligned parts, so in those parts a record is a line and a field is
-//! what lies between delimiters, read in place from the reader's buffer. Lines end in
-//! `\n` or `\r\n` and blank lines are skipped, as the csv crate reads them; a lone `\r`
-//! (which the csv crate would take as a line break) is refused with an error, and the
-//! caller reads the file with the csv crate instead.
+//! CSV without quotes, split on its delimiters without the csv crate's state machine or
+//! a copy: the parallel table path splits a file into line-aligned parts, and in a part
+//! without `"` a record is a line and a field is what lies between delimiters, read in
+//! place from the reader's buffer. Lines end in `\n` or `\r\n` and blank lines are
+//! skipped, as the csv crate reads them. A quote (where a field may hold a delimiter or
+//! a line break) or a lone `\r` (which the csv crate would take as a line break) is
+//! refused with an error, and the caller reads the file with the csv crate instead. Each
+//! part looks for quotes in its own bytes as it reads them, so no pass over the whole
+//! file comes first.
 
 use std::io::BufRead;
 
@@ -60,6 +62,11 @@ pub(crate) fn for_each_record(
             .map_err(|e| Error::Validation(format!("{name}: {e}")))?;
         if buf.is_empty() {
             break;
+        }
+        if memchr::memchr(b'"', buf).is_some() {
+            return Err(Error::Validation(format!(
+                "{name}: a quote after line {line_no}: not a plain CSV"
+            )));
         }
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', buf) {
@@ -160,7 +167,8 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_carriage_return_is_refused() {
+    fn a_lone_carriage_return_or_a_quote_is_refused() {
         assert!(records("1,2\r3\n", 1 << 10).is_err());
+        assert!(records("1,2\n3,\"4\"\n", 4).is_err());
     }
 }

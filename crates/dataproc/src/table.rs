@@ -28,13 +28,13 @@
 //! again in one pass so the error names the right line.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::columns::{Cell, ColumnFold, MixMap, Record, StatSet, split_list};
+use crate::columns::{Cell, ColumnFold, MixMap, Record, StatSet, finish_all, split_list};
 use crate::error::{Error, Result};
 use crate::input::{
     Column, CsvRecords, Format, Item, PARALLEL_MIN_BYTES, Source, bad_cell, csv_reader,
@@ -1024,23 +1024,32 @@ fn key_text(v: &Value) -> String {
 fn finish(run: Run<'_>) -> Table {
     let set = &run.options.stats;
     let grouped = !run.key_names.is_empty();
-    let mut records = Vec::new();
     let Groups {
         keys, rows, folds, ..
     } = run.groups;
-    for ((key, n), mut columns) in keys.into_iter().zip(rows).zip(folds) {
+    let mut all = Vec::new();
+    for (n, mut columns) in rows.into_iter().zip(folds) {
         columns.resize_with(run.names.len(), || ColumnFold::new(set));
-        for (c, mut fold) in columns.into_iter().enumerate() {
+        for mut fold in columns {
             // Rows without the field (JSON) are missing values.
             fold.add_nulls(n.saturating_sub(fold.cells()));
+            all.push(fold);
+        }
+    }
+    let mut finished = finish_all(all, set).into_iter();
+    let mut records = Vec::new();
+    for key in &keys {
+        for name in &run.names {
             let mut record = Record::default();
             if grouped {
-                for (k, v) in run.key_names.iter().zip(&key) {
+                for (k, v) in run.key_names.iter().zip(key) {
                     record.push(k, Cell::Text(v.clone()));
                 }
             }
-            record.push("column", Cell::Text(run.names[c].clone()));
-            record.cells.extend(fold.finish(set).cells);
+            record.push("column", Cell::Text(name.clone()));
+            record
+                .cells
+                .extend(finished.next().map(|r| r.cells).unwrap_or_default());
             records.push(record);
         }
     }
@@ -1116,30 +1125,23 @@ fn parallel(
     Some(finish(total))
 }
 
-/// The layout of a CSV file and the byte offset of its first data record; `None` when the
-/// file holds a quote (a quoted field may hold a line break, so lines are not records).
+/// The layout of a CSV file and the byte offset of its first data record, from its first
+/// MiB; `None` when that holds a quote (a quoted field may hold a line break, so lines
+/// are not records; the parts look for quotes in the rest, see [`crate::plain_csv`]).
 fn csv_head(
     path: &Path,
     delimiter: u8,
     options: &TableOptions,
     name: &str,
 ) -> Option<(Option<Layout>, u64)> {
-    let file = File::open(path).ok()?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut chunk = Vec::with_capacity(1 << 20);
-    loop {
-        let buf = reader.fill_buf().ok()?;
-        if buf.is_empty() {
-            break;
-        }
-        if memchr::memchr(b'"', buf).is_some() {
-            return None;
-        }
-        if chunk.len() < 1 << 20 {
-            chunk.extend_from_slice(buf);
-        }
-        let n = buf.len();
-        reader.consume(n);
+    File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut chunk)
+        .ok()?;
+    if memchr::memchr(b'"', &chunk).is_some() {
+        return None;
     }
     let body = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&chunk);
     let bom = (chunk.len() - body.len()) as u64;
@@ -1302,6 +1304,31 @@ mod tests {
         let o = TableOptions::default();
         assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_none());
         assert_eq!(table(&p, f.path(), Format::Csv, &o, 0).unwrap().rows, 1);
+    }
+
+    #[test]
+    fn a_quote_past_the_first_mib_sends_the_csv_to_one_pass() {
+        let mut text = String::from("x,y\n");
+        let mut rows = 0;
+        while text.len() < (1 << 20) + 1000 {
+            text.push_str(&format!("{rows},{}\n", rows % 7));
+            rows += 1;
+        }
+        text.push_str("\"5,5\",6\n7,8\n");
+        let f = text_file(&text);
+        let o = TableOptions {
+            columns: vec![Column::Name("y".into())],
+            ..options(Median::Exact)
+        };
+        let p = processor(1_000_000, Median::Exact);
+        let source = Source::open(Some(f.path()), Some(Format::Csv)).unwrap();
+        assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_none());
+        let one_pass = table(&p, f.path(), Format::Csv, &o, 0).unwrap();
+        assert_eq!(one_pass.rows, rows + 2);
+        assert_eq!(
+            one_pass.records[0].get("count"),
+            Some(&Cell::Count(rows + 2))
+        );
     }
 
     #[test]
