@@ -239,6 +239,12 @@ impl StatSet {
         self.stats.contains(&stat)
     }
 
+    /// Whether a fold keeps every value (the exact median, `median_low`/`median_high`,
+    /// quantiles).
+    pub fn keeps_values(&self) -> bool {
+        self.wants_order() && !self.approximate
+    }
+
     fn wants_order(&self) -> bool {
         self.has(Stat::Median)
             || self.has(Stat::MedianLow)
@@ -311,19 +317,9 @@ pub struct ColumnFold {
     /// Kept values of later parts, taken over whole by [`ColumnFold::merge`] (order
     /// statistics select across the parts, so they are never joined).
     parts: Vec<Vec<f64>>,
-    /// How many of `values` are in `state`: a batched fold that keeps its values folds
-    /// them into the exact accumulators only when asked (see [`ColumnFold::batched`]).
-    folded: usize,
     /// What the less common statistics keep, out of line so a fold stays a few cache lines.
     rare: Option<Box<Rare>>,
-    /// Numbers waiting to be folded in a burst (see [`ColumnFold::batched`]).
-    pending: [f64; BATCH],
-    queued: u8,
-    batched: bool,
 }
-
-/// How many numbers a batched fold gathers before folding them in.
-const BATCH: usize = 16;
 
 /// The state of the statistics asked less often.
 #[derive(Debug, Clone)]
@@ -447,83 +443,28 @@ impl ColumnFold {
             non_numeric: 0,
             invalid: 0,
             non_finite: 0,
-            values: (order && !set.approximate).then(Vec::new),
+            values: set.keeps_values().then(Vec::new),
             parts: Vec::new(),
-            folded: 0,
             rare: any.then(|| Box::new(rare)),
-            pending: [0.0; BATCH],
-            queued: 0,
-            batched: false,
-        }
-    }
-
-    /// A fold that gathers 16 numbers before folding them in: for the many folds of a
-    /// group-by, where each value would otherwise touch the exact accumulators of a fold
-    /// long out of cache. When the exact median or quantiles keep every value anyway, the
-    /// kept values are the batch: a number only goes to the end of its vector, and the
-    /// accumulators take them in one sequential sweep per fold when it is merged or
-    /// finished (the same values, so the same exact sums).
-    pub fn batched(set: &StatSet) -> Self {
-        Self {
-            batched: true,
-            ..Self::new(set)
         }
     }
 
     /// Folds in one finite number.
     #[inline]
     pub fn push(&mut self, x: f64) {
-        if self.batched {
-            if self.values.is_some() {
-                let rank = self.state.count() + self.unfolded() as u64;
-                if let Some(rare) = &mut self.rare {
-                    rare.push(x, rank);
-                }
-                if let Some(values) = &mut self.values {
-                    values.push(x);
-                }
-                return;
-            }
-            self.pending[usize::from(self.queued) % BATCH] = x;
-            self.queued += 1;
-            if usize::from(self.queued) == BATCH {
-                self.drain();
-            }
-            return;
-        }
-        self.fold_in(x);
-    }
-
-    /// Folds in the numbers a batched fold gathered (pending, or kept but not folded).
-    fn drain(&mut self) {
-        let n = usize::from(std::mem::take(&mut self.queued));
-        for i in 0..n {
-            let x = self.pending[i];
-            self.fold_in(x);
-        }
-        if let Some(values) = &self.values {
-            for &x in &values[self.folded..] {
-                self.state.push(x);
-            }
-            self.folded = values.len();
-        }
-    }
-
-    /// Kept values not yet in the exact accumulators.
-    #[inline]
-    fn unfolded(&self) -> usize {
-        self.values.as_ref().map_or(0, |v| v.len() - self.folded)
-    }
-
-    #[inline]
-    fn fold_in(&mut self, x: f64) {
         if let Some(rare) = &mut self.rare {
             rare.push(x, self.state.count());
         }
         self.state.push(x);
         if let Some(values) = &mut self.values {
             values.push(x);
-            self.folded = values.len();
+        }
+    }
+
+    /// Makes room for `additional` more numbers where every value is kept.
+    pub fn reserve(&mut self, additional: usize) {
+        if let Some(values) = &mut self.values {
+            values.reserve(additional);
         }
     }
 
@@ -541,7 +482,6 @@ impl ColumnFold {
     /// Counts a cell that is not a number in a column described as found (its type
     /// becomes text); what was kept for order statistics is let go.
     pub fn push_non_numeric(&mut self) {
-        self.drain();
         self.non_numeric += 1;
         self.values = None;
         self.parts = Vec::new();
@@ -567,7 +507,7 @@ impl ColumnFold {
 
     /// How many numbers were folded.
     pub fn count(&self) -> u64 {
-        self.state.count() + u64::from(self.queued) + self.unfolded() as u64
+        self.state.count()
     }
 
     /// Whether a non-number made this column text.
@@ -577,9 +517,7 @@ impl ColumnFold {
 
     /// Takes in the fold of a later part of the same column: the result is what one pass
     /// over both parts gives (the mode's "first seen" included).
-    pub fn merge(&mut self, mut other: Self) {
-        self.drain();
-        other.drain();
+    pub fn merge(&mut self, other: Self) {
         let offset = self.state.count();
         self.state.merge(&other.state);
         self.nulls += other.nulls;
@@ -612,7 +550,6 @@ impl ColumnFold {
     /// then the statistics of `set` in its order, and the skipped counts that are not
     /// zero (`invalid`, `non_finite`).
     pub fn finish(mut self, set: &StatSet) -> Record {
-        self.drain();
         let mut record = Record::default();
         let count = self.state.count();
         if self.is_text() {
@@ -746,41 +683,6 @@ impl ColumnFold {
         let total = sum.to_bigint().to_biguint()?;
         Some(round_ratio(&BigInt::from(n), &total, 1074))
     }
-}
-
-/// Finishes `folds` (see [`ColumnFold::finish`]) on up to one thread per core (at most
-/// 4), each thread taking the next fold when done with one: the exact median of each
-/// column, and the rounding of each group's statistics, run side by side. The records
-/// come in the order of `folds`.
-pub fn finish_all(folds: Vec<ColumnFold>, set: &StatSet) -> Vec<Record> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4)
-        .min(folds.len());
-    if threads <= 1 {
-        return folds.into_iter().map(|f| f.finish(set)).collect();
-    }
-    let jobs = std::sync::Mutex::new(folds.into_iter().enumerate());
-    let next = || jobs.lock().ok().and_then(|mut j| j.next());
-    let mut done: Vec<(usize, Record)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    while let Some((i, fold)) = next() {
-                        out.push((i, fold.finish(set)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    done.sort_unstable_by_key(|&(i, _)| i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[derive(Debug, Default)]
@@ -983,48 +885,6 @@ mod tests {
         xs[123..].iter().for_each(|&x| b.push(x));
         a.merge(b);
         assert_eq!(a.finish(&set), one.finish(&set));
-    }
-
-    #[test]
-    fn a_batched_fold_equals_a_direct_one() {
-        let set = StatSet::from_lists(
-            Some("count,sum,median,mode,distinct,stdev"),
-            Some("0.3"),
-            Median::Exact,
-        )
-        .unwrap();
-        let xs: Vec<f64> = (0..101).map(|i| f64::from(i % 13) - 2.5).collect();
-        let (mut direct, mut batched) = (ColumnFold::new(&set), ColumnFold::batched(&set));
-        let (mut a, mut b) = (ColumnFold::batched(&set), ColumnFold::batched(&set));
-        for (i, &x) in xs.iter().enumerate() {
-            direct.push(x);
-            batched.push(x);
-            if i < 37 { a.push(x) } else { b.push(x) }
-        }
-        assert_eq!(batched.count(), 101);
-        a.merge(b);
-        let want = direct.finish(&set);
-        assert_eq!(batched.finish(&set), want);
-        assert_eq!(a.finish(&set), want);
-    }
-
-    #[test]
-    fn a_batched_fold_keeping_values_sums_them_before_they_are_dropped() {
-        let set =
-            StatSet::from_lists(Some("count,sum,mean,stdev,median"), None, Median::Exact).unwrap();
-        let (mut direct, mut batched) = (ColumnFold::new(&set), ColumnFold::batched(&set));
-        for x in [1e16, 1.0, -1e16, 3.5, 0.25] {
-            direct.push(x);
-            batched.push(x);
-        }
-        assert_eq!(batched.count(), 5);
-        assert_eq!(batched.clone().finish(&set), direct.clone().finish(&set));
-        // A non-number lets the values go: what they summed to stays counted.
-        direct.push_non_numeric();
-        batched.push_non_numeric();
-        batched.push(2.0);
-        direct.push(2.0);
-        assert_eq!(batched.finish(&set), direct.finish(&set));
     }
 
     #[test]
