@@ -44,7 +44,9 @@ fn select_gathering(parts: &[Vec<f64>], ranks: &[usize], gather: usize) -> Vec<f
     wanted.sort_unstable();
     wanted.dedup();
     let mut found = Vec::with_capacity(wanted.len());
-    descend(parts, Prefix::ALL, total, &wanted, 0, gather, &mut found);
+    if total <= gather || !bracketed(parts, total, &wanted, gather, &mut found) {
+        descend(parts, Prefix::ALL, total, &wanted, 0, gather, &mut found);
+    }
     found.sort_unstable_by_key(|&(rank, _)| rank);
     ranks
         .iter()
@@ -77,6 +79,67 @@ pub fn median(parts: &[Vec<f64>]) -> Option<f64> {
     } else {
         crate::stats::middle(low, high)
     })
+}
+
+/// Keys a sample for [`bracketed`] takes.
+const SAMPLE: usize = 1 << 14;
+
+/// The one-pass case: when the wanted ranks lie close together (the median, or
+/// `median_low` and `median_high`), a strided sample of the keys, sorted, gives two keys
+/// that bracket them with a margin of about five standard deviations of the sample's
+/// rank error; one pass counts the keys below the bracket (branch-free) and gathers
+/// those in it, and a selection among those finds the ranks. `false` (nothing found)
+/// when the bracket missed or would gather more than `gather` keys (a column of few
+/// distinct values), and the counting passes of [`descend`] run instead.
+fn bracketed(
+    parts: &[Vec<f64>],
+    total: usize,
+    ranks: &[usize],
+    gather: usize,
+    found: &mut Vec<(usize, u64)>,
+) -> bool {
+    let (Some(&first), Some(&last)) = (ranks.first(), ranks.last()) else {
+        return true;
+    };
+    let step = (total / SAMPLE).max(1);
+    let mut sample: Vec<u64> = parts
+        .iter()
+        .flat_map(|p| p.iter().step_by(step))
+        .map(|&x| order_key(x))
+        .collect();
+    sample.sort_unstable();
+    let s = sample.len();
+    // The sample rank of a rank, and the margin: 5 sqrt(s) / 2 (the standard deviation
+    // of a sample quantile's rank is at most sqrt(s) / 2).
+    let margin = 5 * s.isqrt() / 2 + 1;
+    let at = |rank: usize| rank * s / total;
+    let (lo_at, hi_at) = (at(first).saturating_sub(margin), at(last) + margin);
+    if (hi_at - lo_at) * step > gather {
+        return false;
+    }
+    let lo = if lo_at == 0 { 0 } else { sample[lo_at] };
+    let hi = sample.get(hi_at).copied().unwrap_or(u64::MAX);
+    let width = hi - lo;
+    let mut below = 0usize;
+    let mut inside: Vec<u64> = Vec::with_capacity(gather.min(2 * (hi_at - lo_at) * step));
+    for part in parts {
+        for &x in part {
+            let key = order_key(x);
+            below += usize::from(key < lo);
+            if key.wrapping_sub(lo) <= width {
+                if inside.len() == gather {
+                    return false;
+                }
+                inside.push(key);
+            }
+        }
+    }
+    if below > first || last >= below + inside.len() {
+        return false;
+    }
+    let relative: Vec<usize> = ranks.iter().map(|r| r - below).collect();
+    pick(&mut inside, &relative, below, found);
+    true
 }
 
 /// The keys whose top `bits` bits are `value`.
@@ -256,7 +319,7 @@ mod tests {
             .map(|x| x.to_bits())
             .collect();
         // Small gather bounds take the counting passes (down to full keys) on small data.
-        for gather in [1, 64, usize::MAX] {
+        for gather in [1, 64, 1000, usize::MAX] {
             let got = select_gathering(parts, &ranks, gather);
             assert_eq!(got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want);
         }
@@ -290,6 +353,47 @@ mod tests {
             let (a, b) = data.split_at(n / 3);
             check(&[a.to_vec(), b.to_vec(), Vec::new()]);
             check(&[data]);
+        }
+    }
+
+    #[test]
+    fn a_sampled_bracket_finds_the_middle_ranks_or_gives_way() {
+        let n = 60_000;
+        let uniform = numbers(n, 7, |s| (s >> 11) as f64 / (1u64 << 53) as f64 * 1e4);
+        let integers = numbers(n, 9, |s| (s % 50) as f64);
+        let constant = vec![-7.25; n];
+        // Sorted, and a sample stride that sees only zeros: the bracket misses.
+        let sorted: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let stride = (n / SAMPLE).max(1);
+        let fooled: Vec<f64> = (0..n)
+            .map(|i| if i % stride == 0 { 0.0 } else { i as f64 })
+            .collect();
+        let middle = [(n - 1) / 2, n / 2];
+        for (data, takes) in [
+            (&uniform, true),
+            (&sorted, true),
+            (&fooled, false),
+            (&constant, false),
+        ] {
+            let mut found = Vec::new();
+            assert_eq!(
+                bracketed(std::slice::from_ref(data), n, &middle, n / 16, &mut found),
+                takes
+            );
+        }
+        for data in [uniform, integers, constant, sorted, fooled] {
+            let parts = [data[..n / 3].to_vec(), data[n / 3..].to_vec()];
+            for ranks in [vec![(n - 1) / 2, n / 2], vec![n / 2], vec![0], vec![n - 1]] {
+                let want: Vec<u64> = sorted_ranks(&parts, &ranks)
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect();
+                for gather in [n / 16, 5000, 64] {
+                    let got = select_gathering(&parts, &ranks, gather);
+                    let got: Vec<u64> = got.iter().map(|x| x.to_bits()).collect();
+                    assert_eq!(got, want, "{ranks:?} {gather}");
+                }
+            }
         }
     }
 
