@@ -100,8 +100,8 @@ pub fn parse_bytes(line: &[u8]) -> Option<f64> {
     }
 }
 
-/// [`parse_bytes`] past the plain decimals, out of line so the plain case inlines.
-#[inline(never)]
+/// [`parse_bytes`] past the plain decimals.
+#[inline]
 fn parse_general(line: &[u8]) -> Option<f64> {
     if let Ok(x) = fast_float2::parse::<f64, _>(line.trim_ascii()) {
         return Some(x);
@@ -131,10 +131,9 @@ const EXACT_POW10: [f64; 16] = [
 /// ```
 #[inline(always)]
 pub fn plain_decimal(text: &[u8]) -> Option<f64> {
-    let (negative, body) = match text {
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, text),
-    };
+    // Branch-free sign: signs of real data are as good as random.
+    let negative = text.first() == Some(&b'-');
+    let body = &text[usize::from(negative)..];
     if body.is_empty() || body.len() > 16 {
         return None;
     }
@@ -161,7 +160,7 @@ pub fn plain_decimal(text: &[u8]) -> Option<f64> {
         return None;
     }
     let x = w as f64 / EXACT_POW10[scale];
-    Some(if negative { -x } else { x })
+    Some(f64::from_bits(x.to_bits() | u64::from(negative) << 63))
 }
 
 /// The reason Python's `float()` gives for refusing text.
