@@ -3,13 +3,17 @@
 //! the parts.
 //!
 //! Each value is read as an integer key that orders as `f64::total_cmp` does
-//! ([`order_key`]). A pass over all parts counts the keys by their top 16 bits; the
-//! buckets holding the wanted ranks are then either gathered (one more pass copies their
-//! keys out, and a selection among those few finds the ranks) or, when one holds more
-//! than a sixteenth of the values, counted again by their next 16 bits. Typical data
-//! takes two passes that only read the values, where `select_nth_unstable` on one
-//! joined copy would first copy every part and then move every value a few times; the
-//! copy it needs beside the values is a sixteenth of them at most. A constant column
+//! (`order_key`). Ranks that lie close together (the median and its two middle
+//! values) usually take one pass: a strided sample of 2^14 keys, sorted, gives two keys
+//! that bracket the ranks, and one branch-free pass counts the keys below the bracket
+//! and gathers the few inside it, where a selection finds the ranks. Otherwise (spread
+//! quantiles, a missed bracket, few distinct values) a pass over all parts counts the
+//! keys by their top 16 bits; the buckets holding the wanted ranks are then either
+//! gathered (one more pass copies their keys out, and a selection among those few finds
+//! the ranks) or, when one holds more than a sixteenth of the values, counted again by
+//! their next 16 bits. The passes only read the values, where `select_nth_unstable` on
+//! one joined copy would first copy every part and then move every value a few times;
+//! the copy it needs beside the values is a sixteenth of them at most. A constant column
 //! ends after four counting passes, each rank being the one key left.
 
 use crate::stats::{from_order_key, order_key};

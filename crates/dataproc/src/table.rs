@@ -21,11 +21,15 @@
 //! - **Groups**: [`TableOptions::group_by`] keys each row by the text of its key cells;
 //!   groups are hash-aggregated over unsorted input and listed in first-seen order.
 //!   Memory grows with the groups (about 67 KiB of exact accumulators per column per
-//!   group) plus what order statistics keep (8 bytes per value for the exact median).
+//!   group) plus what order statistics keep (8 bytes per value for the exact median;
+//!   over CSV, 8 bytes per cell, as each group keeps its rows in a
+//!   row buffer (`src/row_buffer.rs`) until the end).
 //!
 //! Files of numbers or unquoted CSV of at least 16 MiB are folded in parallel parts (one
-//! thread per core, 2 to 4) whose folds merge exactly; if a part fails, the file is read
-//! again in one pass so the error names the right line.
+//! thread per core, 2 to 4) whose folds merge exactly; if a part fails (or finds a
+//! quote), the file is read again in one pass so the error names the right line. The
+//! folds are finished side by side too (the columns, or the groups), each column's order
+//! statistics selected across the parts' values ([`crate::select`]) without joining them.
 
 use std::fs::File;
 use std::io::{BufRead, Read};
