@@ -8,10 +8,15 @@
 #     `groupby().agg(["mean", "std", "median"])` (and polars `group_by().agg`).
 # Prints seconds, peak memory and the ratios. Needs: a release build, /usr/bin/time,
 # python3 with numpy; pandas, polars and duckdb are used when present
-# (pip install pandas polars duckdb).
+# (pip install pandas polars duckdb). BASELINE=/path/to/an/older/dataproc times that
+# binary too, in the same run (to measure a change).
 #
 #   cargo build --release -p dataproc
 #   crates/dataproc/scripts/bench_tables.sh [N] [WORKDIR]
+#
+# Last measured (2 shared cores, load 1.4): all columns with the exact median 0.86 s
+# (4.6x pandas, 2.4x polars), group-by 1.42 s (2.7x pandas, 1.6x polars); the numbers
+# with their load are in crates/dataproc/README.md.
 set -euo pipefail
 
 N=${1:-10000000}
@@ -98,22 +103,29 @@ echo "table: $TABLE ($(du -m "$TABLE" | cut -f1) MB), grouped: $(du -m "$GROUPED
 echo "-- all-column statistics"
 run dataproc "$BIN" --quiet numeric "$TABLE"
 run dataproc-no-median "$BIN" --quiet numeric --no-median "$TABLE"
+if [ -n "${BASELINE:-}" ]; then
+  run baseline "$BASELINE" --quiet numeric "$TABLE"
+  run baseline-no-median "$BASELINE" --quiet numeric --no-median "$TABLE"
+fi
 has pandas && run pandas python3 "$WORK/pandas_describe.py" "$TABLE"
 has polars && run polars python3 "$WORK/polars_describe.py" "$TABLE"
 has duckdb && run duckdb python3 "$WORK/duckdb_summarize.py" "$TABLE"
 echo "-- group-by over 1,000 groups: mean, std, median of 4 columns"
 run dataproc-group-by "$BIN" --quiet numeric --group-by g --stats count,mean,std_dev,median "$GROUPED"
+if [ -n "${BASELINE:-}" ]; then
+  run baseline-group-by "$BASELINE" --quiet numeric --group-by g --stats count,mean,std_dev,median "$GROUPED"
+fi
 has pandas && run pandas-groupby python3 "$WORK/pandas_groupby.py" "$GROUPED"
 has polars && run polars-groupby python3 "$WORK/polars_groupby.py" "$GROUPED"
 
 echo "ratios (peer time / dataproc time):"
-for peer in pandas polars duckdb; do
+for peer in baseline pandas polars duckdb; do
   [ -z "${SECS[$peer]:-}" ] && continue
   printf "  %-16s %6.2fx (exact median)  %6.2fx (--no-median)\n" "$peer" \
     "$(echo "${SECS[$peer]} / ${SECS[dataproc]}" | bc -l)" \
-    "$(echo "${SECS[$peer]} / ${SECS[dataproc-no-median]}" | bc -l)"
+    "$(echo "${SECS[${peer/baseline/baseline-no-median}]:-${SECS[$peer]}} / ${SECS[dataproc-no-median]}" | bc -l)"
 done
-for peer in pandas-groupby polars-groupby; do
+for peer in baseline-group-by pandas-groupby polars-groupby; do
   [ -z "${SECS[$peer]:-}" ] && continue
   printf "  %-16s %6.2fx (group-by)\n" "$peer" \
     "$(echo "${SECS[$peer]} / ${SECS[dataproc-group-by]}" | bc -l)"

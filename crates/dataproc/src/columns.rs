@@ -34,8 +34,9 @@ use crate::error::{Error, Result};
 use crate::exact::{ExactSum, round_ratio, units};
 use crate::numeric::Median;
 use crate::pyjson::py_float_repr;
+use crate::select::select_ranks;
 use crate::sketch::{DEFAULT_ALPHA, QuantileSketch};
-use crate::stats::{NumericState, from_order_key, median_owned, middle, order_key};
+use crate::stats::{NumericState, middle};
 
 /// One statistic a record can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,6 +239,12 @@ impl StatSet {
         self.stats.contains(&stat)
     }
 
+    /// Whether a fold keeps every value (the exact median, `median_low`/`median_high`,
+    /// quantiles).
+    pub fn keeps_values(&self) -> bool {
+        self.wants_order() && !self.approximate
+    }
+
     fn wants_order(&self) -> bool {
         self.has(Stat::Median)
             || self.has(Stat::MedianLow)
@@ -307,19 +314,12 @@ pub struct ColumnFold {
     invalid: u64,
     non_finite: u64,
     values: Option<Vec<f64>>,
-    /// How many of `values` are in `state`: a batched fold that keeps its values folds
-    /// them into the exact accumulators only when asked (see [`ColumnFold::batched`]).
-    folded: usize,
+    /// Kept values of later parts, taken over whole by [`ColumnFold::merge`] (order
+    /// statistics select across the parts, so they are never joined).
+    parts: Vec<Vec<f64>>,
     /// What the less common statistics keep, out of line so a fold stays a few cache lines.
     rare: Option<Box<Rare>>,
-    /// Numbers waiting to be folded in a burst (see [`ColumnFold::batched`]).
-    pending: [f64; BATCH],
-    queued: u8,
-    batched: bool,
 }
-
-/// How many numbers a batched fold gathers before folding them in.
-const BATCH: usize = 16;
 
 /// The state of the statistics asked less often.
 #[derive(Debug, Clone)]
@@ -443,82 +443,28 @@ impl ColumnFold {
             non_numeric: 0,
             invalid: 0,
             non_finite: 0,
-            values: (order && !set.approximate).then(Vec::new),
-            folded: 0,
+            values: set.keeps_values().then(Vec::new),
+            parts: Vec::new(),
             rare: any.then(|| Box::new(rare)),
-            pending: [0.0; BATCH],
-            queued: 0,
-            batched: false,
-        }
-    }
-
-    /// A fold that gathers 16 numbers before folding them in: for the many folds of a
-    /// group-by, where each value would otherwise touch the exact accumulators of a fold
-    /// long out of cache. When the exact median or quantiles keep every value anyway, the
-    /// kept values are the batch: a number only goes to the end of its vector, and the
-    /// accumulators take them in one sequential sweep per fold when it is merged or
-    /// finished (the same values, so the same exact sums).
-    pub fn batched(set: &StatSet) -> Self {
-        Self {
-            batched: true,
-            ..Self::new(set)
         }
     }
 
     /// Folds in one finite number.
     #[inline]
     pub fn push(&mut self, x: f64) {
-        if self.batched {
-            if self.values.is_some() {
-                let rank = self.state.count() + self.unfolded() as u64;
-                if let Some(rare) = &mut self.rare {
-                    rare.push(x, rank);
-                }
-                if let Some(values) = &mut self.values {
-                    values.push(x);
-                }
-                return;
-            }
-            self.pending[usize::from(self.queued) % BATCH] = x;
-            self.queued += 1;
-            if usize::from(self.queued) == BATCH {
-                self.drain();
-            }
-            return;
-        }
-        self.fold_in(x);
-    }
-
-    /// Folds in the numbers a batched fold gathered (pending, or kept but not folded).
-    fn drain(&mut self) {
-        let n = usize::from(std::mem::take(&mut self.queued));
-        for i in 0..n {
-            let x = self.pending[i];
-            self.fold_in(x);
-        }
-        if let Some(values) = &self.values {
-            for &x in &values[self.folded..] {
-                self.state.push(x);
-            }
-            self.folded = values.len();
-        }
-    }
-
-    /// Kept values not yet in the exact accumulators.
-    #[inline]
-    fn unfolded(&self) -> usize {
-        self.values.as_ref().map_or(0, |v| v.len() - self.folded)
-    }
-
-    #[inline]
-    fn fold_in(&mut self, x: f64) {
         if let Some(rare) = &mut self.rare {
             rare.push(x, self.state.count());
         }
         self.state.push(x);
         if let Some(values) = &mut self.values {
             values.push(x);
-            self.folded = values.len();
+        }
+    }
+
+    /// Makes room for `additional` more numbers where every value is kept.
+    pub fn reserve(&mut self, additional: usize) {
+        if let Some(values) = &mut self.values {
+            values.reserve(additional);
         }
     }
 
@@ -536,9 +482,9 @@ impl ColumnFold {
     /// Counts a cell that is not a number in a column described as found (its type
     /// becomes text); what was kept for order statistics is let go.
     pub fn push_non_numeric(&mut self) {
-        self.drain();
         self.non_numeric += 1;
         self.values = None;
+        self.parts = Vec::new();
         if let Some(rare) = &mut self.rare {
             rare.drop_values();
         }
@@ -561,7 +507,7 @@ impl ColumnFold {
 
     /// How many numbers were folded.
     pub fn count(&self) -> u64 {
-        self.state.count() + u64::from(self.queued) + self.unfolded() as u64
+        self.state.count()
     }
 
     /// Whether a non-number made this column text.
@@ -571,9 +517,7 @@ impl ColumnFold {
 
     /// Takes in the fold of a later part of the same column: the result is what one pass
     /// over both parts gives (the mode's "first seen" included).
-    pub fn merge(&mut self, mut other: Self) {
-        self.drain();
-        other.drain();
+    pub fn merge(&mut self, other: Self) {
         let offset = self.state.count();
         self.state.merge(&other.state);
         self.nulls += other.nulls;
@@ -582,22 +526,21 @@ impl ColumnFold {
         self.non_finite += other.non_finite;
         if self.non_numeric > 0 {
             self.values = None;
+            self.parts = Vec::new();
             if let Some(rare) = &mut self.rare {
                 rare.drop_values();
             }
         }
-        if let (Some(mine), Some(mut theirs)) = (&mut self.values, other.values) {
-            // Move over in slices from the end, so memory peaks near 8 bytes per value.
-            const SLICE: usize = 1 << 20;
-            mine.reserve_exact(theirs.len());
-            while !theirs.is_empty() {
-                let keep = theirs.len().saturating_sub(SLICE);
-                mine.extend_from_slice(&theirs[keep..]);
-                theirs.truncate(keep);
-                theirs.shrink_to_fit();
-            }
+        if self.values.is_some()
+            && let Some(theirs) = other.values
+        {
+            // Taken over whole, not copied: the order statistics select across parts.
+            self.parts.extend(
+                std::iter::once(theirs)
+                    .chain(other.parts)
+                    .filter(|p| !p.is_empty()),
+            );
         }
-        self.folded = self.values.as_ref().map_or(0, Vec::len);
         if let (Some(mine), Some(theirs)) = (&mut self.rare, other.rare) {
             mine.merge(*theirs, offset);
         }
@@ -607,7 +550,6 @@ impl ColumnFold {
     /// then the statistics of `set` in its order, and the skipped counts that are not
     /// zero (`invalid`, `non_finite`).
     pub fn finish(mut self, set: &StatSet) -> Record {
-        self.drain();
         let mut record = Record::default();
         let count = self.state.count();
         if self.is_text() {
@@ -681,29 +623,35 @@ impl ColumnFold {
         let Some(values) = self.values.take() else {
             return out;
         };
-        let needs_sort = set.has(Stat::MedianLow)
-            || set.has(Stat::MedianHigh)
-            || (set.has(Stat::Quantiles) && !set.quantiles.is_empty());
-        if !needs_sort {
-            out.median = median_owned(values);
-            return out;
-        }
-        let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
-        keys.sort_unstable();
-        let n = keys.len();
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.push(values);
+        let n: usize = parts.iter().map(Vec::len).sum();
         if n == 0 {
             return out;
         }
-        let at = |i: usize| from_order_key(keys[i]);
-        let (low, high) = (at((n - 1) / 2), at(n / 2));
+        let (low, high) = ((n - 1) / 2, n / 2);
+        let positions: Vec<QuantileRank> = set
+            .quantiles
+            .iter()
+            .map(|&q| QuantileRank::new(n, q))
+            .collect();
+        let mut ranks = vec![low, high];
+        for p in &positions {
+            ranks.push(p.rank);
+            if p.fraction.is_some() {
+                ranks.push(p.rank + 1);
+            }
+        }
+        ranks.sort_unstable();
+        ranks.dedup();
+        let values = select_ranks(&parts, &ranks);
+        drop(parts);
+        let at = |i: usize| ranks.binary_search(&i).map_or(f64::NAN, |k| values[k]);
+        let (low, high) = (at(low), at(high));
         out.low = Some(low);
         out.high = Some(high);
         out.median = Some(if n % 2 == 1 { high } else { middle(low, high) });
-        out.quantiles = set
-            .quantiles
-            .iter()
-            .map(|&q| Some(linear_quantile(&at, n, q)))
-            .collect();
+        out.quantiles = positions.iter().map(|p| Some(p.value(&at))).collect();
         out
     }
 
@@ -745,28 +693,45 @@ struct OrderStats {
     quantiles: Vec<Option<f64>>,
 }
 
-/// The `q` quantile of `n` sorted values (`at(i)` the i-th), by linear interpolation
-/// between closest ranks, computed exactly and rounded once: `q` is taken at its exact
-/// binary value, `h = (n − 1)·q = j + f`, result `x[j]·(1 − f) + x[j+1]·f`.
-fn linear_quantile(at: &dyn Fn(usize) -> f64, n: usize, q: f64) -> f64 {
-    // q = m / 2^k exactly (q in [0, 1]).
-    let (mut m, mut k) = (q, 0u32);
-    while m.fract() != 0.0 && k < 1100 {
-        m *= 2.0;
-        k += 1;
+/// Where the `q` quantile of `n` sorted values lies, for linear interpolation between
+/// closest ranks: `h = (n − 1)·q = rank + fraction`, with `q` taken at its exact binary
+/// value `m / 2^k`, so the fraction is exactly `r / 2^k`.
+#[derive(Debug)]
+struct QuantileRank {
+    rank: usize,
+    /// `(r, 2^k)`; `None` when `h` is the rank itself (or the last one).
+    fraction: Option<(BigUint, BigUint)>,
+}
+
+impl QuantileRank {
+    fn new(n: usize, q: f64) -> Self {
+        // q = m / 2^k exactly (q in [0, 1]).
+        let (mut m, mut k) = (q, 0u32);
+        while m.fract() != 0.0 && k < 1100 {
+            m *= 2.0;
+            k += 1;
+        }
+        let m = BigUint::from(m as u64);
+        let scaled = BigUint::from(n as u64 - 1) * m;
+        let j_big: BigUint = &scaled >> k;
+        let j = usize::try_from(j_big).unwrap_or(n - 1).min(n - 1);
+        let one = BigUint::from(1u8) << k;
+        let r = scaled - (BigUint::from(j as u64) << k);
+        let fraction = (r != BigUint::default() && j + 1 < n).then_some((r, one));
+        Self { rank: j, fraction }
     }
-    let m = BigUint::from(m as u64);
-    let scaled = BigUint::from(n as u64 - 1) * m;
-    let j_big: BigUint = &scaled >> k;
-    let j = usize::try_from(j_big).unwrap_or(n - 1).min(n - 1);
-    let one = BigUint::from(1u8) << k;
-    let r = scaled - (BigUint::from(j as u64) << k);
-    if r == BigUint::default() || j + 1 >= n {
-        return at(j);
+
+    /// The quantile, `x[j]·(1 − f) + x[j+1]·f` computed exactly and rounded once, from
+    /// the sorted values' `at(i)`.
+    fn value(&self, at: &dyn Fn(usize) -> f64) -> f64 {
+        let j = self.rank;
+        let Some((r, one)) = &self.fraction else {
+            return at(j);
+        };
+        let (a, b) = (units(at(j)), units(at(j + 1)));
+        let num = a * BigInt::from(one - r) + b * BigInt::from(r.clone());
+        round_ratio(&num, one, -1074)
     }
-    let (a, b) = (units(at(j)), units(at(j + 1)));
-    let num = a * BigInt::from(&one - &r) + b * BigInt::from(r);
-    round_ratio(&num, &one, -1074)
 }
 
 /// A cell of a finished record.
@@ -920,48 +885,6 @@ mod tests {
         xs[123..].iter().for_each(|&x| b.push(x));
         a.merge(b);
         assert_eq!(a.finish(&set), one.finish(&set));
-    }
-
-    #[test]
-    fn a_batched_fold_equals_a_direct_one() {
-        let set = StatSet::from_lists(
-            Some("count,sum,median,mode,distinct,stdev"),
-            Some("0.3"),
-            Median::Exact,
-        )
-        .unwrap();
-        let xs: Vec<f64> = (0..101).map(|i| f64::from(i % 13) - 2.5).collect();
-        let (mut direct, mut batched) = (ColumnFold::new(&set), ColumnFold::batched(&set));
-        let (mut a, mut b) = (ColumnFold::batched(&set), ColumnFold::batched(&set));
-        for (i, &x) in xs.iter().enumerate() {
-            direct.push(x);
-            batched.push(x);
-            if i < 37 { a.push(x) } else { b.push(x) }
-        }
-        assert_eq!(batched.count(), 101);
-        a.merge(b);
-        let want = direct.finish(&set);
-        assert_eq!(batched.finish(&set), want);
-        assert_eq!(a.finish(&set), want);
-    }
-
-    #[test]
-    fn a_batched_fold_keeping_values_sums_them_before_they_are_dropped() {
-        let set =
-            StatSet::from_lists(Some("count,sum,mean,stdev,median"), None, Median::Exact).unwrap();
-        let (mut direct, mut batched) = (ColumnFold::new(&set), ColumnFold::batched(&set));
-        for x in [1e16, 1.0, -1e16, 3.5, 0.25] {
-            direct.push(x);
-            batched.push(x);
-        }
-        assert_eq!(batched.count(), 5);
-        assert_eq!(batched.clone().finish(&set), direct.clone().finish(&set));
-        // A non-number lets the values go: what they summed to stays counted.
-        direct.push_non_numeric();
-        batched.push_non_numeric();
-        batched.push(2.0);
-        direct.push(2.0);
-        assert_eq!(batched.finish(&set), direct.finish(&set));
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub mod pyfloat;
 pub mod pyjson;
 pub mod report;
 pub mod result;
+mod row_buffer;
+pub mod select;
 pub mod sketch;
 pub mod stats;
 pub mod table;

@@ -1,10 +1,12 @@
-//! CSV known to hold no quote, split on its delimiters without the csv crate's state
-//! machine or a copy: the parallel table path checks a whole file for `"` before it
-//! splits it into line-aligned parts, so in those parts a record is a line and a field is
-//! what lies between delimiters, read in place from the reader's buffer. Lines end in
-//! `\n` or `\r\n` and blank lines are skipped, as the csv crate reads them; a lone `\r`
-//! (which the csv crate would take as a line break) is refused with an error, and the
-//! caller reads the file with the csv crate instead.
+//! CSV without quotes, split on its delimiters without the csv crate's state machine or
+//! a copy: the parallel table path splits a file into line-aligned parts, and in a part
+//! without `"` a record is a line and a field is what lies between delimiters, read in
+//! place from the reader's buffer. Lines end in `\n` or `\r\n` and blank lines are
+//! skipped, as the csv crate reads them. A quote (where a field may hold a delimiter or
+//! a line break) or a lone `\r` (which the csv crate would take as a line break) is
+//! refused with an error, and the caller reads the file with the csv crate instead. Each
+//! part looks for quotes in its own bytes as it reads them, so no pass over the whole
+//! file comes first.
 
 use std::io::BufRead;
 
@@ -61,6 +63,11 @@ pub(crate) fn for_each_record(
         if buf.is_empty() {
             break;
         }
+        if memchr::memchr(b'"', buf).is_some() {
+            return Err(Error::Validation(format!(
+                "{name}: a quote after line {line_no}: not a plain CSV"
+            )));
+        }
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', buf) {
             line_no += 1;
@@ -97,14 +104,7 @@ fn split_line(
         return Ok(());
     }
     ends.clear();
-    // Fields are short: a plain scan beats a vectorised search started per field.
-    let mut lone_cr = false;
-    for (at, &byte) in line.iter().enumerate() {
-        if byte == delimiter {
-            ends.push(at);
-        }
-        lone_cr |= byte == b'\r';
-    }
+    let lone_cr = find_delimiters(line, delimiter, ends);
     if lone_cr && delimiter != b'\r' {
         return Err(Error::Validation(format!(
             "line {line_no}: a lone carriage return"
@@ -116,6 +116,45 @@ fn split_line(
         ends,
         line_no,
     })
+}
+
+/// Each byte of a word that is zero, as its top bit (exact: no false matches).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    !(((x & LOW7) + LOW7) | x) & !LOW7
+}
+
+/// Pushes the offset of every `delimiter` in `line` to `ends`; whether `line` holds a
+/// `\r`. Fields are short, so rather than a vectorised search started per field, the
+/// line is scanned eight bytes a word (SWAR), then byte by byte for the rest.
+#[inline]
+fn find_delimiters(line: &[u8], delimiter: u8, ends: &mut Vec<usize>) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (wanted, cr) = (ONES * u64::from(delimiter), ONES * u64::from(b'\r'));
+    let mut carriage = 0;
+    let words = line.chunks_exact(8);
+    let tail = words.remainder();
+    for (w, chunk) in words.enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(bytes);
+        carriage |= zero_bytes(word ^ cr);
+        let mut found = zero_bytes(word ^ wanted);
+        while found != 0 {
+            ends.push(w * 8 + (found.trailing_zeros() / 8) as usize);
+            found &= found - 1;
+        }
+    }
+    let base = line.len() - tail.len();
+    let mut lone_cr = carriage != 0;
+    for (at, &byte) in tail.iter().enumerate() {
+        if byte == delimiter {
+            ends.push(base + at);
+        }
+        lone_cr |= byte == b'\r';
+    }
+    lone_cr
 }
 
 #[cfg(test)]
@@ -160,7 +199,29 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_carriage_return_is_refused() {
+    fn delimiters_are_found_at_every_offset() {
+        let line: Vec<u8> = (0..40u8)
+            .map(|i| match i % 7 {
+                0 | 3 => b';',
+                5 => 0xBB, // a byte with the top bit set
+                _ => b'0' + i % 10,
+            })
+            .collect();
+        for len in 0..line.len() {
+            let mut ends = Vec::new();
+            let cr = find_delimiters(&line[..len], b';', &mut ends);
+            let want: Vec<usize> = (0..len).filter(|&i| line[i] == b';').collect();
+            assert_eq!(ends, want, "{len}");
+            assert!(!cr);
+        }
+        let mut ends = Vec::new();
+        assert!(find_delimiters(b"12345678\r,", b',', &mut ends));
+        assert!(find_delimiters(b"1234\r678,", b',', &mut ends));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_or_a_quote_is_refused() {
         assert!(records("1,2\r3\n", 1 << 10).is_err());
+        assert!(records("1,2\n3,\"4\"\n", 4).is_err());
     }
 }

@@ -86,16 +86,81 @@ fn decimal_digit(c: char) -> Option<u8> {
     (offset < 10).then_some(offset as u8)
 }
 
-/// Parses one line of bytes: the fast path for streamed input. Trims ASCII white space,
-/// tries `fast-float2` (Eisel–Lemire on bytes, no UTF-8 check; the same grammar as
-/// `str::parse::<f64>`), and falls back to [`parse_py_float`] for the rest of Python's
-/// grammar (`_` separators, Unicode white space).
-#[inline]
+/// Parses one line of bytes: the fast path for streamed input. A plain decimal of up to
+/// 15 digits (`-12.5`, `7`: most of a CSV's numbers) is read by [`plain_decimal`];
+/// otherwise it trims ASCII white space, tries `fast-float2` (Eisel–Lemire on bytes, no
+/// UTF-8 check; the same grammar as `str::parse::<f64>`), and falls back to
+/// [`parse_py_float`] for the rest of Python's grammar (`_` separators, Unicode white
+/// space).
+#[inline(always)]
 pub fn parse_bytes(line: &[u8]) -> Option<f64> {
+    match plain_decimal(line) {
+        Some(x) => Some(x),
+        None => parse_general(line),
+    }
+}
+
+/// [`parse_bytes`] past the plain decimals.
+#[inline]
+fn parse_general(line: &[u8]) -> Option<f64> {
     if let Ok(x) = fast_float2::parse::<f64, _>(line.trim_ascii()) {
         return Some(x);
     }
     parse_py_float(std::str::from_utf8(line).ok()?)
+}
+
+/// Powers of ten that are exact doubles.
+const EXACT_POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// A plain decimal — an optional `-`, digits, and optionally `.` and digits, 15 digits at
+/// most — correctly rounded, or `None` for anything else (the caller's general parser
+/// reads it). Clinger's fast path: the digits as an integer `w < 10^15 < 2^53` and
+/// `10^k` (`k ≤ 15`) are exact doubles, so the one division `w / 10^k` is the correctly
+/// rounded value of the decimal.
+///
+/// ```
+/// use dataproc::pyfloat::plain_decimal;
+/// assert_eq!(plain_decimal(b"-4388.78"), Some(-4388.78));
+/// assert_eq!(plain_decimal(b"818"), Some(818.0));
+/// assert_eq!(plain_decimal(b"-0.0").map(f64::is_sign_negative), Some(true));
+/// assert_eq!(plain_decimal(b"1e5"), None);
+/// assert_eq!(plain_decimal(b" 1"), None);
+/// assert_eq!(plain_decimal(b"1234567890.123456"), None); // 16 digits
+/// ```
+#[inline(always)]
+pub fn plain_decimal(text: &[u8]) -> Option<f64> {
+    // Branch-free sign: signs of real data are as good as random.
+    let negative = text.first() == Some(&b'-');
+    let body = &text[usize::from(negative)..];
+    if body.is_empty() || body.len() > 16 {
+        return None;
+    }
+    // One pass, one branch per byte: digits accumulate, the one `.` is noted.
+    let (mut w, mut dot) = (0u64, usize::MAX);
+    for (i, &b) in body.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            w = w * 10 + u64::from(d);
+        } else if b == b'.' && dot == usize::MAX {
+            dot = i;
+        } else {
+            return None;
+        }
+    }
+    let (digits, scale) = match dot {
+        usize::MAX => (body.len(), 0),
+        // `5.` and `.5` are Python's too, but rare: left to the general parser.
+        0 => return None,
+        at if at + 1 == body.len() => return None,
+        at => (body.len() - 1, body.len() - 1 - at),
+    };
+    if digits > 15 {
+        return None;
+    }
+    let x = w as f64 / EXACT_POW10[scale];
+    Some(f64::from_bits(x.to_bits() | u64::from(negative) << 63))
 }
 
 /// The reason Python's `float()` gives for refusing text.
@@ -137,6 +202,49 @@ pub fn value_to_f64(item: &Value) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn plain_decimals_equal_the_general_parse(
+            int in 0u64..10_000_000_000,
+            frac in 0u64..100_000_000,
+            frac_digits in 0usize..9,
+            negative: bool,
+        ) {
+            let sign = if negative { "-" } else { "" };
+            let text = if frac_digits == 0 {
+                format!("{sign}{int}")
+            } else {
+                let f = frac % 10u64.pow(frac_digits as u32);
+                format!("{sign}{int}.{f:0frac_digits$}")
+            };
+            let want: f64 = text.parse().unwrap();
+            let got = plain_decimal(text.as_bytes());
+            if text.len() - usize::from(negative) - usize::from(frac_digits > 0) <= 15 {
+                proptest::prop_assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "{}", text);
+            } else {
+                proptest::prop_assert_eq!(got, None, "{}", text);
+            }
+            proptest::prop_assert_eq!(parse_bytes(text.as_bytes()).map(f64::to_bits), Some(want.to_bits()));
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_plain_decimal_is_left_to_the_general_parser() {
+        for text in [
+            "", "-", ".", "5.", ".5", "+5", "1e3", "1_0", " 1", "1 ", "--1", "1.2.3", "0x1",
+        ] {
+            assert_eq!(plain_decimal(text.as_bytes()), None, "{text:?}");
+        }
+        assert_eq!(parse_bytes(b"5."), Some(5.0));
+        assert_eq!(parse_bytes(b"0.1"), Some(0.1));
+        assert_eq!(
+            plain_decimal(b"999999999999999"),
+            Some(999_999_999_999_999.0)
+        );
+        assert_eq!(plain_decimal(b"0.00000000000001"), Some(1e-14));
+        assert_eq!(plain_decimal(b"0.000000000000001"), None);
+    }
 
     #[test]
     fn python_grammar_is_accepted() {

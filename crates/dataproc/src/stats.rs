@@ -161,8 +161,8 @@ impl NumericState {
 }
 
 /// The exact median of values the caller gives up (mean of the two middle values for an
-/// even count, as `statistics.median`); `None` if empty. Found in O(n) by selection on
-/// integer keys that order as the doubles do (made in place, no extra memory).
+/// even count, as `statistics.median`); `None` if empty. Found in O(n) by
+/// [`crate::select`]'s radix selection.
 ///
 /// ```
 /// use dataproc::stats::median_owned;
@@ -172,19 +172,7 @@ impl NumericState {
 /// assert_eq!(median_owned(vec![1e308, 1.7e308]), Some(1.35e308));
 /// ```
 pub fn median_owned(values: Vec<f64>) -> Option<f64> {
-    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
-    let n = keys.len();
-    if n == 0 {
-        return None;
-    }
-    let k = n / 2;
-    let (left, upper, _) = keys.select_nth_unstable(k);
-    let upper = from_order_key(*upper);
-    if n % 2 == 1 {
-        return Some(upper);
-    }
-    let lower = from_order_key(left.iter().copied().max().unwrap_or(0));
-    Some(middle(lower, upper))
+    crate::select::median(&[values])
 }
 
 /// An integer whose order is `f64::total_cmp`'s order of `x`.

@@ -23,14 +23,17 @@
 //!   Memory grows with the groups (about 2 KiB per column per group: the exact sums'
 //!   fixed-point limbs, the fold, 16 bytes per binary exponent spanned per sum; the
 //!   crate README has the measurement) plus what order statistics keep (8 bytes per
-//!   value for the exact median).
+//!   value for the exact median; over CSV, 8 bytes per cell, as each group keeps its
+//!   rows in a row buffer (`src/row_buffer.rs`) until the end).
 //!
 //! Files of numbers or unquoted CSV of at least 16 MiB are folded in parallel parts (one
-//! thread per core, 2 to 4) whose folds merge exactly; if a part fails, the file is read
-//! again in one pass so the error names the right line.
+//! thread per core, 2 to 4) whose folds merge exactly; if a part fails (or finds a
+//! quote), the file is read again in one pass so the error names the right line. The
+//! folds are finished side by side too (the columns, or the groups), each column's order
+//! statistics selected across the parts' values ([`crate::select`]) without joining them.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::time::Instant;
 
@@ -48,6 +51,7 @@ use crate::processor::{Processor, check_streamed, empty_input, seed_result, time
 use crate::pyfloat::{parse_bytes, value_to_f64};
 use crate::pyjson::{float_value, py_str};
 use crate::result::{InputData, ProcessingResult, StreamedInput};
+use crate::row_buffer::RowBuffer;
 
 /// The default missing-value spellings besides the empty cell (pandas' most common).
 pub const DEFAULT_NULLS: [&str; 4] = ["NA", "N/A", "null", "NULL"];
@@ -201,9 +205,10 @@ pub fn is_header(first: &[&[u8]], second: Option<&[&[u8]]>, null_values: &[Strin
 /// The groups of a run and their columns' folds.
 #[derive(Debug, Clone)]
 struct Groups {
-    /// Whether the folds gather numbers in batches (many groups: see
-    /// [`ColumnFold::batched`]).
-    batched: bool,
+    /// Whether CSV rows go through each group's [`RowBuffer`] (with groups).
+    buffered: bool,
+    /// Whether the buffers keep their rows to the end (the folds keep every value).
+    keep: bool,
     /// Encoded keys of up to 7 bytes, packed into a word (the common short key).
     short: MixMap<u64, usize>,
     index: MixMap<Vec<u8>, usize>,
@@ -212,18 +217,22 @@ struct Groups {
     keys: Vec<Vec<String>>,
     rows: Vec<u64>,
     folds: Vec<Vec<ColumnFold>>,
+    /// Each group's CSV rows not yet in its folds (used when `buffered`).
+    buffers: Vec<RowBuffer>,
 }
 
 impl Groups {
-    fn new(batched: bool) -> Self {
+    fn new(buffered: bool, set: &StatSet) -> Self {
         Self {
-            batched,
+            buffered,
+            keep: set.keeps_values(),
             short: MixMap::default(),
             index: MixMap::default(),
             encoded: Vec::new(),
             keys: Vec::new(),
             rows: Vec::new(),
             folds: Vec::new(),
+            buffers: Vec::new(),
         }
     }
 
@@ -253,17 +262,9 @@ impl Groups {
         self.keys.push(cells());
         self.rows.push(0);
         self.folds
-            .push((0..columns).map(|_| self.fold(set)).collect());
+            .push((0..columns).map(|_| ColumnFold::new(set)).collect());
+        self.buffers.push(RowBuffer::new(columns, self.keep));
         g
-    }
-
-    /// A new fold for one of these groups.
-    fn fold(&self, set: &StatSet) -> ColumnFold {
-        if self.batched {
-            ColumnFold::batched(set)
-        } else {
-            ColumnFold::new(set)
-        }
     }
 
     /// Takes in the groups of a later part of the same input.
@@ -271,17 +272,24 @@ impl Groups {
         let mut folds = other.folds.into_iter();
         let mut rows = other.rows.into_iter();
         let mut keys = other.keys.into_iter();
+        let mut buffers = other.buffers.into_iter();
         for key in other.encoded {
-            let (Some(theirs), Some(n), Some(cells)) = (folds.next(), rows.next(), keys.next())
+            let (Some(mut theirs), Some(n), Some(cells), Some(mut buffer)) =
+                (folds.next(), rows.next(), keys.next(), buffers.next())
             else {
                 break;
             };
             let g = self.group(&key, || cells, theirs.len(), set);
             self.rows[g] += n;
             if self.folds[g].len() < theirs.len() {
-                let fresh = self.fold(set);
-                self.folds[g].resize_with(theirs.len(), || fresh.clone());
+                self.folds[g].resize_with(theirs.len(), || ColumnFold::new(set));
             }
+            if !self.keep {
+                // Batches in hand go to their folds first, so the folds merge whole.
+                self.buffers[g].drain_into(&mut self.folds[g]);
+                buffer.drain_into(&mut theirs);
+            }
+            self.buffers[g].take_over(buffer);
             let mine = &mut self.folds[g];
             for (m, t) in mine.iter_mut().zip(theirs) {
                 m.merge(t);
@@ -351,7 +359,7 @@ impl<'a> Run<'a> {
             key_names: Vec::new(),
             strict: !options.columns.is_empty(),
             header: None,
-            groups: Groups::new(!options.group_by.is_empty()),
+            groups: Groups::new(!options.group_by.is_empty(), &options.stats),
             rows: 0,
             key: Vec::new(),
         }
@@ -385,20 +393,24 @@ impl<'a> Run<'a> {
             self.groups.group(&key, Vec::new, 0, &self.options.stats);
         }
         if self.groups.folds[g].len() <= c {
-            let fresh = self.groups.fold(&self.options.stats);
-            self.groups.folds[g].resize_with(c + 1, || fresh.clone());
+            let set = &self.options.stats;
+            self.groups.folds[g].resize_with(c + 1, || ColumnFold::new(set));
         }
     }
 
     /// Folds one text cell of column `c` in group `g`.
     #[inline]
     fn text_cell(&mut self, g: usize, c: usize, cell: &[u8], at: Position) -> Result<()> {
-        let parsed = self.nulls.parse(cell);
-        self.parsed_cell(g, c, parsed, cell, at)
+        match self.nulls.parse(cell) {
+            // The common case, without the rules for the others.
+            Parsed::Number(x) if x.is_finite() => self.groups.folds[g][c].push(x),
+            parsed => self.parsed_cell(g, c, parsed, cell, at)?,
+        }
+        Ok(())
     }
 
     /// Folds one cell of column `c` in group `g`, already parsed.
-    #[inline]
+    #[inline(never)]
     fn parsed_cell(
         &mut self,
         g: usize,
@@ -407,13 +419,14 @@ impl<'a> Run<'a> {
         cell: &[u8],
         at: Position,
     ) -> Result<()> {
-        let rules = CellRules {
-            name: &self.name,
-            column: (self.names.len() > 1).then(|| self.names[c].as_str()),
-            strict: self.strict,
-            skip_invalid: self.options.skip_invalid,
-            skip_non_finite: self.processor.options().skip_non_finite,
-        };
+        let rules = CellRules::of(
+            &self.name,
+            &self.names,
+            c,
+            self.strict,
+            self.options,
+            self.processor,
+        );
         fold_cell(&mut self.groups.folds[g][c], parsed, cell, at, &rules)
     }
 
@@ -465,6 +478,28 @@ struct CellRules<'a> {
     strict: bool,
     skip_invalid: bool,
     skip_non_finite: bool,
+}
+
+impl<'a> CellRules<'a> {
+    /// The rules for column `c` of a run's `names` (named in errors when there are more
+    /// than one).
+    #[inline]
+    fn of(
+        name: &'a str,
+        names: &'a [String],
+        c: usize,
+        strict: bool,
+        options: &TableOptions,
+        processor: &NumericProcessor,
+    ) -> Self {
+        Self {
+            name,
+            column: (names.len() > 1).then(|| names[c].as_str()),
+            strict,
+            skip_invalid: options.skip_invalid,
+            skip_non_finite: processor.options().skip_non_finite,
+        }
+    }
 }
 
 /// Folds one parsed cell into `fold` by `rules`.
@@ -844,12 +879,55 @@ fn csv_row(run: &mut Run<'_>, layout: &Layout, record: &impl Fields, at: Positio
             .map(|&k| String::from_utf8_lossy(record.field(k).unwrap_or_default()).into_owned())
             .collect()
     });
+    if run.groups.buffered {
+        return buffered_row(run, layout, record, at, g);
+    }
     for (c, &i) in layout.fields.iter().enumerate() {
         match record.field(i) {
             Some(cell) => run.text_cell(g, c, cell, at)?,
             None if run.strict => return Err(short_record(&run.name, at, i, record)),
             None => run.groups.folds[g][c].push_null(),
         }
+    }
+    Ok(())
+}
+
+/// A row of group `g` into the group's [`RowBuffer`]: its numbers into one row, every
+/// other cell counted by its fold at once (as [`fold_cell`] does).
+#[inline]
+fn buffered_row(
+    run: &mut Run<'_>,
+    layout: &Layout,
+    record: &impl Fields,
+    at: Position,
+    g: usize,
+) -> Result<()> {
+    let row = run.groups.buffers[g].row();
+    for (c, &i) in layout.fields.iter().enumerate() {
+        let parsed = match record.field(i) {
+            Some(cell) => run.nulls.parse(cell),
+            None if run.strict => return Err(short_record(&run.name, at, i, record)),
+            None => Parsed::Null,
+        };
+        match parsed {
+            Parsed::Number(x) if x.is_finite() => row[c] = x,
+            other => {
+                let cell = record.field(i).unwrap_or_default();
+                let rules = CellRules::of(
+                    &run.name,
+                    &run.names,
+                    c,
+                    run.strict,
+                    run.options,
+                    run.processor,
+                );
+                fold_cell(&mut run.groups.folds[g][c], other, cell, at, &rules)?;
+            }
+        }
+    }
+    let buffer = &mut run.groups.buffers[g];
+    if buffer.full() {
+        buffer.drain_into(&mut run.groups.folds[g]);
     }
     Ok(())
 }
@@ -1019,23 +1097,54 @@ fn key_text(v: &Value) -> String {
 fn finish(run: Run<'_>) -> Table {
     let set = &run.options.stats;
     let grouped = !run.key_names.is_empty();
-    let mut records = Vec::new();
     let Groups {
-        keys, rows, folds, ..
+        keys,
+        rows,
+        folds,
+        buffers,
+        ..
     } = run.groups;
-    for ((key, n), mut columns) in keys.into_iter().zip(rows).zip(folds) {
-        columns.resize_with(run.names.len(), || ColumnFold::new(set));
-        for (c, mut fold) in columns.into_iter().enumerate() {
-            // Rows without the field (JSON) are missing values.
-            fold.add_nulls(n.saturating_sub(fold.cells()));
+    let width = run.names.len();
+    // A group's folds, one per column, with its buffered rows in them.
+    let ready = |(n, mut columns, mut buffer): (u64, Vec<ColumnFold>, RowBuffer)| {
+        columns.resize_with(width, || ColumnFold::new(set));
+        buffer.drain_into(&mut columns);
+        columns.into_iter().map(move |fold| (n, fold))
+    };
+    let finish_fold = |(n, mut fold): (u64, ColumnFold)| {
+        // Rows without the field (JSON) are missing values.
+        fold.add_nulls(n.saturating_sub(fold.cells()));
+        fold.finish(set)
+    };
+    let groups: Vec<_> = rows
+        .into_iter()
+        .zip(folds)
+        .zip(buffers)
+        .map(|((n, f), b)| (n, f, b))
+        .collect();
+    // Side by side: the groups, or the columns of the one group.
+    let finished: Vec<Record> = if groups.len() > 1 {
+        parallel_map(groups, |g| ready(g).map(finish_fold).collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
+            .collect()
+    } else {
+        parallel_map(groups.into_iter().flat_map(ready).collect(), finish_fold)
+    };
+    let mut finished = finished.into_iter();
+    let mut records = Vec::new();
+    for key in &keys {
+        for name in &run.names {
             let mut record = Record::default();
             if grouped {
-                for (k, v) in run.key_names.iter().zip(&key) {
+                for (k, v) in run.key_names.iter().zip(key) {
                     record.push(k, Cell::Text(v.clone()));
                 }
             }
-            record.push("column", Cell::Text(run.names[c].clone()));
-            record.cells.extend(fold.finish(set).cells);
+            record.push("column", Cell::Text(name.clone()));
+            record
+                .cells
+                .extend(finished.next().map(|r| r.cells).unwrap_or_default());
             records.push(record);
         }
     }
@@ -1045,6 +1154,39 @@ fn finish(run: Run<'_>) -> Table {
         header: run.header,
         rows: run.rows,
     }
+}
+
+/// `f` of each item, on up to one thread per core (at most 4), each thread taking the
+/// next item when done with one; the results in the order of `items`.
+fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4)
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let jobs = std::sync::Mutex::new(items.into_iter().enumerate());
+    let next = || jobs.lock().ok().and_then(|mut j| j.next());
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    while let Some((i, item)) = next() {
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The parallel path for big files of numbers and unquoted CSV: `None` when it does not
@@ -1111,30 +1253,23 @@ fn parallel(
     Some(finish(total))
 }
 
-/// The layout of a CSV file and the byte offset of its first data record; `None` when the
-/// file holds a quote (a quoted field may hold a line break, so lines are not records).
+/// The layout of a CSV file and the byte offset of its first data record, from its first
+/// MiB; `None` when that holds a quote (a quoted field may hold a line break, so lines
+/// are not records; the parts look for quotes in the rest, see [`crate::plain_csv`]).
 fn csv_head(
     path: &Path,
     delimiter: u8,
     options: &TableOptions,
     name: &str,
 ) -> Option<(Option<Layout>, u64)> {
-    let file = File::open(path).ok()?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut chunk = Vec::with_capacity(1 << 20);
-    loop {
-        let buf = reader.fill_buf().ok()?;
-        if buf.is_empty() {
-            break;
-        }
-        if memchr::memchr(b'"', buf).is_some() {
-            return None;
-        }
-        if chunk.len() < 1 << 20 {
-            chunk.extend_from_slice(buf);
-        }
-        let n = buf.len();
-        reader.consume(n);
+    File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut chunk)
+        .ok()?;
+    if memchr::memchr(b'"', &chunk).is_some() {
+        return None;
     }
     let body = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&chunk);
     let bom = (chunk.len() - body.len()) as u64;
@@ -1274,6 +1409,64 @@ mod tests {
     }
 
     #[test]
+    fn each_group_equals_its_rows_described_alone() {
+        let row = |i: usize| {
+            let y = match i % 11 {
+                0 => "NA".to_string(),
+                _ => format!("{}", (i * 7919) % 23),
+            };
+            let z = if i == 4321 {
+                "red".into()
+            } else {
+                format!("{}.25", i % 5)
+            };
+            (
+                format!("k{}", i % 5),
+                format!("{}.5,{y},{z}", (i * 31) % 101),
+            )
+        };
+        let mut grouped = String::from("g,x,y,z\n");
+        for i in 0..6000 {
+            let (k, cells) = row(i);
+            grouped.push_str(&format!("{k},{cells}\n"));
+        }
+        let f = text_file(&grouped);
+        let p = processor(100_000, Median::Exact);
+        let keeping = options(Median::Exact);
+        let batching = TableOptions {
+            stats: StatSet::from_lists(
+                Some("count,nulls,sum,mean,mode,stdev"),
+                None,
+                Median::Exact,
+            )
+            .unwrap(),
+            ..TableOptions::default()
+        };
+        for o in [keeping, batching] {
+            let by_group = TableOptions {
+                group_by: vec![Column::Name("g".into())],
+                ..o.clone()
+            };
+            let all = table(&p, f.path(), Format::Csv, &by_group, 0).unwrap();
+            for k in 0..5 {
+                let mut alone = String::from("x,y,z\n");
+                for (_, cells) in (0..6000).map(row).filter(|(g, _)| *g == format!("k{k}")) {
+                    alone.push_str(&format!("{cells}\n"));
+                }
+                let a = text_file(&alone);
+                let want = table(&p, a.path(), Format::Csv, &o, u64::MAX).unwrap();
+                let got: Vec<Vec<(String, Cell)>> = all.records[3 * k..3 * k + 3]
+                    .iter()
+                    .map(|r| r.cells[1..].to_vec())
+                    .collect();
+                let want: Vec<Vec<(String, Cell)>> =
+                    want.records.iter().map(|r| r.cells.clone()).collect();
+                assert_eq!(got, want, "group k{k}");
+            }
+        }
+    }
+
+    #[test]
     fn a_lone_carriage_return_sends_the_csv_to_one_pass() {
         let mut text = String::from("x,y\n");
         for i in 0..3000 {
@@ -1297,6 +1490,31 @@ mod tests {
         let o = TableOptions::default();
         assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_none());
         assert_eq!(table(&p, f.path(), Format::Csv, &o, 0).unwrap().rows, 1);
+    }
+
+    #[test]
+    fn a_quote_past_the_first_mib_sends_the_csv_to_one_pass() {
+        let mut text = String::from("x,y\n");
+        let mut rows = 0;
+        while text.len() < (1 << 20) + 1000 {
+            text.push_str(&format!("{rows},{}\n", rows % 7));
+            rows += 1;
+        }
+        text.push_str("\"5,5\",6\n7,8\n");
+        let f = text_file(&text);
+        let o = TableOptions {
+            columns: vec![Column::Name("y".into())],
+            ..options(Median::Exact)
+        };
+        let p = processor(1_000_000, Median::Exact);
+        let source = Source::open(Some(f.path()), Some(Format::Csv)).unwrap();
+        assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_none());
+        let one_pass = table(&p, f.path(), Format::Csv, &o, 0).unwrap();
+        assert_eq!(one_pass.rows, rows + 2);
+        assert_eq!(
+            one_pass.records[0].get("count"),
+            Some(&Cell::Count(rows + 2))
+        );
     }
 
     #[test]
