@@ -122,6 +122,18 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// Returns once a global slot is free, without taking it (see [`Fetcher::slot_ready`]).
+    ///
+    /// [`Fetcher::slot_ready`]: crate::Fetcher::slot_ready
+    pub(crate) async fn global_ready(&self) {
+        if self.global.available_permits() == 0 {
+            // The semaphore is never closed; a free slot is handed to us and given back.
+            drop(self.global.acquire().await);
+        }
+    }
+}
+
 impl PerHost {
     async fn acquire(&self, key: String) -> HostPermit {
         let semaphore = {
@@ -204,6 +216,19 @@ mod tests {
         );
         let other = tokio::time::timeout(Duration::from_millis(20), limits.acquire(&b));
         assert!(other.await.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn global_ready_waits_for_a_free_slot_and_takes_none() {
+        let limits = Limits::new(1, None, None).unwrap();
+        limits.global_ready().await;
+        assert_eq!(limits.global.available_permits(), 1, "ready takes no slot");
+        let held = limits.acquire(&url("http://a/")).await;
+        let waiting = tokio::time::timeout(Duration::from_secs(5), limits.global_ready());
+        assert!(waiting.await.is_err(), "ready while every slot is taken");
+        drop(held);
+        limits.global_ready().await;
+        assert_eq!(limits.global.available_permits(), 1);
     }
 
     #[test]

@@ -267,6 +267,13 @@ async fn dispatch(
         let Some(permit) = acquire(&window, halt).await else {
             break;
         };
+        // Start the task once the fetcher has a slot for it, rather than let it wait there:
+        // the window stays free for requests sleeping in back-off (they hold no slot).
+        tokio::select! {
+            biased;
+            () = halt.cancelled() => break,
+            () = context.executor.fetcher.slot_ready() => {}
+        }
         tracker.spawn(run_request(context.clone(), seq, number, req, permit));
         seq += 1;
     }
