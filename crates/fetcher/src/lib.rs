@@ -47,8 +47,11 @@
 //!   multipart forms;
 //! - [`redact`]: passwords in URLs and `Authorization` values are `***` in
 //!   [`HttpResponse::url`], [`FetchError::url`] and log lines;
-//! - [`FetcherConfig::user_agent`] (`fetcher/VERSION` by default); `max_redirects: 0` returns
-//!   a 3xx as the response, and [`HttpResponse::redirects`] counts the redirects followed;
+//! - [`redirect`]: redirects followed by curl `-L`'s rules (301/302/303 to a GET, 307/308
+//!   repeat the body, the caller's credentials stay with the first origin);
+//!   `max_redirects: 0` returns a 3xx as the response, and [`HttpResponse::redirects`] counts
+//!   the redirects followed;
+//! - [`FetcherConfig::user_agent`] (`fetcher/VERSION` by default);
 //! - [`server::tls`]: the test server over HTTPS (h2 and HTTP/1.1 by ALPN, optional client
 //!   certificates), with certificates made by rcgen.
 //!
