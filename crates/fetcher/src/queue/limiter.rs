@@ -1,7 +1,7 @@
 //! The job's `--per-host` and `--rate`, kept in Redis so they hold across all its workers.
 //!
 //! - **Per host**: a sorted set per origin holds the job's leases, each scored with its
-//!   expiry on Redis's clock. [`Limiter::lease`] removes lapsed leases and adds one if fewer
+//!   expiry on Redis's clock. `Limiter::lease` removes lapsed leases and adds one if fewer
 //!   than the limit remain; a worker renews its leases while their requests run
 //!   ([`Limiter::renew`]) and removes them when done, so a worker that dies holds a host's
 //!   slot for at most [`LEASE_TTL`].
