@@ -9,9 +9,10 @@
 //!
 //! - `variance`, `stdev` (sample, n − 1), `pvariance`, `pstdev` (population, n): exact
 //!   and correctly rounded, as Python computes them from exact fractions;
-//! - `median`, `median_low`, `median_high`: exact; `mode`: the most common value, the
-//!   first seen on ties (as `statistics.mode`); `distinct`: exact count of distinct
-//!   values (`len(set(xs))`, so `0.0` and `-0.0` are one value);
+//! - `median`, `median_low`, `median_high`: exact, in the order of Python's stable
+//!   `sorted` (zeros of both signs in input order, see [`crate::select`]); `mode`: the
+//!   most common value, the first seen on ties (as `statistics.mode`); `distinct`: exact
+//!   count of distinct values (`len(set(xs))`, so `0.0` and `-0.0` are one value);
 //! - `geometric_mean`: `exp(fsum(log(x)) / n)` as Python 3.11 computes it (left out when
 //!   a value is zero or negative, where Python raises); `harmonic_mean`: `n / Σ(1/x)`
 //!   with the sum exact and the ratio rounded once, as Python (0.0 when a value is zero;
@@ -19,7 +20,9 @@
 //! - quantiles (`--quantiles 0.25,0.75`): linear interpolation between the closest ranks,
 //!   `x[j] + (x[j+1] − x[j])·f` with `j + f = (n − 1)·q` — numpy's default `linear`
 //!   method and Python's `statistics.quantiles(method='inclusive')` — computed exactly and
-//!   rounded once. Keys are written as pandas' `describe` writes them: `25%`, `99.9%`.
+//!   rounded once; an exact zero is `-0.0` only when `x[j]` and `x[j+1]` both are, as
+//!   Python's `(x[j]·(n − δ) + x[j+1]·δ) / n` gives. Keys are written as pandas' `describe`
+//!   writes them: `25%`, `99.9%`.
 //!
 //! A statistic that is undefined for the data (the sample variance of one value, the
 //! geometric mean of a negative value) is left out of the record, not written as null.
@@ -27,7 +30,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use num_bigint::{BigInt, BigUint};
+use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::distinct::DistinctSketch;
 use crate::error::{Error, Result};
@@ -623,8 +626,9 @@ impl ColumnFold {
         let Some(values) = self.values.take() else {
             return out;
         };
-        let mut parts = std::mem::take(&mut self.parts);
-        parts.push(values);
+        // In input order (the first part's values first): zeros are told apart by it.
+        let mut parts = vec![values];
+        parts.append(&mut self.parts);
         let n: usize = parts.iter().map(Vec::len).sum();
         if n == 0 {
             return out;
@@ -638,7 +642,7 @@ impl ColumnFold {
         let mut ranks = vec![low, high];
         for p in &positions {
             ranks.push(p.rank);
-            if p.fraction.is_some() {
+            if p.rank + 1 < n {
                 ranks.push(p.rank + 1);
             }
         }
@@ -701,6 +705,8 @@ struct QuantileRank {
     rank: usize,
     /// `(r, 2^k)`; `None` when `h` is the rank itself (or the last one).
     fraction: Option<(BigUint, BigUint)>,
+    /// Whether a value follows the rank (it decides the sign of a zero quantile).
+    next: bool,
 }
 
 impl QuantileRank {
@@ -718,19 +724,35 @@ impl QuantileRank {
         let one = BigUint::from(1u8) << k;
         let r = scaled - (BigUint::from(j as u64) << k);
         let fraction = (r != BigUint::default() && j + 1 < n).then_some((r, one));
-        Self { rank: j, fraction }
+        Self {
+            rank: j,
+            fraction,
+            next: j + 1 < n,
+        }
     }
 
     /// The quantile, `x[j]·(1 − f) + x[j+1]·f` computed exactly and rounded once, from
-    /// the sorted values' `at(i)`.
+    /// the sorted values' `at(i)`. An exact zero is signed as Python's
+    /// `(x[j]·(n − δ) + x[j+1]·δ) / n` signs it, which adds two zeros (`x[j+1]·0` too
+    /// when `δ = 0`): `-0.0` only when `x[j]` and `x[j+1]` both are `-0.0`.
     fn value(&self, at: &dyn Fn(usize) -> f64) -> f64 {
         let j = self.rank;
-        let Some((r, one)) = &self.fraction else {
-            return at(j);
+        let exact = match &self.fraction {
+            None => at(j),
+            Some((r, one)) => {
+                let (a, b) = (units(at(j)), units(at(j + 1)));
+                let num = a * BigInt::from(one - r) + b * BigInt::from(r.clone());
+                if num.sign() != Sign::NoSign {
+                    return round_ratio(&num, one, -1074);
+                }
+                0.0
+            }
         };
-        let (a, b) = (units(at(j)), units(at(j + 1)));
-        let num = a * BigInt::from(one - r) + b * BigInt::from(r.clone());
-        round_ratio(&num, one, -1074)
+        if exact == 0.0 && self.next {
+            let negative = at(j).is_sign_negative() && at(j + 1).is_sign_negative();
+            return if negative { -0.0 } else { 0.0 };
+        }
+        exact
     }
 }
 
@@ -845,6 +867,26 @@ mod tests {
         assert_eq!(float(&r, "99%"), 9100000000000002.0);
         assert_eq!(float(&r, "0%"), -3.25);
         assert_eq!(float(&r, "100%"), 1e16);
+    }
+
+    #[test]
+    fn a_zero_quantile_is_signed_as_pythons() {
+        let bits = |xs: &[f64]| {
+            let r = fold("quantiles", Some("0.25,0.5,0.75"), xs);
+            ["25%", "50%", "75%"].map(|k| float(&r, k).to_bits())
+        };
+        // statistics.quantiles(xs, n=4, method='inclusive') (Python 3.11) for each xs:
+        // [-5e-324, -0.0] -> [-5e-324, -0.0, -0.0] (negative underflow keeps its sign);
+        // [-0.0, -3.0, 3.0] -> [-1.5, 0.0, 1.5] (-0.0·4 + 3.0·0 at 50%);
+        // [0.0, -0.0, -0.0, 1.0, -0.0] -> [-0.0, -0.0, 0.0]
+        let cases: [(&[f64], [f64; 3]); 3] = [
+            (&[-5e-324, -0.0], [-5e-324, -0.0, -0.0]),
+            (&[-0.0, -3.0, 3.0], [-1.5, 0.0, 1.5]),
+            (&[0.0, -0.0, -0.0, 1.0, -0.0], [-0.0, -0.0, 0.0]),
+        ];
+        for (xs, want) in cases {
+            assert_eq!(bits(xs), want.map(f64::to_bits), "{xs:?}");
+        }
     }
 
     #[test]

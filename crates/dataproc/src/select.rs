@@ -15,6 +15,12 @@
 //! one joined copy would first copy every part and then move every value a few times;
 //! the copy it needs beside the values is a sixteenth of them at most. A constant column
 //! ends after four counting passes, each rank being the one key left.
+//!
+//! The order is Python's `sorted`: ascending, and stable with `-0.0 == 0.0`, so a rank
+//! that falls among the zeros holds the zero of that place in input order (the parts
+//! taken in order), not the `total_cmp` one (`-0.0` before `0.0`). When a selected value
+//! is a zero, two more passes count the negatives and find that zero
+//! ([`zeros_in_input_order`]).
 
 use crate::stats::{from_order_key, order_key};
 
@@ -28,13 +34,17 @@ const BUCKETS: usize = 1 << RADIX;
 /// bound for big inputs).
 const GATHER_MIN: usize = 1 << 16;
 
-/// The values at `ranks` (from 0, in ascending `f64::total_cmp` order) among all values
-/// of `parts`, in the order the ranks are given; a rank past the end is left out.
+/// The values at `ranks` (from 0) among all values of `parts` (finite numbers) in the
+/// order Python's `sorted` gives them (zeros of both signs in input order, the parts
+/// taken in order), in the order the ranks are given; a rank past the end is left out.
 ///
 /// ```
 /// use dataproc::select::select_ranks;
 /// let parts = [vec![5.0, -1.0, 3.0], vec![0.5, 7.0]];
 /// assert_eq!(select_ranks(&parts, &[2, 0, 4, 9]), [3.0, -1.0, 7.0]);
+/// // sorted([0.0, -2.0, -0.0]) is [-2.0, 0.0, -0.0].
+/// let zeros = select_ranks(&[vec![0.0, -2.0], vec![-0.0]], &[1, 2]);
+/// assert_eq!(zeros.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), [0, 1 << 63]);
 /// ```
 pub fn select_ranks(parts: &[Vec<f64>], ranks: &[usize]) -> Vec<f64> {
     let total: usize = parts.iter().map(Vec::len).sum();
@@ -52,6 +62,7 @@ fn select_gathering(parts: &[Vec<f64>], ranks: &[usize], gather: usize) -> Vec<f
         descend(parts, Prefix::ALL, total, &wanted, 0, gather, &mut found);
     }
     found.sort_unstable_by_key(|&(rank, _)| rank);
+    zeros_in_input_order(parts, &mut found);
     ranks
         .iter()
         .filter_map(|r| {
@@ -59,6 +70,26 @@ fn select_gathering(parts: &[Vec<f64>], ranks: &[usize], gather: usize) -> Vec<f
             Some(from_order_key(found[at].1))
         })
         .collect()
+}
+
+/// Puts at each found rank (sorted, keys of `total_cmp` order) that holds a zero the
+/// zero Python's stable sort puts there: the `(rank - negatives)`-th zero in input order.
+fn zeros_in_input_order(parts: &[Vec<f64>], found: &mut [(usize, u64)]) {
+    let is_zero = |key: u64| from_order_key(key) == 0.0;
+    if !found.iter().any(|&(_, key)| is_zero(key)) {
+        return;
+    }
+    let values = || parts.iter().flatten().copied();
+    let negatives = values().filter(|&x| x < 0.0).count();
+    let mut zeros = values().filter(|&x| x == 0.0);
+    let mut next = 0;
+    for (rank, key) in found.iter_mut().filter(|(_, key)| is_zero(*key)) {
+        let index = *rank - negatives;
+        if let Some(zero) = zeros.nth(index - next) {
+            *key = order_key(zero);
+        }
+        next = index + 1;
+    }
 }
 
 /// The exact median of `parts` (the mean of the two middle values for an even count,
@@ -70,6 +101,8 @@ fn select_gathering(parts: &[Vec<f64>], ranks: &[usize], gather: usize) -> Vec<f
 /// assert_eq!(median(&[vec![3.0, 1.0, 2.0]]), Some(2.0));
 /// assert_eq!(median(&[vec![1e308, 1.7e308]]), Some(1.35e308));
 /// assert_eq!(median(&[]), None);
+/// // statistics.median([-0.0, 0.0, -0.0]) is 0.0, the middle zero in input order.
+/// assert!(median(&[vec![-0.0, 0.0, -0.0]]).is_some_and(|m| m.is_sign_positive()));
 /// ```
 pub fn median(parts: &[Vec<f64>]) -> Option<f64> {
     let n: usize = parts.iter().map(Vec::len).sum();
@@ -307,10 +340,11 @@ fn pick(keys: &mut [u64], ranks: &[usize], base: usize, found: &mut Vec<(usize, 
 mod tests {
     use super::*;
 
-    /// The ranks by sorting one joined copy.
+    /// The ranks by sorting one joined copy as Python's `sorted` does: stable, with
+    /// `-0.0 == 0.0`.
     fn sorted_ranks(parts: &[Vec<f64>], ranks: &[usize]) -> Vec<f64> {
         let mut all: Vec<f64> = parts.concat();
-        all.sort_unstable_by(f64::total_cmp);
+        all.sort_by(|a, b| a.partial_cmp(b).unwrap());
         ranks.iter().filter_map(|&r| all.get(r).copied()).collect()
     }
 
@@ -401,6 +435,52 @@ mod tests {
         }
     }
 
+    /// Bits, so that `-0.0` and `0.0` differ.
+    fn bits(xs: &[f64]) -> Vec<u64> {
+        xs.iter().map(|x| x.to_bits()).collect()
+    }
+
+    #[test]
+    fn a_zero_at_a_rank_is_the_one_python_sorts_there_across_parts() {
+        // def val(i): return -1.0 if i % 9 == 0 else 2.0 if i % 9 == 1 else \
+        //     -0.0 if (i // 3) % 4 else 0.0
+        let val = |i: usize| match (i % 9, (i / 3) % 4) {
+            (0, _) => -1.0,
+            (1, _) => 2.0,
+            (_, 0) => 0.0,
+            _ => -0.0,
+        };
+        let data: Vec<f64> = (0..70_006).map(val).collect();
+        let xs = &data[..70_001];
+        let parts = [
+            xs[..20_000].to_vec(),
+            xs[20_000..20_001].to_vec(),
+            Vec::new(),
+            xs[20_001..].to_vec(),
+        ];
+        // s = sorted(val(i) for i in range(70001)); [s[k] for k in ranks]  (Python 3.11)
+        let ranks = [
+            7778, 7779, 35001, 35002, 35004, 35005, 62220, 62221, 0, 70000,
+        ];
+        let want = [0.0, -0.0, -0.0, 0.0, 0.0, -0.0, 0.0, -0.0, -1.0, 2.0];
+        for gather in [1, 64, 1000, 1 << 16, usize::MAX] {
+            let got = select_gathering(&parts, &ranks, gather);
+            assert_eq!(bits(&got), bits(&want), "gather {gather}");
+        }
+        // One rank at a time (a close group of ranks tries the sampled bracket).
+        for (&rank, &want) in ranks.iter().zip(&want) {
+            assert_eq!(bits(&select_ranks(&parts, &[rank])), bits(&[want]));
+        }
+        // statistics.median, median_low, median_high of val(0..70006): 0.0, -0.0, 0.0
+        let (a, b) = data.split_at(33_333);
+        let parts = [a.to_vec(), b.to_vec()];
+        assert_eq!(
+            bits(&select_ranks(&parts, &[35_002, 35_003])),
+            bits(&[-0.0, 0.0])
+        );
+        assert_eq!(median(&parts).map(f64::to_bits), Some(0));
+    }
+
     #[test]
     fn small_inputs_and_the_median() {
         check(&[vec![1.0]]);
@@ -408,5 +488,12 @@ mod tests {
         assert_eq!(median(&[vec![4.0, 1.0], vec![3.0, 2.0]]), Some(2.5));
         assert_eq!(median(&[vec![-0.5, -2.0, 7.0]]), Some(-0.5));
         assert_eq!(select_ranks(&[], &[0]), Vec::<f64>::new());
+        // statistics.median([-0.0, 0.0, -0.0]) -> 0.0; median_low([0.0, -0.0]) -> 0.0,
+        // median_high -> -0.0; median([-0.0, -0.0]) -> -0.0; median([0.0, -0.0]) -> 0.0
+        assert_eq!(median(&[vec![-0.0, 0.0, -0.0]]).map(f64::to_bits), Some(0));
+        let two = [vec![0.0], vec![-0.0]];
+        assert_eq!(bits(&select_ranks(&two, &[0, 1])), bits(&[0.0, -0.0]));
+        assert_eq!(median(&[vec![-0.0, -0.0]]).map(f64::to_bits), Some(1 << 63));
+        assert_eq!(median(&two).map(f64::to_bits), Some(0));
     }
 }

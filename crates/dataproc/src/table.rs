@@ -1409,6 +1409,78 @@ mod tests {
     }
 
     #[test]
+    fn zeros_at_order_ranks_are_pythons_in_parallel_parts_and_groups() {
+        // def val(i): return "-1" if i % 9 == 0 else "2" if i % 9 == 1 else \
+        //     "-0.0" if (i // 3) % 4 else "0"
+        // for 6004 rows, one a line, and in groups k{i % 3} (2002, 2001 and 2001 values).
+        let (mut lines, mut csv) = (String::new(), String::from("g,x\n"));
+        for i in 0..6004 {
+            let x = match (i % 9, (i / 3) % 4) {
+                (0, _) => "-1",
+                (1, _) => "2",
+                (_, 0) => "0",
+                _ => "-0.0",
+            };
+            lines.push_str(&format!("{x}\n"));
+            csv.push_str(&format!("k{},{x}\n", i % 3));
+        }
+        let mut o = TableOptions {
+            stats: StatSet::from_lists(
+                Some("median,median_low,median_high,quantiles"),
+                Some("0.125,0.25,0.375,0.5,0.625,0.75,0.875"),
+                Median::Exact,
+            )
+            .unwrap(),
+            ..TableOptions::default()
+        };
+        let keys = [
+            "median",
+            "median_low",
+            "median_high",
+            "12.5%",
+            "25%",
+            "37.5%",
+        ];
+        let keys = keys.iter().chain(&["50%", "62.5%", "75%", "87.5%"]);
+        // [st.median(xs), st.median_low(xs), st.median_high(xs)]
+        //     + st.quantiles(xs, n=8, method='inclusive')  (Python 3.11): all values, then
+        // each group's.
+        let all: [[f64; 10]; 1] = [[0.0, 0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0, -0.0, 0.0]];
+        let groups: [[f64; 10]; 3] = [
+            [0.0, -0.0, 0.0, -1.0, -1.0, 0.0, 0.0, -0.0, -0.0, 0.0],
+            [-0.0, -0.0, -0.0, 0.0, 0.0, -0.0, -0.0, 0.0, 2.0, 2.0],
+            [0.0, 0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0],
+        ];
+        let p = processor(100_000, Median::Exact);
+        for (text, format, want) in [
+            (lines, Format::Lines, &all[..]),
+            (csv, Format::Csv, &groups[..]),
+        ] {
+            if format == Format::Csv {
+                o.group_by = vec![Column::Name("g".into())];
+            }
+            let f = text_file(&text);
+            let source = Source::open(Some(f.path()), Some(format)).unwrap();
+            assert!(parallel(&p, &source, f.path(), &o, Instant::now(), 0).is_some());
+            for min_bytes in [0, u64::MAX] {
+                let t = table(&p, f.path(), format, &o, min_bytes).unwrap();
+                assert_eq!(t.records.len(), want.len());
+                for (record, want) in t.records.iter().zip(want) {
+                    let got: Vec<u64> = keys
+                        .clone()
+                        .map(|k| match record.get(k) {
+                            Some(Cell::Float(x)) => x.to_bits(),
+                            other => panic!("{k}: {other:?}"),
+                        })
+                        .collect();
+                    let want: Vec<u64> = want.iter().map(|x| x.to_bits()).collect();
+                    assert_eq!(got, want, "{record:?} ({min_bytes})");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn each_group_equals_its_rows_described_alone() {
         let row = |i: usize| {
             let y = match i % 11 {

@@ -387,3 +387,57 @@ fn approximate_distinct_and_quantiles_from_the_sketches() {
     let q = v["output_data"]["90%"].as_f64().unwrap();
     assert!((q - 44.1).abs() <= 44.1 * 0.005, "{q}");
 }
+
+/// The bits of a record's order statistics (`-0.0` and `0.0` differ; `MAX`: missing).
+fn order_bits(record: &Value) -> Vec<u64> {
+    let keys = ["median", "median_low", "median_high", "25%", "50%", "75%"];
+    keys.iter()
+        .map(|k| record[*k].as_f64().map_or(u64::MAX, f64::to_bits))
+        .collect()
+}
+
+fn bits(xs: [f64; 6]) -> Vec<u64> {
+    xs.iter().map(|x| x.to_bits()).collect()
+}
+
+#[test]
+fn a_zero_at_an_order_rank_is_the_one_pythons_stable_sort_puts_there() {
+    let order = "median,median_low,median_high,quantiles";
+    let run = |input: &str, args: &[&str]| {
+        json_of(
+            dataproc()
+                .args(["--stats", order, "--quantiles", "0.25,0.5,0.75"])
+                .args(args)
+                .write_stdin(input),
+        )
+    };
+    // For each xs: st.median(xs), st.median_low(xs), st.median_high(xs),
+    // *st.quantiles(xs, n=4, method='inclusive')  (Python 3.11)
+    for (input, want) in [
+        // [-0.0, 0.0, -0.0]
+        ("-0.0\n0.0\n-0.0\n", [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        // [0.0, -0.0]
+        ("0.0\n-0.0\n", [0.0, 0.0, -0.0, 0.0, 0.0, 0.0]),
+        // [0.0, -1.0, -0.0, 5.0, -0.0]: the 25% cut is x[1]·4 + x[2]·0 = 0.0·4 + -0.0·0
+        ("0\n-1\n-0\n5\n-0\n", [-0.0, -0.0, -0.0, 0.0, -0.0, 0.0]),
+        // [-1.0, -0.0, 5.0, 6.0, 7.0]: x[1]·4 + x[2]·0 = -0.0·4 + 5.0·0 = 0.0
+        ("-1\n-0.0\n5\n6\n7\n", [5.0, 5.0, 5.0, 0.0, 5.0, 6.0]),
+    ] {
+        let v = run(input, &[]);
+        assert_eq!(order_bits(&v["output_data"]), bits(want), "{input:?}");
+    }
+    // Groups a = [-0.0, 0.0, -0.0, -0.0] and b = [0.0, -0.0].
+    let csv = "g,x\na,-0.0\nb,0\na,0\nb,-0.0\na,-0.0\na,-0\n";
+    let v = run(csv, &["--format", "csv", "--group-by", "g"]);
+    let groups = v["output_data"]["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0]["g"], "a");
+    assert_eq!(
+        order_bits(&groups[0]),
+        bits([0.0, 0.0, -0.0, 0.0, 0.0, -0.0])
+    );
+    assert_eq!(
+        order_bits(&groups[1]),
+        bits([0.0, 0.0, -0.0, 0.0, 0.0, 0.0])
+    );
+}
