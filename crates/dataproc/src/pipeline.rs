@@ -162,7 +162,9 @@ fn python_order(a: &Value, b: &Value) -> std::result::Result<Ordering, String> {
     match (a, b) {
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
         _ => match (number(a), number(b)) {
-            (Some(x), Some(y)) => Ok(x.total_cmp(&y)),
+            // JSON numbers are finite; -0.0 == 0.0 as in Python, so the stable sort keeps
+            // their input order (`sorted([0.0, -0.0])` is `[0.0, -0.0]`).
+            (Some(x), Some(y)) => Ok(x.partial_cmp(&y).unwrap_or(Ordering::Equal)),
             _ => Err(format!(
                 "'<' not supported between instances of '{}' and '{}'",
                 py_type_name(a),
@@ -319,5 +321,21 @@ impl Processor for PipelineProcessor {
             self.log_result(&result, items.len() as u64);
             Ok(result)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_sort_as_python_sorted_with_signed_zeros() {
+        let sorted = |v: Value| ListItemProcessor.process(&v).unwrap().to_string();
+        // python3 -c "print(sorted([0.0, -0.0, -1, 0.0, -0.0]))" -> [-1, 0.0, -0.0, 0.0, -0.0]
+        assert_eq!(
+            sorted(serde_json::json!([0.0, -0.0, -1, 0.0, -0.0])),
+            "[-1,0.0,-0.0,0.0,-0.0]"
+        );
+        assert_eq!(sorted(serde_json::json!([-0.0, 0.0])), "[-0.0,0.0]");
     }
 }
