@@ -613,9 +613,7 @@ impl Fetcher {
         let inner = &*self.inner;
         let mut builder = inner.client.request(hop.method.clone(), hop.url.clone());
         let mut own = Cow::Borrowed(headers);
-        if !hop.with_body || hop.cross_origin {
-            hop.strip(own.to_mut());
-        }
+        hop.strip(&mut own);
         if let Some(jar) = &inner.cookies
             && !own.contains_key(COOKIE)
             && let Some(cookies) = jar.header_for(&hop.url)
