@@ -147,29 +147,21 @@ fn a_headerless_csv_starting_with_na_keeps_its_first_row() {
 #[test]
 fn text_and_categorical_use_the_same_header_rule_and_say_so() {
     let (_d, path) = file("c.csv", "color,n\nred,1\nblue,2\n");
-    let mut cmd = Command::cargo_bin("dataproc").unwrap();
-    let v: Value = serde_json::from_slice(
-        &cmd.args(["--quiet", "categorical"])
-            .arg(&path)
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let v = json_of(
+        Command::cargo_bin("dataproc")
+            .unwrap()
+            .args(["--quiet", "categorical"])
+            .arg(&path),
+    );
     assert_eq!(v["metadata"]["header"], true);
     assert_eq!(v["input_data"]["items"], 2);
     let (_d, path) = file("c.csv", "NA,1\nred,2\n");
-    let mut cmd = Command::cargo_bin("dataproc").unwrap();
-    let v: Value = serde_json::from_slice(
-        &cmd.args(["--quiet", "text"])
-            .arg(&path)
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let v = json_of(
+        Command::cargo_bin("dataproc")
+            .unwrap()
+            .args(["--quiet", "text"])
+            .arg(&path),
+    );
     assert_eq!(v["metadata"]["header"], false);
     assert_eq!(v["input_data"]["items"], 2);
 }
