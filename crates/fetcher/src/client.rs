@@ -725,7 +725,7 @@ async fn within<T>(
 
 /// Parses the URL and checks it is `http` or `https` with a host.
 fn parse_url(raw: &str) -> Result<Url, ErrorKind> {
-    let url = Url::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
+    let url = crate::origin_cache::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ErrorKind::InvalidUrl(format!(
             "scheme {:?} is not http or https",

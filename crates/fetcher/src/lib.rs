@@ -81,6 +81,7 @@ pub mod cookies;
 pub mod demo;
 pub mod error;
 mod limits;
+mod origin_cache;
 pub mod proxy;
 pub mod queue;
 pub mod redact;
