@@ -3,13 +3,15 @@
 //! [proxy](crate::proxy) decide — straight to the server, to an HTTP proxy that forwards
 //! the request (absolute-form), through an HTTP `CONNECT` tunnel or a SOCKS5 proxy
 //! (hyper-util's `Tunnel` and `SocksV5`), with TLS (rustls) to an `https://` proxy and to an
-//! `https://` server, ALPN choosing HTTP/2 or HTTP/1.1.
+//! `https://` server, ALPN choosing HTTP/2 or HTTP/1.1. The connect time-out bounds all of
+//! it (TCP, proxy handshake, TLS), as reqwest's and curl's `--connect-timeout` do.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use http::Uri;
 use hyper::rt::{Read, ReadBufCursor, Write};
@@ -33,6 +35,8 @@ type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
 pub(crate) struct Connector {
     direct: Direct,
     proxies: Option<Arc<Matcher>>,
+    /// The longest a whole connection may take to open, handshakes included.
+    timeout: Option<Duration>,
 }
 
 impl Connector {
@@ -40,6 +44,7 @@ impl Connector {
         tcp: HttpConnector,
         tls: Arc<TlsSource>,
         proxies: Option<Arc<Matcher>>,
+        timeout: Option<Duration>,
     ) -> Self {
         Self {
             direct: Direct {
@@ -48,6 +53,22 @@ impl Connector {
                 to_proxy: false,
             },
             proxies,
+            timeout,
+        }
+    }
+
+    /// [`Connector::connect`] within the connect time-out.
+    async fn connect_within(self, dst: Uri) -> Result<Conn, BoxError> {
+        let Some(timeout) = self.timeout else {
+            return self.connect(dst).await;
+        };
+        match tokio::time::timeout(timeout, self.connect(dst)).await {
+            Ok(connected) => connected,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("no connection within {timeout:?}"),
+            )
+            .into()),
         }
     }
 
@@ -102,7 +123,7 @@ impl Service<Uri> for Connector {
     }
 
     fn call(&mut self, dst: Uri) -> Self::Future {
-        Box::pin(self.clone().connect(dst))
+        Box::pin(self.clone().connect_within(dst))
     }
 }
 

@@ -135,7 +135,7 @@ impl Transport {
             },
         };
         let proxies = config.proxies.map(Arc::new);
-        let connector = Connector::new(tcp, Arc::new(tls), proxies.clone());
+        let connector = Connector::new(tcp, Arc::new(tls), proxies.clone(), config.connect_timeout);
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
