@@ -7,10 +7,12 @@
 
 mod common;
 
+use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use fetcher::proxy::ProxyConfig;
 use fetcher::{ErrorKind, Fetcher, FetcherConfig, HttpRequest, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// A fetcher with no retries, no proxy, and these settings.
@@ -21,6 +23,46 @@ fn fetcher_with(config: FetcherConfig) -> Fetcher {
         ..config
     })
     .unwrap()
+}
+
+/// A loopback server that answers each connection's first request with `response` and
+/// then closes (`reset`: with an RST, as a crashed peer does); its `http://` base URL.
+async fn raw_server(response: Vec<u8>, reset: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(&response).await;
+                let _ = stream.flush().await;
+                if reset {
+                    let _ = stream.set_zero_linger();
+                }
+            });
+        }
+    });
+    url
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn response_of(headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut response = format!("HTTP/1.1 200 OK\r\n{headers}\r\n").into_bytes();
+    response.extend_from_slice(body);
+    response
 }
 
 async fn error_of(fetcher: &Fetcher, url: String) -> ErrorKind {
@@ -56,4 +98,48 @@ async fn the_connect_timeout_covers_the_tls_handshake() {
         started.elapsed()
     );
     held.abort();
+}
+
+#[tokio::test]
+async fn a_corrupt_gzip_body_is_a_decode_error() {
+    let mut body = gzip(&b"hello world, ".repeat(200));
+    let middle = body.len() / 2;
+    for byte in &mut body[12..middle] {
+        *byte = !*byte;
+    }
+    let headers = format!(
+        "Content-Encoding: gzip\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    let url = raw_server(response_of(&headers, &body), false).await;
+    let kind = error_of(&fetcher_with(FetcherConfig::default()), url).await;
+    assert!(matches!(kind, ErrorKind::Decode(_)), "{kind:?}");
+}
+
+#[tokio::test]
+async fn a_truncated_gzip_body_is_cut() {
+    let body = gzip(&b"hello world, ".repeat(200));
+    let half = &body[..body.len() / 2];
+    // Complete on the wire (its Content-Length is met), but the gzip stream stops.
+    let headers = format!(
+        "Content-Encoding: gzip\r\nContent-Length: {}\r\n",
+        half.len()
+    );
+    let url = raw_server(response_of(&headers, half), false).await;
+    let fetcher = fetcher_with(FetcherConfig::default());
+    let kind = error_of(&fetcher, url).await;
+    assert!(matches!(kind, ErrorKind::BodyCut { .. }), "{kind:?}");
+    // Cut on the wire: fewer bytes than declared, then the connection closes.
+    let headers = format!(
+        "Content-Encoding: gzip\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for reset in [false, true] {
+        let url = raw_server(response_of(&headers, half), reset).await;
+        let kind = error_of(&fetcher, url).await;
+        assert!(
+            matches!(kind, ErrorKind::BodyCut { .. }),
+            "{reset}: {kind:?}"
+        );
+    }
 }

@@ -345,7 +345,8 @@ impl ResponseBody {
             };
             stream
         })
-        .flatten();
+        .flatten()
+        .map_err(decoder_error);
         ResponseBody::Decoded(Box::pin(decoded))
     }
 
@@ -384,5 +385,23 @@ impl ResponseBody {
                 Some(Ok(data)) => Ok(Some(data)),
             },
         }
+    }
+}
+
+/// An error of a decoding body as the fetcher classifies it: bytes that do not decompress
+/// are `InvalidData` (a decode error; the decoders call most of theirs `Other`), while the
+/// wire's errors (hyper's) and a compressed stream that stops short (`UnexpectedEof`) stay
+/// as they are (a cut body).
+fn decoder_error(e: io::Error) -> io::Error {
+    let from_wire = e.get_ref().is_some_and(|inner| inner.is::<hyper::Error>());
+    if from_wire
+        || matches!(
+            e.kind(),
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+        )
+    {
+        e
+    } else {
+        io::Error::new(io::ErrorKind::InvalidData, e)
     }
 }
