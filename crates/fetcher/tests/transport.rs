@@ -143,3 +143,19 @@ async fn a_truncated_gzip_body_is_cut() {
         );
     }
 }
+
+#[tokio::test]
+async fn content_encoding_is_read_as_curl_reads_it() {
+    let data = b"{\"ok\": true}";
+    let fetcher = fetcher_with(FetcherConfig::default());
+    for encoding in ["GZIP", "Gzip", "gzip, identity", "identity, gzip", " gzip "] {
+        let body = gzip(data);
+        let headers = format!(
+            "Content-Type: application/json\r\nContent-Encoding: {encoding}\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        let url = raw_server(response_of(&headers, &body), false).await;
+        let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
+        assert_eq!(response.raw.as_ref(), data, "{encoding:?}");
+    }
+}

@@ -183,16 +183,10 @@ impl Transport {
             .await
             .map_err(SendError::Client)?;
         let (mut parts, body) = response.into_parts();
-        let encoding = match parts
-            .headers
-            .get(CONTENT_ENCODING)
-            .map(HeaderValue::as_bytes)
-        {
-            _ if head || !decode => None,
-            Some(b"gzip" | b"x-gzip") => Some(Encoding::Gzip),
-            Some(b"br") => Some(Encoding::Brotli),
-            Some(b"deflate") => Some(Encoding::Deflate),
-            _ => None,
+        let encoding = if head || !decode {
+            None
+        } else {
+            Encoding::of(&parts.headers)
         };
         let body = match encoding {
             None => ResponseBody::Plain(body),
@@ -317,6 +311,34 @@ enum Encoding {
     Gzip,
     Brotli,
     Deflate,
+}
+
+impl Encoding {
+    /// The one coding a response's `Content-Encoding` names, read as curl reads it: case
+    /// does not matter, `identity` and empty entries are no coding; `None` for no coding,
+    /// one the fetcher does not decode, or more than one (left encoded, as reqwest did).
+    fn of(headers: &http::HeaderMap) -> Option<Encoding> {
+        let mut codings = headers
+            .get_all(CONTENT_ENCODING)
+            .iter()
+            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"));
+        let coding = codings.next()?;
+        if codings.next().is_some() {
+            return None;
+        }
+        let is = |name: &str| coding.eq_ignore_ascii_case(name.as_bytes());
+        if is("gzip") || is("x-gzip") {
+            Some(Encoding::Gzip)
+        } else if is("br") {
+            Some(Encoding::Brotli)
+        } else if is("deflate") {
+            Some(Encoding::Deflate)
+        } else {
+            None
+        }
+    }
 }
 
 type Decoding = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
