@@ -10,6 +10,7 @@ mod common;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
+use common::server;
 use fetcher::proxy::ProxyConfig;
 use fetcher::{ErrorKind, Fetcher, FetcherConfig, HttpRequest, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -158,4 +159,15 @@ async fn content_encoding_is_read_as_curl_reads_it() {
         let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
         assert_eq!(response.raw.as_ref(), data, "{encoding:?}");
     }
+}
+
+#[tokio::test]
+async fn an_empty_user_with_a_password_is_still_sent() {
+    let server = server().await;
+    let fetcher = fetcher_with(FetcherConfig::default());
+    let url = server.url("/get").replace("://", "://:secret@");
+    let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
+    let echo = response.body().as_json().unwrap();
+    // base64(":secret"), as curl and reqwest send it.
+    assert_eq!(echo["headers"]["authorization"], "Basic OnNlY3JldA==");
 }

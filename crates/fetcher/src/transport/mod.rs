@@ -157,7 +157,8 @@ impl Transport {
     ) -> Result<Response<ResponseBody>, SendError> {
         let uri = uri_of(url).map_err(SendError::Uri)?;
         let headers = request.headers_mut();
-        if !url.username().is_empty() && !headers.contains_key(AUTHORIZATION) {
+        let credentials = !url.username().is_empty() || url.password().is_some();
+        if credentials && !headers.contains_key(AUTHORIZATION) {
             headers.insert(AUTHORIZATION, basic_auth(url));
         }
         let decode = !headers.contains_key(ACCEPT_ENCODING) && !headers.contains_key(RANGE);
