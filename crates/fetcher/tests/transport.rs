@@ -6,12 +6,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/proxies.rs"]
+mod proxies;
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use common::server;
-use fetcher::proxy::ProxyConfig;
+use fetcher::proxy::{ProxyConfig, ProxySource};
 use fetcher::{ErrorKind, Fetcher, FetcherConfig, HttpRequest, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -170,4 +172,48 @@ async fn an_empty_user_with_a_password_is_still_sent() {
     let echo = response.body().as_json().unwrap();
     // base64(":secret"), as curl and reqwest send it.
     assert_eq!(echo["headers"]["authorization"], "Basic OnNlY3JldA==");
+}
+
+/// A fetcher with no retries that sends everything through `proxy`.
+fn through(proxy: String) -> Fetcher {
+    Fetcher::new(FetcherConfig {
+        retry: common::fast_retry(RetryPolicy::Never),
+        proxy: ProxyConfig {
+            source: ProxySource::Url(proxy),
+            no_proxy: Some(String::new()),
+        },
+        ..FetcherConfig::default()
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn refusing_proxies_and_failed_handshakes_are_connect_errors() {
+    // A proxy that wants credentials answers CONNECT with 407.
+    let refusing = raw_server(
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        false,
+    )
+    .await;
+    let kind = error_of(&through(refusing), "https://example.test/".into()).await;
+    assert!(matches!(kind, ErrorKind::Connect(_)), "{kind:?}");
+    // A SOCKS5 proxy rejecting the password.
+    let socks = proxies::Proxy::socks5(Some(("ann", "right"))).await;
+    let wrong = format!("socks5h://ann:wrong@{}", socks.addr());
+    let kind = error_of(&through(wrong), "http://example.test/".into()).await;
+    assert!(matches!(kind, ErrorKind::Connect(_)), "{kind:?}");
+    // A plain HTTP server where TLS was expected (it answers the ClientHello with a 400):
+    // the handshake fails.
+    let plain = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let https = format!("https://{}/", plain.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut stream, _) = plain.accept().await.unwrap();
+        let mut hello = [0u8; 16];
+        let _ = stream.read(&mut hello).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            .await;
+    });
+    let kind = error_of(&fetcher_with(FetcherConfig::default()), https).await;
+    assert!(matches!(kind, ErrorKind::Connect(_)), "{kind:?}");
 }
