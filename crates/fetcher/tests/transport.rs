@@ -10,6 +10,8 @@ mod common;
 mod proxies;
 
 use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::server;
@@ -216,4 +218,54 @@ async fn refusing_proxies_and_failed_handshakes_are_connect_errors() {
     });
     let kind = error_of(&fetcher_with(FetcherConfig::default()), https).await;
     assert!(matches!(kind, ErrorKind::Connect(_)), "{kind:?}");
+}
+
+/// An h2c server (prior knowledge) that refuses the first `refused` streams with
+/// `REFUSED_STREAM` (RFC 9113 8.7: not processed, safe to retry) and answers the rest
+/// with `ok`; its URL and the count of streams it saw.
+async fn refusing_h2_server(refused: usize) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let count = Arc::clone(&count);
+            tokio::spawn(async move {
+                let mut connection = h2::server::handshake(stream).await.unwrap();
+                while let Some(Ok((_request, mut respond))) = connection.accept().await {
+                    if count.fetch_add(1, Ordering::SeqCst) < refused {
+                        respond.send_reset(h2::Reason::REFUSED_STREAM);
+                        continue;
+                    }
+                    let response = http::Response::new(());
+                    let mut body = respond.send_response(response, false).unwrap();
+                    body.send_data(bytes::Bytes::from_static(b"ok"), true)
+                        .unwrap();
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_refused_h2_stream_is_sent_again_as_reqwest_did() {
+    let fetcher = fetcher_with(FetcherConfig {
+        http2_prior_knowledge: true,
+        ..FetcherConfig::default()
+    });
+    let (url, seen) = refusing_h2_server(2).await;
+    let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
+    assert_eq!((response.status, response.raw.as_ref()), (200, &b"ok"[..]));
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        3,
+        "two refusals, then the answer"
+    );
+    // Refused more often than that: the error is the fetcher's to retry or report.
+    let (url, seen) = refusing_h2_server(usize::MAX).await;
+    let kind = error_of(&fetcher, url).await;
+    assert!(matches!(kind, ErrorKind::Request(_)), "{kind:?}");
+    assert_eq!(seen.load(Ordering::SeqCst), 3);
 }

@@ -13,6 +13,7 @@
 //! decode); `Authorization: Basic` from a URL's `user:password@` unless it has its own; the
 //! `Proxy-Authorization` of a forwarding proxy. A decoded response loses its
 //! `Content-Encoding` and `Content-Length` headers (they describe the bytes on the wire).
+//! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
 
 mod connect;
 
@@ -111,6 +112,8 @@ pub(crate) struct TransportConfig {
 pub(crate) struct Transport {
     client: Client<Connector, RequestBody>,
     proxies: Option<Arc<Matcher>>,
+    /// Every connection speaks HTTP/2 (prior knowledge), not only `https://` ones by ALPN.
+    http2_only: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -142,7 +145,11 @@ impl Transport {
             .pool_idle_timeout(Duration::from_secs(90))
             .http2_only(config.http2_only)
             .build(connector);
-        Self { client, proxies }
+        Self {
+            client,
+            proxies,
+            http2_only: config.http2_only,
+        }
     }
 
     /// Sends `request` to `url` (its method, headers and body; the URI is made here from
@@ -178,11 +185,7 @@ impl Transport {
         }
         let head = request.method() == Method::HEAD;
         *request.uri_mut() = uri;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(SendError::Client)?;
+        let response = self.request(request).await.map_err(SendError::Client)?;
         let (mut parts, body) = response.into_parts();
         let encoding = if head || !decode {
             None
@@ -199,6 +202,66 @@ impl Transport {
         };
         Ok(Response::from_parts(parts, body))
     }
+
+    /// Sends `request`, and again (twice at most, as reqwest does) when an HTTP/2 server
+    /// refused its stream unprocessed or had gracefully closed the connection before it:
+    /// RFC 9113 8.7 makes that safe for any method. Only a body in memory is sent again;
+    /// plain `http://` without prior knowledge is HTTP/1.1, never refused so, and copies
+    /// nothing.
+    async fn request(
+        &self,
+        mut request: Request<RequestBody>,
+    ) -> Result<Response<Incoming>, hyper_util::client::legacy::Error> {
+        let may_be_h2 = self.http2_only || request.uri().scheme_str() == Some("https");
+        let mut retries = 0;
+        loop {
+            let again = (may_be_h2 && retries < 2)
+                .then(|| resendable(&request))
+                .flatten();
+            let error = match self.client.request(request).await {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            match again {
+                Some(again) if is_refused_unprocessed(&error) => {
+                    request = again;
+                    retries += 1;
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+}
+
+/// A copy of `request` to send again, when its body is in memory.
+fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
+    let body = match request.body() {
+        RequestBody::Empty => RequestBody::Empty,
+        RequestBody::Full(bytes) => RequestBody::Full(bytes.clone()),
+        RequestBody::Stream { .. } => return None,
+    };
+    let mut copy = Request::new(body);
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    Some(copy)
+}
+
+/// Whether an HTTP/2 server did not process the request: it reset the stream with
+/// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
+fn is_refused_unprocessed(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(h2) = cause.downcast_ref::<h2::Error>() {
+            let reason = h2.reason();
+            return h2.is_remote()
+                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
+                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Why [`Transport::send`] failed.
