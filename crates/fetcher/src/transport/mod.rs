@@ -130,6 +130,13 @@ impl Transport {
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(config.connect_timeout);
+        // reqwest's defaults: a peer gone without a word (no FIN, no RST) is noticed, and
+        // its idle pooled connections are dropped, instead of waiting on it forever.
+        tcp.set_keepalive(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_interval(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_retries(Some(3));
+        #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+        tcp.set_tcp_user_timeout(Some(Duration::from_secs(30)));
         let tls = match config.tls {
             Some(tls) => TlsSource::Ready(TlsPair::new(tls)),
             None => TlsSource::Platform {
