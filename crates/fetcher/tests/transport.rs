@@ -269,3 +269,23 @@ async fn a_refused_h2_stream_is_sent_again_as_reqwest_did() {
     assert!(matches!(kind, ErrorKind::Request(_)), "{kind:?}");
     assert_eq!(seen.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn socks5_resolves_names_itself_and_socks5h_leaves_them_to_the_proxy() {
+    let server = server().await;
+    let by_name = server.url("/get").replace("127.0.0.1", "localhost");
+    let port = server.addr().port();
+    for (scheme, asked) in [
+        ("socks5", format!("SOCKS5 127.0.0.1:{port}")),
+        ("socks5h", format!("SOCKS5 localhost:{port}")),
+    ] {
+        let proxy = proxies::Proxy::socks5(None).await;
+        let fetcher = through(format!("{scheme}://{}", proxy.addr()));
+        let response = fetcher
+            .fetch_single(&HttpRequest::get(by_name.clone()))
+            .await
+            .unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(proxy.seen()[0].request, asked, "{scheme}");
+    }
+}

@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::io;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -85,13 +86,19 @@ impl Connector {
         let scheme = proxy_uri.scheme_str().unwrap_or_default().to_owned();
         let stream = match scheme.as_str() {
             "socks5" | "socks5h" => {
-                let mut socks = SocksV5::new(proxy_uri, to_proxy)
-                    // socks5h: the proxy resolves the name (curl's meaning).
-                    .local_dns(scheme == "socks5");
+                // socks5h: the proxy resolves the name; socks5: we do (curl's meanings).
+                // Resolved here rather than by hyper-util's `local_dns`, which calls the
+                // blocking resolver on the runtime's thread.
+                let target = if scheme == "socks5" {
+                    resolved(&dst).await?
+                } else {
+                    dst.clone()
+                };
+                let mut socks = SocksV5::new(proxy_uri, to_proxy);
                 if let Some((user, password)) = proxy.raw_auth() {
                     socks = socks.with_auth(user.to_owned(), password.to_owned());
                 }
-                socks.call(dst.clone()).await?.into_inner()
+                socks.call(target).await?.into_inner()
             }
             _ if https => {
                 let mut tunnel = Tunnel::new(proxy_uri, to_proxy);
@@ -111,6 +118,30 @@ impl Connector {
         };
         Ok(Conn::new(stream, false))
     }
+}
+
+/// `dst` with its host name replaced by the first address the system resolves it to (on
+/// tokio's blocking pool), for a SOCKS5 proxy that is to be given addresses.
+async fn resolved(dst: &Uri) -> Result<Uri, BoxError> {
+    let host = dst.host().unwrap_or_default();
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if bare.parse::<IpAddr>().is_ok() {
+        return Ok(dst.clone());
+    }
+    let port = dst.port_u16().unwrap_or(match dst.scheme_str() {
+        Some("https") => 443,
+        _ => 80,
+    });
+    let address = tokio::net::lookup_host((bare, port))
+        .await?
+        .next()
+        .ok_or_else(|| format!("{bare:?} resolves to no address"))?;
+    let mut parts = dst.clone().into_parts();
+    parts.authority = Some(address.to_string().parse()?);
+    Ok(Uri::from_parts(parts)?)
 }
 
 impl Service<Uri> for Connector {
