@@ -176,6 +176,17 @@ async fn an_empty_user_with_a_password_is_still_sent() {
     assert_eq!(echo["headers"]["authorization"], "Basic OnNlY3JldA==");
 }
 
+#[tokio::test]
+async fn url_credentials_that_are_not_utf8_go_as_their_bytes() {
+    let server = server().await;
+    let fetcher = fetcher_with(FetcherConfig::default());
+    let url = server.url("/get").replace("://", "://%FF:pw@");
+    let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
+    let echo = response.body().as_json().unwrap();
+    // base64 of FF 3A 70 77, as curl sends it (not of U+FFFD's three bytes).
+    assert_eq!(echo["headers"]["authorization"], "Basic /zpwdw==");
+}
+
 /// A fetcher with no retries that sends everything through `proxy`.
 fn through(proxy: String) -> Fetcher {
     Fetcher::new(FetcherConfig {

@@ -292,18 +292,13 @@ fn uri_of(url: &Url) -> Result<Uri, http::uri::InvalidUri> {
     Uri::try_from(&plain[..url::Position::AfterQuery])
 }
 
-/// `Authorization: Basic` of a URL's percent-decoded `user:password`.
+/// `Authorization: Basic` of a URL's percent-decoded `user:password`, its bytes as they are
+/// (curl's way; not UTF-8 is not replaced).
 fn basic_auth(url: &Url) -> HeaderValue {
-    let decode = |text: &str| {
-        percent_encoding::percent_decode_str(text)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let pair = format!(
-        "{}:{}",
-        decode(url.username()),
-        decode(url.password().unwrap_or_default())
-    );
+    let decode = percent_encoding::percent_decode_str;
+    let mut pair: Vec<u8> = decode(url.username()).collect();
+    pair.push(b':');
+    pair.extend(decode(url.password().unwrap_or_default()));
     let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
     // Base64 is always a valid header value.
     let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
