@@ -1,7 +1,9 @@
 //! The fetcher's own HTTP stack (`src/transport`) where it must behave as reqwest did and as
-//! curl users expect: what a slow handshake, a broken compressed body, URL credentials and
-//! `Content-Encoding` spellings become; against raw loopback sockets that answer exactly
-//! the bytes a test gives.
+//! curl users expect: the error kinds of a silent TLS peer, a refusing proxy and a failed
+//! handshake; broken compressed bodies; `Content-Encoding` spellings; URL credentials; an
+//! HTTP/2 stream the server refused; who resolves a SOCKS5 destination. Against raw
+//! loopback sockets that answer exactly the bytes a test gives, an h2c server of `h2`, the
+//! crate's test server and the tests' proxies.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -58,18 +60,21 @@ async fn raw_server(response: Vec<u8>, reset: bool) -> String {
     url
 }
 
+/// `data` gzip-compressed.
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(data).unwrap();
     encoder.finish().unwrap()
 }
 
+/// A `200 OK` with these header lines (each ending in CRLF) and this body, as raw bytes.
 fn response_of(headers: &str, body: &[u8]) -> Vec<u8> {
     let mut response = format!("HTTP/1.1 200 OK\r\n{headers}\r\n").into_bytes();
     response.extend_from_slice(body);
     response
 }
 
+/// The kind of the error a GET of `url` ends in.
 async fn error_of(fetcher: &Fetcher, url: String) -> ErrorKind {
     fetcher
         .fetch_single(&HttpRequest::get(url))
