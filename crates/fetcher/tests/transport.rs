@@ -171,6 +171,30 @@ async fn content_encoding_is_read_as_curl_reads_it() {
 }
 
 #[tokio::test]
+async fn empty_and_ranged_encoded_bodies() {
+    let fetcher = fetcher_with(FetcherConfig::default());
+    // An empty body labelled gzip is empty, not a cut gzip stream.
+    let url = raw_server(
+        response_of("Content-Encoding: gzip\r\nContent-Length: 0\r\n", b""),
+        false,
+    )
+    .await;
+    let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
+    assert_eq!((response.status, response.raw.len()), (200, 0));
+    // A range asked for is of the bytes as sent: no Accept-Encoding, nothing decoded.
+    let body = gzip(b"0123456789");
+    let headers = format!(
+        "Content-Encoding: gzip\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    let url = raw_server(response_of(&headers, &body), false).await;
+    let request = HttpRequest::get(url).with_header("Range", "bytes=0-");
+    let response = fetcher.fetch_single(&request).await.unwrap();
+    assert_eq!(response.raw.as_ref(), body.as_slice());
+    assert_eq!(response.header("content-encoding"), Some("gzip"));
+}
+
+#[tokio::test]
 async fn an_empty_user_with_a_password_is_still_sent() {
     let server = server().await;
     let fetcher = fetcher_with(FetcherConfig::default());
