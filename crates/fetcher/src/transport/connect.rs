@@ -3,13 +3,16 @@
 //! [proxy](crate::proxy) decide — straight to the server, to an HTTP proxy that forwards
 //! the request (absolute-form), through an HTTP `CONNECT` tunnel or a SOCKS5 proxy
 //! (hyper-util's `Tunnel` and `SocksV5`), with TLS (rustls) to an `https://` proxy and to an
-//! `https://` server, ALPN choosing HTTP/2 or HTTP/1.1.
+//! `https://` server, ALPN choosing HTTP/2 or HTTP/1.1. The connect time-out bounds all of
+//! it (TCP, proxy handshake, TLS), as reqwest's and curl's `--connect-timeout` do.
 
 use std::future::Future;
 use std::io;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use http::Uri;
 use hyper::rt::{Read, ReadBufCursor, Write};
@@ -33,6 +36,8 @@ type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
 pub(crate) struct Connector {
     direct: Direct,
     proxies: Option<Arc<Matcher>>,
+    /// The longest a whole connection may take to open, handshakes included.
+    timeout: Option<Duration>,
 }
 
 impl Connector {
@@ -40,6 +45,7 @@ impl Connector {
         tcp: HttpConnector,
         tls: Arc<TlsSource>,
         proxies: Option<Arc<Matcher>>,
+        timeout: Option<Duration>,
     ) -> Self {
         Self {
             direct: Direct {
@@ -48,6 +54,22 @@ impl Connector {
                 to_proxy: false,
             },
             proxies,
+            timeout,
+        }
+    }
+
+    /// [`Connector::connect`] within the connect time-out.
+    async fn connect_within(self, dst: Uri) -> Result<Conn, BoxError> {
+        let Some(timeout) = self.timeout else {
+            return self.connect(dst).await;
+        };
+        match tokio::time::timeout(timeout, self.connect(dst)).await {
+            Ok(connected) => connected,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("no connection within {timeout:?}"),
+            )
+            .into()),
         }
     }
 
@@ -64,13 +86,19 @@ impl Connector {
         let scheme = proxy_uri.scheme_str().unwrap_or_default().to_owned();
         let stream = match scheme.as_str() {
             "socks5" | "socks5h" => {
-                let mut socks = SocksV5::new(proxy_uri, to_proxy)
-                    // socks5h: the proxy resolves the name (curl's meaning).
-                    .local_dns(scheme == "socks5");
+                // socks5h: the proxy resolves the name; socks5: we do (curl's meanings).
+                // Resolved here rather than by hyper-util's `local_dns`, which calls the
+                // blocking resolver on the runtime's thread.
+                let target = if scheme == "socks5" {
+                    resolved(&dst).await?
+                } else {
+                    dst.clone()
+                };
+                let mut socks = SocksV5::new(proxy_uri, to_proxy);
                 if let Some((user, password)) = proxy.raw_auth() {
                     socks = socks.with_auth(user.to_owned(), password.to_owned());
                 }
-                socks.call(dst.clone()).await?.into_inner()
+                socks.call(target).await?.into_inner()
             }
             _ if https => {
                 let mut tunnel = Tunnel::new(proxy_uri, to_proxy);
@@ -92,6 +120,30 @@ impl Connector {
     }
 }
 
+/// `dst` with its host name replaced by the first address the system resolves it to (on
+/// tokio's blocking pool), for a SOCKS5 proxy that is to be given addresses.
+async fn resolved(dst: &Uri) -> Result<Uri, BoxError> {
+    let host = dst.host().unwrap_or_default();
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if bare.parse::<IpAddr>().is_ok() {
+        return Ok(dst.clone());
+    }
+    let port = dst.port_u16().unwrap_or(match dst.scheme_str() {
+        Some("https") => 443,
+        _ => 80,
+    });
+    let address = tokio::net::lookup_host((bare, port))
+        .await?
+        .next()
+        .ok_or_else(|| format!("{bare:?} resolves to no address"))?;
+    let mut parts = dst.clone().into_parts();
+    parts.authority = Some(address.to_string().parse()?);
+    Ok(Uri::from_parts(parts)?)
+}
+
 impl Service<Uri> for Connector {
     type Response = Conn;
     type Error = BoxError;
@@ -102,7 +154,7 @@ impl Service<Uri> for Connector {
     }
 
     fn call(&mut self, dst: Uri) -> Self::Future {
-        Box::pin(self.clone().connect(dst))
+        Box::pin(self.clone().connect_within(dst))
     }
 }
 

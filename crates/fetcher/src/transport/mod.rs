@@ -13,6 +13,7 @@
 //! decode); `Authorization: Basic` from a URL's `user:password@` unless it has its own; the
 //! `Proxy-Authorization` of a forwarding proxy. A decoded response loses its
 //! `Content-Encoding` and `Content-Length` headers (they describe the bytes on the wire).
+//! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
 
 mod connect;
 
@@ -111,6 +112,8 @@ pub(crate) struct TransportConfig {
 pub(crate) struct Transport {
     client: Client<Connector, RequestBody>,
     proxies: Option<Arc<Matcher>>,
+    /// Every connection speaks HTTP/2 (prior knowledge), not only `https://` ones by ALPN.
+    http2_only: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -127,6 +130,13 @@ impl Transport {
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(config.connect_timeout);
+        // reqwest's defaults: a peer gone without a word (no FIN, no RST) is noticed, and
+        // its idle pooled connections are dropped, instead of waiting on it forever.
+        tcp.set_keepalive(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_interval(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_retries(Some(3));
+        #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+        tcp.set_tcp_user_timeout(Some(Duration::from_secs(30)));
         let tls = match config.tls {
             Some(tls) => TlsSource::Ready(TlsPair::new(tls)),
             None => TlsSource::Platform {
@@ -135,14 +145,18 @@ impl Transport {
             },
         };
         let proxies = config.proxies.map(Arc::new);
-        let connector = Connector::new(tcp, Arc::new(tls), proxies.clone());
+        let connector = Connector::new(tcp, Arc::new(tls), proxies.clone(), config.connect_timeout);
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(90))
             .http2_only(config.http2_only)
             .build(connector);
-        Self { client, proxies }
+        Self {
+            client,
+            proxies,
+            http2_only: config.http2_only,
+        }
     }
 
     /// Sends `request` to `url` (its method, headers and body; the URI is made here from
@@ -157,7 +171,8 @@ impl Transport {
     ) -> Result<Response<ResponseBody>, SendError> {
         let uri = uri_of(url).map_err(SendError::Uri)?;
         let headers = request.headers_mut();
-        if !url.username().is_empty() && !headers.contains_key(AUTHORIZATION) {
+        let credentials = !url.username().is_empty() || url.password().is_some();
+        if credentials && !headers.contains_key(AUTHORIZATION) {
             headers.insert(AUTHORIZATION, basic_auth(url));
         }
         let decode = !headers.contains_key(ACCEPT_ENCODING) && !headers.contains_key(RANGE);
@@ -177,22 +192,12 @@ impl Transport {
         }
         let head = request.method() == Method::HEAD;
         *request.uri_mut() = uri;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(SendError::Client)?;
+        let response = self.request(request).await.map_err(SendError::Client)?;
         let (mut parts, body) = response.into_parts();
-        let encoding = match parts
-            .headers
-            .get(CONTENT_ENCODING)
-            .map(HeaderValue::as_bytes)
-        {
-            _ if head || !decode => None,
-            Some(b"gzip" | b"x-gzip") => Some(Encoding::Gzip),
-            Some(b"br") => Some(Encoding::Brotli),
-            Some(b"deflate") => Some(Encoding::Deflate),
-            _ => None,
+        let encoding = if head || !decode {
+            None
+        } else {
+            Encoding::of(&parts.headers)
         };
         let body = match encoding {
             None => ResponseBody::Plain(body),
@@ -204,6 +209,66 @@ impl Transport {
         };
         Ok(Response::from_parts(parts, body))
     }
+
+    /// Sends `request`, and again (twice at most, as reqwest does) when an HTTP/2 server
+    /// refused its stream unprocessed or had gracefully closed the connection before it:
+    /// RFC 9113 8.7 makes that safe for any method. Only a body in memory is sent again;
+    /// plain `http://` without prior knowledge is HTTP/1.1, never refused so, and copies
+    /// nothing.
+    async fn request(
+        &self,
+        mut request: Request<RequestBody>,
+    ) -> Result<Response<Incoming>, hyper_util::client::legacy::Error> {
+        let may_be_h2 = self.http2_only || request.uri().scheme_str() == Some("https");
+        let mut retries = 0;
+        loop {
+            let again = (may_be_h2 && retries < 2)
+                .then(|| resendable(&request))
+                .flatten();
+            let error = match self.client.request(request).await {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            match again {
+                Some(again) if is_refused_unprocessed(&error) => {
+                    request = again;
+                    retries += 1;
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+}
+
+/// A copy of `request` to send again, when its body is in memory.
+fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
+    let body = match request.body() {
+        RequestBody::Empty => RequestBody::Empty,
+        RequestBody::Full(bytes) => RequestBody::Full(bytes.clone()),
+        RequestBody::Stream { .. } => return None,
+    };
+    let mut copy = Request::new(body);
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    Some(copy)
+}
+
+/// Whether an HTTP/2 server did not process the request: it reset the stream with
+/// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
+fn is_refused_unprocessed(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(h2) = cause.downcast_ref::<h2::Error>() {
+            let reason = h2.reason();
+            return h2.is_remote()
+                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
+                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Why [`Transport::send`] failed.
@@ -227,18 +292,13 @@ fn uri_of(url: &Url) -> Result<Uri, http::uri::InvalidUri> {
     Uri::try_from(&plain[..url::Position::AfterQuery])
 }
 
-/// `Authorization: Basic` of a URL's percent-decoded `user:password`.
+/// `Authorization: Basic` of a URL's percent-decoded `user:password`, its bytes as they are
+/// (curl's way; not UTF-8 is not replaced).
 fn basic_auth(url: &Url) -> HeaderValue {
-    let decode = |text: &str| {
-        percent_encoding::percent_decode_str(text)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let pair = format!(
-        "{}:{}",
-        decode(url.username()),
-        decode(url.password().unwrap_or_default())
-    );
+    let decode = percent_encoding::percent_decode_str;
+    let mut pair: Vec<u8> = decode(url.username()).collect();
+    pair.push(b':');
+    pair.extend(decode(url.password().unwrap_or_default()));
     let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
     // Base64 is always a valid header value.
     let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
@@ -319,6 +379,34 @@ enum Encoding {
     Deflate,
 }
 
+impl Encoding {
+    /// The one coding a response's `Content-Encoding` names, read as curl reads it: case
+    /// does not matter, `identity` and empty entries are no coding; `None` for no coding,
+    /// one the fetcher does not decode, or more than one (left encoded, as reqwest did).
+    fn of(headers: &http::HeaderMap) -> Option<Encoding> {
+        let mut codings = headers
+            .get_all(CONTENT_ENCODING)
+            .iter()
+            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"));
+        let coding = codings.next()?;
+        if codings.next().is_some() {
+            return None;
+        }
+        let is = |name: &str| coding.eq_ignore_ascii_case(name.as_bytes());
+        if is("gzip") || is("x-gzip") {
+            Some(Encoding::Gzip)
+        } else if is("br") {
+            Some(Encoding::Brotli)
+        } else if is("deflate") {
+            Some(Encoding::Deflate)
+        } else {
+            None
+        }
+    }
+}
+
 type Decoding = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 
 /// A response body, read with [`ResponseBody::chunk`]: as it came, or decompressed.
@@ -345,7 +433,8 @@ impl ResponseBody {
             };
             stream
         })
-        .flatten();
+        .flatten()
+        .map_err(decoder_error);
         ResponseBody::Decoded(Box::pin(decoded))
     }
 
@@ -384,5 +473,23 @@ impl ResponseBody {
                 Some(Ok(data)) => Ok(Some(data)),
             },
         }
+    }
+}
+
+/// An error of a decoding body as the fetcher classifies it: bytes that do not decompress
+/// are `InvalidData` (a decode error; the decoders call most of theirs `Other`), while the
+/// wire's errors (hyper's) and a compressed stream that stops short (`UnexpectedEof`) stay
+/// as they are (a cut body).
+fn decoder_error(e: io::Error) -> io::Error {
+    let from_wire = e.get_ref().is_some_and(|inner| inner.is::<hyper::Error>());
+    if from_wire
+        || matches!(
+            e.kind(),
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+        )
+    {
+        e
+    } else {
+        io::Error::new(io::ErrorKind::InvalidData, e)
     }
 }
