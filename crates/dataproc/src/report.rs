@@ -257,6 +257,22 @@ fn table_text(records: &[Map<String, Value>], layout: Layout) -> String {
             rows.push(row);
         }
     }
+    // A cell is one line: a newline, tab or other control character inside a text value is
+    // written as its escape (`\n`, `\t`, `\u{1b}`), as pandas prints a frame.
+    for cell in rows.iter_mut().flatten() {
+        if cell.chars().any(char::is_control) {
+            *cell = cell
+                .chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_debug().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+        }
+    }
     let width = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..width)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))

@@ -691,6 +691,16 @@ fn pipeline_and_run_results_in_every_output_format() {
             .write_stdin(r#"["x", "y", "x"]"#),
     );
     assert_eq!(csv, "category,count\nx,2\ny,1\n");
+    // A text with a newline or a tab keeps the table one line a row.
+    let table = text_of(
+        dataproc()
+            .args(["run", "categorical", "--output-format", "table"])
+            .write_stdin(r#"["two\nlines", "a\ttab", "two\nlines"]"#),
+    );
+    assert_eq!(
+        table,
+        "category    count\ntwo\\nlines      2\na\\ttab          1\n"
+    );
     let csv = text_of(
         dataproc()
             .args(["run", "numeric", "--output-format", "csv"])

@@ -35,7 +35,7 @@
 use std::path::{Path, PathBuf};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{CONTENT_RANGE, ETAG, HeaderMap, LAST_MODIFIED};
+use http::header::{CONTENT_RANGE, ETAG, HeaderMap, LAST_MODIFIED};
 use sha2::{Digest, Sha256};
 use std::io::{BufWriter, Write};
 

@@ -1,5 +1,5 @@
 //! The fetcher: the seed's `AsyncHTTPFetcher` (`fetcher/fetch.py`) — `fetch_single`,
-//! `fetch_all`, `stats` — on reqwest.
+//! `fetch_all`, `stats` — on hyper-util's client ([`crate::transport`]).
 //!
 //! The seed opens an aiohttp session in `__aenter__` and closes it in `__aexit__`; here the
 //! connection pool lives inside [`Fetcher`] and closes when the last clone is dropped.
@@ -12,14 +12,15 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::future::join_all;
-use reqwest::header::{
-    CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, IF_RANGE, LOCATION, RANGE,
-    RETRY_AFTER,
+use http::header::{
+    ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, IF_RANGE,
+    LOCATION, RANGE, RETRY_AFTER, USER_AGENT,
 };
-use reqwest::{Method, Url, redirect};
+use http::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
+use url::Url;
 
 use crate::body::{BodySink, Head};
 use crate::cookies::{CookieConfig, CookieJar};
@@ -33,6 +34,7 @@ use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
 use crate::tls::{self, TlsConfig};
+use crate::transport::{RequestBody, ResponseBody, SendError, Transport, TransportConfig};
 
 /// Settings of a [`Fetcher`]. `Default` is the seed's `AsyncHTTPFetcher()` plus the
 /// transient retry policy.
@@ -117,12 +119,13 @@ pub struct Fetcher {
 
 #[derive(Debug)]
 struct Inner {
-    client: reqwest::Client,
+    transport: Transport,
     config: FetcherConfig,
     limits: Limits,
     counters: Counters,
     cookies: Option<CookieJar>,
-    /// [`FetcherConfig::default_headers`], checked once; a request's own headers of the
+    /// [`FetcherConfig::default_headers`], checked once, with the `User-Agent` and `Accept:
+    /// */*` (as curl and reqwest send) unless they set them; a request's own headers of the
     /// same name replace them.
     default_headers: HeaderMap,
 }
@@ -134,7 +137,7 @@ struct Answer {
     retry_after: Option<Duration>,
     is_json: bool,
     final_url: String,
-    version: reqwest::Version,
+    version: http::Version,
     redirects: u32,
 }
 
@@ -158,44 +161,28 @@ impl Fetcher {
             let (name, value) = header_pair(name, value).map_err(ConfigError::Client)?;
             default_headers.append(name, value);
         }
-        // The User-Agent alone stays with reqwest (it is no credential a redirect to
-        // another origin must drop); `-H User-Agent:` replaces it.
-        let mut headers = HeaderMap::new();
-        if !config.user_agent.is_empty() && !default_headers.contains_key("user-agent") {
+        if !config.user_agent.is_empty() && !default_headers.contains_key(USER_AGENT) {
             let (name, value) = header_pair("user-agent", &config.user_agent)
                 .map_err(|why| ConfigError::Client(format!("--user-agent: {why}")))?;
-            headers.insert(name, value);
+            default_headers.insert(name, value);
         }
-        // Redirects and cookies are ours (`crate::redirect`): reqwest follows none and
-        // keeps no jar, which also spares every request the URL parses its redirect and
-        // cookie layers make.
-        let mut builder = reqwest::Client::builder()
-            .default_headers(headers)
-            .redirect(redirect::Policy::none())
-            .gzip(true)
-            .brotli(true)
-            .deflate(true);
-        if let Some(connect) = config.connect_timeout {
-            builder = builder.connect_timeout(connect);
+        if !default_headers.contains_key(ACCEPT) {
+            default_headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         }
-        if config.http2_prior_knowledge {
-            builder = builder.http2_prior_knowledge();
-        }
-        builder = proxy::apply(builder, &config.proxy)?;
-        if let Some(tls) = tls::client_config(&config.tls, config.http2_prior_knowledge)? {
-            builder = builder.tls_backend_preconfigured(tls);
-        }
+        let transport = Transport::new(TransportConfig {
+            connect_timeout: config.connect_timeout,
+            http2_only: config.http2_prior_knowledge,
+            tls: tls::client_config(&config.tls, config.http2_prior_knowledge)?,
+            proxies: proxy::matcher(&config.proxy)?,
+        });
         let cookies = match (&config.cookies.jar_file, config.cookies.is_enabled()) {
             (Some(path), _) => Some(CookieJar::load(path)?),
             (None, true) => Some(CookieJar::default()),
             (None, false) => None,
         };
-        let client = builder
-            .build()
-            .map_err(|e| ConfigError::Client(error_chain(&e)))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                client,
+                transport,
                 config,
                 limits,
                 counters: Counters::default(),
@@ -511,14 +498,14 @@ impl Fetcher {
         retried: &(dyn Fn(u16) -> bool + Sync),
     ) -> Result<Answer, Failed> {
         let mut range = sink.range_request().await?;
-        let (mut redirects, mut response) = self
+        let (mut redirects, mut final_url, mut response) = self
             .send_following(url, headers, req, range.as_ref())
             .await?;
-        if range.is_some() && response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
+        if range.is_some() && response.status() == StatusCode::RANGE_NOT_SATISFIABLE {
             // The partial file is stale, or already whole: start it over.
             sink.forget_part().await;
             range = None;
-            (redirects, response) = self.send_following(url, headers, req, None).await?;
+            (redirects, final_url, response) = self.send_following(url, headers, req, None).await?;
         }
         let status = response.status().as_u16();
         let retry_after = response
@@ -526,18 +513,23 @@ impl Fetcher {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        // A body still encoded (the caller asked for the encoding) is bytes, not JSON.
         let is_json = response
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(is_json_content_type);
+            .is_some_and(is_json_content_type)
+            && response
+                .headers()
+                .get(CONTENT_ENCODING)
+                .is_none_or(|v| v.as_bytes().eq_ignore_ascii_case(b"identity"));
         let headers = std::mem::take(response.headers_mut());
         let answer = Answer {
             status,
             retry_after,
             is_json,
-            // `as_str` is the stored text: one exact copy, no formatting.
-            final_url: response.url().as_str().to_owned(),
+            // The stored text: moved, not formatted.
+            final_url: final_url.into(),
             version: response.version(),
             headers,
             redirects,
@@ -560,31 +552,34 @@ impl Fetcher {
 
     /// Sends the request and follows its redirects ([`crate::redirect`]), each hop within
     /// the read time-out, keeping and sending cookies when there is a jar; returns the
-    /// answer with the number of redirects followed. `range` (a `.part` file's offset and
-    /// validator) goes with every hop.
+    /// answer with the number of redirects followed and the URL that answered. `range` (a
+    /// `.part` file's offset and validator) goes with every hop.
     async fn send_following(
         &self,
         url: &Url,
         headers: &HeaderMap,
         req: &HttpRequest,
         range: Option<&(u64, Option<String>)>,
-    ) -> Result<(u32, reqwest::Response), ErrorKind> {
+    ) -> Result<(u32, Url, Response<ResponseBody>), ErrorKind> {
         let inner = &*self.inner;
         let max = inner.config.max_redirects;
         let mut hop = Hop::first(url.clone(), req.method.clone());
         let mut redirects = 0u32;
         loop {
-            let builder = self.hop_request(&hop, headers, req, range).await?;
-            let response = within(inner.config.read_timeout, builder.send())
-                .await?
-                .map_err(classify)?;
+            let request = self.hop_request(&hop, headers, req, range).await?;
+            let response = within(
+                inner.config.read_timeout,
+                inner.transport.send(&hop.url, request),
+            )
+            .await?
+            .map_err(classify)?;
             if let Some(jar) = &inner.cookies {
                 jar.store_from(response.headers(), &hop.url);
             }
             let status = response.status();
             let location = response.headers().get(LOCATION);
             let (true, Some(location)) = (max > 0 && hops::is_followed(status), location) else {
-                return Ok((redirects, response));
+                return Ok((redirects, hop.url, response));
             };
             if redirects as usize >= max {
                 return Err(ErrorKind::Redirect(format!("more than {max} redirects")));
@@ -609,9 +604,8 @@ impl Fetcher {
         headers: &HeaderMap,
         req: &HttpRequest,
         range: Option<&(u64, Option<String>)>,
-    ) -> Result<reqwest::RequestBuilder, ErrorKind> {
+    ) -> Result<Request<RequestBody>, ErrorKind> {
         let inner = &*self.inner;
-        let mut builder = inner.client.request(hop.method.clone(), hop.url.clone());
         let mut own = Cow::Borrowed(headers);
         hop.strip(&mut own);
         if let Some(jar) = &inner.cookies
@@ -620,41 +614,52 @@ impl Fetcher {
         {
             own.to_mut().insert(COOKIE, cookies);
         }
-        let typed = own.contains_key(CONTENT_TYPE);
-        if !own.is_empty() {
-            builder = builder.headers(own.into_owned());
-        }
+        let mut body = RequestBody::Empty;
         if hop.with_body {
+            let typed = own.contains_key(CONTENT_TYPE);
+            let mut kind = None;
             if let Some(upload) = &req.upload {
                 // Boxed: opening files is rare, and its future would double the size of
                 // every request's state.
-                builder = Box::pin(upload.attach(builder, typed)).await?;
-            } else if let Some(body) = req.body.as_ref().filter(|_| req.method != Method::GET) {
-                builder = builder.json(body);
+                let (upload, upload_kind) = Box::pin(upload.body()).await?;
+                (body, kind) = (upload, Some(upload_kind));
+            } else if let Some(json) = req.body.as_ref().filter(|_| req.method != Method::GET) {
+                let bytes = serde_json::to_vec(json)
+                    .map_err(|e| ErrorKind::InvalidRequest(e.to_string()))?;
+                body = RequestBody::full(bytes);
+                kind = Some(HeaderValue::from_static("application/json"));
+            }
+            if let (false, Some(kind)) = (typed, kind) {
+                own.to_mut().insert(CONTENT_TYPE, kind);
             }
         }
         if let Some((from, validator)) = range {
-            builder = builder.header(RANGE, format!("bytes={from}-"));
+            let own = own.to_mut();
+            own.insert(RANGE, header_value(&format!("bytes={from}-"))?);
             if let Some(validator) = validator {
-                builder = builder.header(IF_RANGE, validator.as_str());
+                own.insert(IF_RANGE, header_value(validator)?);
             }
         }
-        Ok(builder)
+        let mut request = Request::new(body);
+        *request.method_mut() = hop.method.clone();
+        *request.headers_mut() = own.into_owned();
+        Ok(request)
     }
 
     /// Streams the body of `response` into `sink` within the size cap and the read
     /// time-out; `from` is the offset this attempt asked for with `Range`.
     async fn read_body(
         &self,
-        mut response: reqwest::Response,
+        response: Response<ResponseBody>,
         answer: &Answer,
         from: Option<u64>,
         sink: &mut BodySink,
     ) -> Result<(), ErrorKind> {
         let read_timeout = self.inner.config.read_timeout;
         let limit = self.inner.config.max_body_bytes;
-        // reqwest knows the length only when the body is not being decompressed.
-        let declared = response.content_length();
+        let mut body = response.into_body();
+        // Known only when the body is not being decompressed.
+        let declared = body.exact_length();
         if let (Some(limit), Some(declared)) = (limit, declared)
             && declared > limit
         {
@@ -668,10 +673,10 @@ impl Fetcher {
         .await?;
         let mut received = 0u64;
         loop {
-            let chunk = match within(read_timeout, response.chunk()).await? {
+            let chunk = match within(read_timeout, body.chunk()).await? {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                Err(e) => return Err(classify_body(e, received, declared)),
+                Err(e) => return Err(classify_body(&*e, received, declared)),
             };
             received += chunk.len() as u64;
             if let Some(limit) = limit
@@ -720,7 +725,7 @@ async fn within<T>(
 
 /// Parses the URL and checks it is `http` or `https` with a host.
 fn parse_url(raw: &str) -> Result<Url, ErrorKind> {
-    let url = Url::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
+    let url = crate::origin_cache::parse(raw).map_err(|e| ErrorKind::InvalidUrl(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ErrorKind::InvalidUrl(format!(
             "scheme {:?} is not http or https",
@@ -765,22 +770,29 @@ fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Str
     Ok((header, value))
 }
 
-/// Maps an error while reading the body onto an [`ErrorKind`]: a decompression error is
-/// [`ErrorKind::Decode`]; anything the connection did (reset, closed early) is
-/// [`ErrorKind::BodyCut`].
-fn classify_body(e: reqwest::Error, received: u64, expected: Option<u64>) -> ErrorKind {
-    if e.is_timeout() {
-        return ErrorKind::Timeout(Duration::ZERO);
-    }
-    let e = e.without_url();
+/// A header value the fetcher makes from text it was given (a validator, a range).
+fn header_value(text: &str) -> Result<HeaderValue, ErrorKind> {
+    HeaderValue::from_str(text).map_err(|e| ErrorKind::InvalidRequest(format!("{text:?}: {e}")))
+}
+
+/// Maps an error while reading the body onto an [`ErrorKind`]: a body that does not
+/// decompress is [`ErrorKind::Decode`]; anything the connection did (reset, closed early)
+/// is [`ErrorKind::BodyCut`].
+fn classify_body(
+    e: &(dyn std::error::Error + 'static),
+    received: u64,
+    expected: Option<u64>,
+) -> ErrorKind {
     let mut connection = false;
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    let mut invalid_data = false;
+    let mut source = Some(e);
     while let Some(s) = source {
         if s.is::<hyper::Error>() {
             connection = true;
         }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind as Io;
+            invalid_data |= io.kind() == Io::InvalidData;
             connection |= matches!(
                 io.kind(),
                 Io::ConnectionReset
@@ -792,8 +804,8 @@ fn classify_body(e: reqwest::Error, received: u64, expected: Option<u64>) -> Err
         }
         source = s.source();
     }
-    let why = error_chain(&e);
-    if e.is_decode() && !connection {
+    let why = error_chain(e);
+    if invalid_data && !connection {
         ErrorKind::Decode(why)
     } else {
         ErrorKind::BodyCut {
@@ -804,22 +816,12 @@ fn classify_body(e: reqwest::Error, received: u64, expected: Option<u64>) -> Err
     }
 }
 
-/// Maps a reqwest error onto an [`ErrorKind`].
-fn classify(e: reqwest::Error) -> ErrorKind {
-    let e = e.without_url();
-    let why = error_chain(&e);
-    if e.is_redirect() {
-        ErrorKind::Redirect(why)
-    } else if e.is_connect() {
-        ErrorKind::Connect(why)
-    } else if e.is_timeout() {
-        ErrorKind::Timeout(Duration::ZERO)
-    } else if e.is_decode() {
-        ErrorKind::Decode(why)
-    } else if e.is_builder() {
-        ErrorKind::InvalidRequest(why)
-    } else {
-        ErrorKind::Request(why)
+/// Maps an error of [`Transport::send`] onto an [`ErrorKind`].
+fn classify(e: SendError) -> ErrorKind {
+    match e {
+        SendError::Uri(e) => ErrorKind::InvalidUrl(e.to_string()),
+        SendError::Client(e) if e.is_connect() => ErrorKind::Connect(error_chain(&e)),
+        SendError::Client(e) => ErrorKind::Request(error_chain(&e)),
     }
 }
 

@@ -26,8 +26,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cookie_store::{CookieDomain, CookieExpiration, CookieStore, RawCookie};
-use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
+use http::header::{HeaderMap, HeaderValue, SET_COOKIE};
+use url::Url;
 
 use crate::error::ConfigError;
 

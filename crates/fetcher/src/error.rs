@@ -122,7 +122,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             ErrorKind::Connect(why) => write!(f, "connection failed: {why}"),
             ErrorKind::Timeout(after) => write!(f, "timed out after {}s", secs(*after)),
-            ErrorKind::Status(code) => match reqwest::StatusCode::from_u16(*code)
+            ErrorKind::Status(code) => match http::StatusCode::from_u16(*code)
                 .ok()
                 .and_then(|s| s.canonical_reason())
             {

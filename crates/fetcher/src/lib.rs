@@ -1,5 +1,5 @@
 //! Concurrent HTTP fetching with limits, time-outs, retries and back-off — the seed's
-//! AsyncFetcher (section 6) on tokio and reqwest — plus an embedded httpbin-style test
+//! AsyncFetcher (section 6) on tokio and hyper — plus an embedded httpbin-style test
 //! server and the seed's example as a demo. [`queue`] spreads one batch job over many
 //! machines on Redis Streams (`fetcher queue`, `fetcher worker`).
 //!
@@ -81,6 +81,7 @@ pub mod cookies;
 pub mod demo;
 pub mod error;
 mod limits;
+mod origin_cache;
 pub mod proxy;
 pub mod queue;
 pub mod redact;
@@ -91,6 +92,7 @@ pub mod retry;
 pub mod server;
 pub mod stats;
 pub mod tls;
+mod transport;
 pub mod upload;
 
 pub use body::BodySink;

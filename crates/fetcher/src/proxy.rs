@@ -30,7 +30,8 @@
 //! assert!(err.to_string().starts_with("--proxy"));
 //! ```
 
-use reqwest::{ClientBuilder, NoProxy, Proxy, Url};
+use hyper_util::client::proxy::matcher::{Builder, Matcher};
+use url::Url;
 
 use crate::error::ConfigError;
 
@@ -65,8 +66,8 @@ impl ProxyConfig {
     }
 }
 
-/// reqwest's constructor of a proxy for some schemes (`Proxy::http`, `Proxy::all`, ..).
-type MakeProxy = fn(Url) -> reqwest::Result<Proxy>;
+/// hyper-util's matcher setter of a proxy for some destinations (`Builder::http`, ..).
+type SetProxy = fn(Builder, String) -> Builder;
 
 /// What the environment's proxies skip when no `no_proxy` variable is set.
 const LOOPBACK: &str = "localhost,127.0.0.1,::1";
@@ -78,26 +79,22 @@ fn env_first(names: &[&'static str]) -> Option<(&'static str, String)> {
         .find_map(|name| std::env::var(name).ok().map(|value| (*name, value)))
 }
 
-/// Adds the proxies of `config` to `builder` (reqwest's own environment lookup is switched
-/// off, so what is used is exactly what this module decides).
-pub(crate) fn apply(
-    mut builder: ClientBuilder,
-    config: &ProxyConfig,
-) -> Result<ClientBuilder, ConfigError> {
-    builder = builder.no_proxy();
+/// The proxies of `config` as hyper-util's matcher, `None` when every request goes direct
+/// (hyper-util's own environment lookup is not used, so what is used is exactly what this
+/// module decides).
+pub(crate) fn matcher(config: &ProxyConfig) -> Result<Option<Matcher>, ConfigError> {
     let env_no_proxy = || env_first(&["NO_PROXY", "no_proxy"]).map(|(_, value)| value);
     match &config.source {
-        ProxySource::Off => Ok(builder),
-        ProxySource::Url(url) if url.trim().is_empty() => Ok(builder),
+        ProxySource::Off => Ok(None),
+        ProxySource::Url(url) if url.trim().is_empty() => Ok(None),
         ProxySource::Url(url) => {
             let bypass = config.no_proxy.clone().or_else(env_no_proxy);
             let proxy_url = checked(url, "--proxy")?;
             if bypass.as_deref().is_some_and(bypasses_all) {
-                return Ok(builder);
+                return Ok(None);
             }
-            let proxy =
-                Proxy::all(proxy_url).map_err(|e| invalid("--proxy", url, &e.to_string()))?;
-            Ok(builder.proxy(proxy.no_proxy(bypass.as_deref().and_then(NoProxy::from_string))))
+            let builder = Matcher::builder().all(proxy_url);
+            Ok(Some(builder.no(bypass.unwrap_or_default()).build()))
         }
         ProxySource::Env => {
             let bypass = config
@@ -112,12 +109,14 @@ pub(crate) fn apply(
             } else {
                 &["HTTP_PROXY", "http_proxy"]
             };
-            let kinds: [(&[&'static str], MakeProxy); 3] = [
-                (http_names, Proxy::http),
-                (&["HTTPS_PROXY", "https_proxy"], Proxy::https),
-                (&["ALL_PROXY", "all_proxy"], Proxy::all),
+            let kinds: [(&[&'static str], SetProxy); 3] = [
+                (http_names, Builder::http),
+                (&["HTTPS_PROXY", "https_proxy"], Builder::https),
+                (&["ALL_PROXY", "all_proxy"], Builder::all),
             ];
-            for (names, make) in kinds {
+            let mut builder = Matcher::builder().no(bypass);
+            let mut any = false;
+            for (names, set) in kinds {
                 let Some((name, value)) = env_first(names) else {
                     continue;
                 };
@@ -125,33 +124,31 @@ pub(crate) fn apply(
                     continue;
                 }
                 let proxy_url = checked(&value, name)?;
-                if all_direct {
-                    continue;
-                }
-                let proxy = make(proxy_url).map_err(|e| invalid(name, &value, &e.to_string()))?;
-                builder = builder.proxy(proxy.no_proxy(NoProxy::from_string(&bypass)));
+                builder = set(builder, proxy_url);
+                any = true;
             }
-            Ok(builder)
+            Ok((any && !all_direct).then(|| builder.build()))
         }
     }
 }
 
-/// Whether a no-proxy list holds `*`, which sends every host direct (reqwest's matcher
+/// Whether a no-proxy list holds `*`, which sends every host direct (hyper-util's matcher
 /// applies `*` to names only, not to IP addresses).
 fn bypasses_all(list: &str) -> bool {
     list.split(',').any(|entry| entry.trim() == "*")
 }
 
-/// Parses a proxy URL (a bare `host:port` is `http://host:port`, as curl reads it) and
-/// checks its scheme and host; `source` names the flag or variable in the error.
-fn checked(text: &str, source: &'static str) -> Result<Url, ConfigError> {
+/// Parses a proxy URL (a bare `host:port` is `http://host:port`, as curl reads it), checks
+/// its scheme and host and gives a SOCKS proxy its port (1080, as curl; `http` and
+/// `https` have theirs); `source` names the flag or variable in the error.
+fn checked(text: &str, source: &'static str) -> Result<String, ConfigError> {
     let text = text.trim();
     let full = if text.contains("://") {
         text.to_owned()
     } else {
         format!("http://{text}")
     };
-    let url = Url::parse(&full).map_err(|e| invalid(source, text, &e.to_string()))?;
+    let mut url = Url::parse(&full).map_err(|e| invalid(source, text, &e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https" | "socks5" | "socks5h") {
         return Err(invalid(
             source,
@@ -165,7 +162,11 @@ fn checked(text: &str, source: &'static str) -> Result<Url, ConfigError> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid(source, text, "no host"));
     }
-    Ok(url)
+    if url.port_or_known_default().is_none() {
+        url.set_port(Some(1080))
+            .map_err(|()| invalid(source, text, "no port can be set"))?;
+    }
+    Ok(url.into())
 }
 
 fn invalid(source: &'static str, value: &str, why: &str) -> ConfigError {
@@ -183,9 +184,14 @@ mod tests {
     #[test]
     fn proxy_urls_are_checked() {
         assert_eq!(
-            checked("127.0.0.1:3128", "--proxy").unwrap().as_str(),
+            checked("127.0.0.1:3128", "--proxy").unwrap(),
             "http://127.0.0.1:3128/"
         );
+        assert_eq!(
+            checked("socks5h://u:p@h", "--proxy").unwrap(),
+            "socks5h://u:p@h:1080"
+        );
+        assert_eq!(checked("https://h", "--proxy").unwrap(), "https://h/");
         assert!(checked("socks5h://u:p@h:1080", "--proxy").is_ok());
         for bad in ["ftp://h:1", "http://", "http://[::1"] {
             let err = checked(bad, "--proxy").unwrap_err().to_string();

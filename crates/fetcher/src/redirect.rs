@@ -1,4 +1,4 @@
-//! Redirects, followed by the fetcher itself rather than inside reqwest: every hop is a
+//! Redirects, followed by the fetcher itself rather than inside an HTTP client: every hop is a
 //! request of its own, so the cookie jar sees each `Set-Cookie` on the way and sends what
 //! matches the next URL, an upload is opened again for a 307 or 308, and the hops are
 //! counted exactly for the record.
@@ -14,7 +14,8 @@
 //!
 //! ```
 //! use fetcher::redirect::Hop;
-//! use reqwest::{Method, StatusCode, Url};
+//! use http::{Method, StatusCode};
+//! use url::Url;
 //! let first = Hop::first(Url::parse("http://a.test/form").unwrap(), Method::POST);
 //! let next = first.follow(StatusCode::SEE_OTHER, "/done?x=1").unwrap();
 //! assert_eq!(next.url.as_str(), "http://a.test/done?x=1");
@@ -27,11 +28,12 @@
 
 use std::borrow::Cow;
 
-use reqwest::header::{
+use http::header::{
     AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap,
     PROXY_AUTHORIZATION, TRANSFER_ENCODING,
 };
-use reqwest::{Method, StatusCode, Url};
+use http::{Method, StatusCode};
+use url::Url;
 
 use crate::error::ErrorKind;
 use crate::redact;

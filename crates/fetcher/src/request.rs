@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-pub use reqwest::Method;
+pub use http::Method;
 
 use crate::upload::Upload;
 

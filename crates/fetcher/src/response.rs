@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use bytes::Bytes;
-pub use reqwest::header::HeaderMap;
+pub use http::header::HeaderMap;
 
 /// A successful answer (status < 400) to an [`HttpRequest`](crate::HttpRequest).
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct HttpResponse {
     /// The URL that answered, after redirects.
     pub final_url: String,
     /// The HTTP version of the answer.
-    pub version: reqwest::Version,
+    pub version: http::Version,
     /// The HTTP status code (the seed's `status_code`).
     pub status: u16,
     /// Response headers as received (names lower-case; see [`HttpResponse::header`]).
@@ -57,7 +57,7 @@ impl HttpResponse {
         }
         Self {
             final_url: url.clone(),
-            version: reqwest::Version::HTTP_11,
+            version: http::Version::HTTP_11,
             url,
             status,
             headers,
@@ -77,10 +77,10 @@ impl HttpResponse {
     /// The HTTP version as curl's `%{http_version}` writes it: `1.0`, `1.1`, `2`, `3`.
     pub fn http_version(&self) -> &'static str {
         match self.version {
-            reqwest::Version::HTTP_09 => "0.9",
-            reqwest::Version::HTTP_10 => "1.0",
-            reqwest::Version::HTTP_2 => "2",
-            reqwest::Version::HTTP_3 => "3",
+            http::Version::HTTP_09 => "0.9",
+            http::Version::HTTP_10 => "1.0",
+            http::Version::HTTP_2 => "2",
+            http::Version::HTTP_3 => "3",
             _ => "1.1",
         }
     }
@@ -172,7 +172,7 @@ mod tests {
 
     fn response(raw: &'static [u8], json: Option<serde_json::Value>) -> HttpResponse {
         let mut headers = HeaderMap::new();
-        headers.insert("X-Test", reqwest::header::HeaderValue::from_static("yes"));
+        headers.insert("X-Test", http::header::HeaderValue::from_static("yes"));
         HttpResponse::new(
             "http://h/".into(),
             200,

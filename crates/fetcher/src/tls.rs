@@ -3,7 +3,7 @@
 //! mutual TLS (`--cert`/`--key`).
 //!
 //! Certificates given as CA files are added to the system's roots (the platform verifier
-//! rustls-platform-verifier, which reqwest also uses by default). As curl does, a
+//! rustls-platform-verifier, as reqwest's default). As curl does, a
 //! certificate given as a CA file is also trusted *as itself*: a server presenting exactly
 //! that certificate (a self-signed one made by `openssl req -x509`, which is marked CA:TRUE
 //! and which webpki therefore rejects as `CaUsedAsEndEntity`) is accepted, provided it names
@@ -55,8 +55,9 @@ impl TlsConfig {
     }
 }
 
-/// The rustls configuration for `config`, or `None` for the default, which reqwest builds
-/// itself. ALPN offers h2 and HTTP/1.1 (h2 only with `http2_only`).
+/// The rustls configuration for `config`, or `None` for the default, which the transport
+/// builds with [`platform_config`] when it first needs it. ALPN offers h2 and HTTP/1.1 (h2
+/// only with `http2_only`).
 pub(crate) fn client_config(
     config: &TlsConfig,
     http2_only: bool,
@@ -64,6 +65,16 @@ pub(crate) fn client_config(
     if config.is_default() {
         return Ok(None);
     }
+    build(config, http2_only).map(Some)
+}
+
+/// The default configuration: the system's roots (rustls-platform-verifier), no client
+/// certificate.
+pub(crate) fn platform_config(http2_only: bool) -> Result<rustls::ClientConfig, ConfigError> {
+    build(&TlsConfig::default(), http2_only)
+}
+
+fn build(config: &TlsConfig, http2_only: bool) -> Result<rustls::ClientConfig, ConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut extra = Vec::new();
     for path in &config.ca_files {
@@ -114,7 +125,7 @@ pub(crate) fn client_config(
     } else {
         vec![b"h2".to_vec(), b"http/1.1".to_vec()]
     };
-    Ok(Some(tls))
+    Ok(tls)
 }
 
 /// The certificates of a PEM file; none at all is an error.

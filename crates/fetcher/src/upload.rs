@@ -25,11 +25,13 @@
 
 use std::path::{Path, PathBuf};
 
-use reqwest::RequestBuilder;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
-use reqwest::multipart;
+use bytes::Bytes;
+use futures::StreamExt;
+use http::header::HeaderValue;
+use tokio_util::io::ReaderStream;
 
 use crate::error::ErrorKind;
+use crate::transport::RequestBody;
 
 /// A request body that is not the seed's JSON value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,76 +107,108 @@ impl Upload {
         Ok(())
     }
 
-    /// Puts this body on `builder`, opening files now (for this attempt) and streaming them;
-    /// `typed` says the request already has a `Content-Type`.
-    pub(crate) async fn attach(
-        &self,
-        builder: RequestBuilder,
-        typed: bool,
-    ) -> Result<RequestBuilder, ErrorKind> {
-        let open_error = |path: &Path, e: std::io::Error| {
-            ErrorKind::InvalidRequest(format!("cannot read body file {}: {e}", path.display()))
-        };
-        let with_type = |builder: RequestBuilder, value: &'static str| {
-            if typed {
-                builder
-            } else {
-                builder.header(CONTENT_TYPE, HeaderValue::from_static(value))
-            }
-        };
-        const URLENCODED: &str = "application/x-www-form-urlencoded";
+    /// This body for one attempt, with the `Content-Type` it goes with; files are opened
+    /// now and streamed.
+    pub(crate) async fn body(&self) -> Result<(RequestBody, HeaderValue), ErrorKind> {
+        const URLENCODED: HeaderValue =
+            HeaderValue::from_static("application/x-www-form-urlencoded");
         Ok(match self {
             Upload::File { path, json } => {
-                let file = tokio::fs::File::open(path)
-                    .await
-                    .map_err(|e| open_error(path, e))?;
-                let length = file.metadata().await.map(|m| m.len()).ok();
-                let builder = with_type(
-                    builder,
-                    if *json {
-                        "application/json"
-                    } else {
-                        URLENCODED
-                    },
-                );
-                let builder = match length {
-                    Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
-                    None => builder,
+                let (stream, length) = open(path).await?;
+                let kind = if *json {
+                    HeaderValue::from_static("application/json")
+                } else {
+                    URLENCODED
                 };
-                builder.body(reqwest::Body::from(file))
+                (RequestBody::stream(stream, length), kind)
             }
-            Upload::Text(text) => with_type(builder, URLENCODED).body(text.clone()),
+            Upload::Text(text) => (RequestBody::full(text.clone()), URLENCODED),
             Upload::Form(fields) if !self.is_multipart() => {
-                let pairs: Vec<(&str, &str)> = fields
-                    .iter()
-                    .filter_map(|(name, value)| match value {
-                        FormValue::Text(text) => Some((name.as_str(), text.as_str())),
-                        FormValue::File(_) => None,
-                    })
-                    .collect();
-                let encoded = reqwest::Url::parse_with_params("http://form/", &pairs)
-                    .ok()
-                    .and_then(|u| u.query().map(str::to_owned))
-                    .unwrap_or_default();
-                with_type(builder, URLENCODED).body(encoded)
-            }
-            Upload::Form(fields) => {
-                let mut form = multipart::Form::new();
+                let mut encoded = url::form_urlencoded::Serializer::new(String::new());
                 for (name, value) in fields {
-                    form = match value {
-                        FormValue::Text(text) => form.text(name.clone(), text.clone()),
-                        FormValue::File(path) => {
-                            let part = multipart::Part::file(path)
-                                .await
-                                .map_err(|e| open_error(path, e))?;
-                            form.part(name.clone(), part)
-                        }
-                    };
+                    if let FormValue::Text(text) = value {
+                        encoded.append_pair(name, text);
+                    }
                 }
-                builder.multipart(form)
+                (RequestBody::full(encoded.finish()), URLENCODED)
             }
+            Upload::Form(fields) => multipart(fields).await?,
         })
     }
+}
+
+type Chunks = futures::stream::BoxStream<'static, std::io::Result<Bytes>>;
+
+/// A file's bytes as a stream, with its length when the file system tells it.
+async fn open(path: &Path) -> Result<(Chunks, Option<u64>), ErrorKind> {
+    let file = tokio::fs::File::open(path).await.map_err(|e| {
+        ErrorKind::InvalidRequest(format!("cannot read body file {}: {e}", path.display()))
+    })?;
+    let length = file.metadata().await.map(|m| m.len()).ok();
+    Ok((ReaderStream::new(file).boxed(), length))
+}
+
+/// A `multipart/form-data` body (RFC 7578): each field a part, a file part with its file
+/// name and the type its extension suggests, streamed from disk; its length is known when
+/// every file's is.
+async fn multipart(
+    fields: &[(String, FormValue)],
+) -> Result<(RequestBody, HeaderValue), ErrorKind> {
+    let boundary = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+    let mut parts: Vec<Chunks> = Vec::with_capacity(fields.len() * 3 + 1);
+    let mut length = Some(0u64);
+    let add = |parts: &mut Vec<Chunks>, length: &mut Option<u64>, bytes: Bytes| {
+        *length = length.map(|n| n + bytes.len() as u64);
+        parts.push(futures::stream::once(async move { Ok(bytes) }).boxed());
+    };
+    for (name, value) in fields {
+        let name = quoted(name);
+        match value {
+            FormValue::Text(text) => add(
+                &mut parts,
+                &mut length,
+                Bytes::from(format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{text}\r\n"
+                )),
+            ),
+            FormValue::File(path) => {
+                let file_name = path
+                    .file_name()
+                    .map(|n| quoted(&n.to_string_lossy()))
+                    .unwrap_or_default();
+                let kind = mime_guess::from_path(path).first_or_octet_stream();
+                add(
+                    &mut parts,
+                    &mut length,
+                    Bytes::from(format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                         filename=\"{file_name}\"\r\nContent-Type: {kind}\r\n\r\n"
+                    )),
+                );
+                let (stream, file_length) = open(path).await?;
+                length = length.zip(file_length).map(|(a, b)| a + b);
+                parts.push(stream);
+                add(&mut parts, &mut length, Bytes::from_static(b"\r\n"));
+            }
+        }
+    }
+    add(
+        &mut parts,
+        &mut length,
+        Bytes::from(format!("--{boundary}--\r\n")),
+    );
+    let kind = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+        .map_err(|e| ErrorKind::InvalidRequest(e.to_string()))?;
+    let body = futures::stream::iter(parts).flatten();
+    Ok((RequestBody::stream(body, length), kind))
+}
+
+/// A name inside a quoted `Content-Disposition` parameter: `"`, CR and LF percent-encoded,
+/// as browsers send them (the WHATWG rule for `multipart/form-data`).
+fn quoted(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 #[cfg(test)]

@@ -186,7 +186,22 @@ async fn gzip_and_deflate_bodies_are_decoded() {
         for encoding in ["gzip", "br", "deflate"] {
             assert!(accepted.contains(encoding), "{accepted}");
         }
+        assert!(response.header("content-encoding").is_none(), "{path}");
     }
+    // The answer to HEAD has no body to decode.
+    let head = fetcher
+        .fetch_single(&HttpRequest::new(Method::HEAD, server.url("/gzip")))
+        .await
+        .unwrap();
+    assert_eq!((head.status, head.raw.len()), (200, 0));
+    // An encoding the caller asked for is theirs to decode, as with curl without
+    // `--compressed`.
+    let own = fetcher
+        .fetch_single(&HttpRequest::get(server.url("/gzip")).with_header("Accept-Encoding", "gzip"))
+        .await
+        .unwrap();
+    assert_eq!(own.header("content-encoding"), Some("gzip"));
+    assert_eq!(&own.raw[..2], b"\x1f\x8b", "the gzip stream itself");
 }
 
 #[tokio::test]

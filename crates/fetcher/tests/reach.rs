@@ -1,6 +1,6 @@
 //! Reaching servers the way curl does, against the crate's own servers on 127.0.0.1: HTTPS
 //! with a private CA, a self-signed certificate trusted as itself, `--insecure`, h2 by
-//! ALPN, mutual TLS; HTTP and SOCKS5 proxies; cookies; User-Agent; redirects; uploads;
+//! ALPN, mutual TLS; HTTP (also over TLS) and SOCKS5 proxies; cookies; User-Agent; redirects; uploads;
 //! secrets kept out of errors and logs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -282,6 +282,35 @@ async fn an_http_proxy_carries_plain_requests_and_tunnels_https() {
 }
 
 #[tokio::test]
+async fn an_https_proxy_is_spoken_to_over_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tls, ca_file, ca) = tls_server(dir.path()).await;
+    let proxy_tls = ServerTls::new(ca.issue_server().unwrap());
+    let proxy = Proxy::https(proxy_tls.rustls_config().unwrap()).await;
+    let mut config = trusting(&ca_file);
+    config.proxy = through(format!("https://ann:pw@localhost:{}", proxy.addr().port())).proxy;
+    let fetcher = fetcher_with(config);
+    let plain = server().await;
+    let response = get(&fetcher, plain.url("/get?via=tls")).await.unwrap();
+    assert_eq!(json_of(&response)["args"]["via"], "tls");
+    // TLS to the server inside TLS to the proxy.
+    let response = get(&fetcher, tls.url("/get")).await.unwrap();
+    assert_eq!(response.status, 200);
+    let seen = proxy.seen();
+    assert_eq!(
+        seen.iter().map(|s| s.request.as_str()).collect::<Vec<_>>(),
+        [
+            format!("GET {}", plain.url("/get?via=tls")),
+            format!("CONNECT {}", tls.addr())
+        ]
+    );
+    assert!(
+        seen.iter()
+            .all(|s| s.auth.as_deref() == Some("Basic YW5uOnB3"))
+    );
+}
+
+#[tokio::test]
 async fn socks5_and_socks5h_with_credentials() {
     let server = server().await;
     let proxy = Proxy::socks5(Some(("ann", "pw"))).await;
@@ -448,7 +477,7 @@ async fn redirects_repeat_or_drop_the_body_and_keep_credentials_home() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "data.txt", "file body");
     let via = |status: u16, to: &str| {
-        let mut url = reqwest::Url::parse(&server.url("/redirect-to")).unwrap();
+        let mut url = url::Url::parse(&server.url("/redirect-to")).unwrap();
         url.query_pairs_mut()
             .append_pair("status_code", &status.to_string())
             .append_pair("url", to);

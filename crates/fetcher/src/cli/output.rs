@@ -43,7 +43,7 @@ impl Serialize for Headers<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.keys_len()))?;
         for name in self.0.keys() {
-            let shown = |v: &reqwest::header::HeaderValue| {
+            let shown = |v: &http::header::HeaderValue| {
                 let text = String::from_utf8_lossy(v.as_bytes());
                 redact::header_value(name.as_str(), &text).into_owned()
             };
@@ -315,7 +315,7 @@ pub async fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
+    use http::header::HeaderValue;
 
     #[test]
     fn headers_list_repeated_names_and_replace_bad_bytes() {

@@ -301,7 +301,7 @@ async fn run_request(
     req: HttpRequest,
     permit: OwnedSemaphorePermit,
 ) {
-    // The request's state (sink, attempts, reqwest's future) lives on the heap, so the
+    // The request's state (sink, attempts, the HTTP stack's future) lives on the heap, so the
     // spawned task stays small: tokio moves a task's future when it spawns and finishes it,
     // and the bigger future cost ~2k instructions a request in memcpy (callgrind).
     let execute = Box::pin(context.executor.execute(line, &req));

@@ -595,7 +595,7 @@ async fn run_entry(
         if !shared.limiter.is_active() {
             return Ok(None);
         }
-        let url = reqwest::Url::parse(&req.url).ok();
+        let url = url::Url::parse(&req.url).ok();
         let _local = match (&shared.local, &url) {
             (Some(local), Some(url)) => Some(local.acquire(url).await),
             _ => None,

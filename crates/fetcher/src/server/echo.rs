@@ -44,7 +44,7 @@ async fn discard(body: Body) -> Response {
 /// The query as ordered pairs (a repeated name kept repeated).
 fn pairs(uri: &Uri) -> Vec<(String, String)> {
     let query = uri.query().unwrap_or_default();
-    reqwest::Url::parse(&format!("http://q/?{query}"))
+    url::Url::parse(&format!("http://q/?{query}"))
         .map(|url| url.query_pairs().into_owned().collect())
         .unwrap_or_default()
 }
@@ -67,7 +67,7 @@ async fn anything(
     });
     value["form"] = if urlencoded {
         let text = String::from_utf8_lossy(&body);
-        let form: BTreeMap<String, String> = reqwest::Url::parse(&format!("http://q/?{text}"))
+        let form: BTreeMap<String, String> = url::Url::parse(&format!("http://q/?{text}"))
             .map(|url| url.query_pairs().into_owned().collect())
             .unwrap_or_default();
         json!(form)

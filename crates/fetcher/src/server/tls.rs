@@ -160,8 +160,12 @@ impl ServerTls {
         }
     }
 
-    /// The rustls configuration (ALPN: h2, then HTTP/1.1).
-    fn config(&self) -> io::Result<rustls::ServerConfig> {
+    /// The rustls configuration (ALPN: h2, then HTTP/1.1), for a server of one's own
+    /// (the tests' HTTPS proxy).
+    ///
+    /// # Errors
+    /// A certificate or key that cannot be used.
+    pub fn rustls_config(&self) -> io::Result<rustls::ServerConfig> {
         let invalid = |what: &str, e: &dyn std::fmt::Display| {
             io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: {e}"))
         };
@@ -213,7 +217,7 @@ impl Server {
     /// # Errors
     /// A certificate or key that cannot be used, or the bind error.
     pub async fn start_tls(addr: SocketAddr, tls: &ServerTls) -> io::Result<Server> {
-        let acceptor = TlsAcceptor::from(Arc::new(tls.config()?));
+        let acceptor = TlsAcceptor::from(Arc::new(tls.rustls_config()?));
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(ServerState::default());

@@ -1,6 +1,7 @@
 //! Loopback proxies for the tests, small and on tokio: an HTTP forward proxy (absolute-form
-//! requests and `CONNECT` tunnels) and a SOCKS5 proxy (no auth or username/password). Each
-//! records what it was asked for, so a test can show the traffic went through it.
+//! requests and `CONNECT` tunnels), also over TLS (an `https://` proxy), and a SOCKS5 proxy
+//! (no auth or username/password). Each records what it was asked for, so a test can show
+//! the traffic went through it.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -36,6 +37,16 @@ impl Proxy {
     /// An HTTP forward proxy.
     pub async fn http() -> Proxy {
         Self::start(|stream, seen| Box::pin(forward(stream, seen))).await
+    }
+
+    /// An HTTP forward proxy spoken to over TLS (`https://` proxy URLs), with `tls`.
+    pub async fn https(tls: rustls::ServerConfig) -> Proxy {
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+        Self::start(move |stream, seen| {
+            let acceptor = acceptor.clone();
+            Box::pin(async move { forward(acceptor.accept(stream).await?, seen).await })
+        })
+        .await
     }
 
     /// A SOCKS5 proxy; with `credentials`, only that `user:password` is accepted.
@@ -79,7 +90,10 @@ impl Proxy {
 /// One connection of the HTTP proxy: `CONNECT host:port` opens a tunnel; an absolute-form
 /// request is sent on in origin form (with `Connection: close`, so each connection
 /// carries one request).
-async fn forward(stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>) -> std::io::Result<()> {
+async fn forward<S>(stream: S, seen: Arc<Mutex<Vec<Seen>>>) -> std::io::Result<()>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
     let mut client = BufReader::new(stream);
     let mut head = Vec::new();
     loop {
@@ -117,7 +131,7 @@ async fn forward(stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>) -> std::io::Res
         tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
         return Ok(());
     }
-    let url = reqwest::Url::parse(&target).map_err(std::io::Error::other)?;
+    let url = url::Url::parse(&target).map_err(std::io::Error::other)?;
     let host = format!(
         "{}:{}",
         url.host_str().unwrap_or("127.0.0.1"),

@@ -1,0 +1,495 @@
+//! The HTTP stack under the [`Fetcher`](crate::Fetcher): hyper-util's pooled client
+//! (HTTP/1.1 and HTTP/2) over the fetcher's own [connector](connect) (proxies, rustls),
+//! and the response body, decompressed on the fly (`gzip`, `br`, `deflate`).
+//!
+//! The fetcher needs of an HTTP client only what this module gives: send one request, read
+//! its body chunk by chunk. Redirects, cookies, time-outs and retries are the fetcher's own
+//! (`crate::redirect`, `crate::cookies`, `crate::client`), so a general client's layers for
+//! them would only cost: reqwest's, always present, parsed every request's URL twice more
+//! (~1.7x the CPU of this stack per request on loopback, `scripts/bench-fetcher.sh`).
+//!
+//! What a request gets here, as reqwest and curl do: `Accept-Encoding: gzip, br, deflate`
+//! unless it has its own or asks for a `Range` (a range of the encoded bytes would not
+//! decode); `Authorization: Basic` from a URL's `user:password@` unless it has its own; the
+//! `Proxy-Authorization` of a forwarding proxy. A decoded response loses its
+//! `Content-Encoding` and `Content-Length` headers (they describe the bytes on the wire).
+//! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
+
+mod connect;
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use async_compression::tokio::bufread::{BrotliDecoder, GzipDecoder, ZlibDecoder};
+use base64::Engine;
+use bytes::Bytes;
+use futures::{Stream, StreamExt, TryStreamExt};
+use http::header::{
+    ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, HeaderValue,
+    PROXY_AUTHORIZATION, RANGE,
+};
+use http::{Method, Request, Response, Uri};
+use http_body::{Body as _, Frame, SizeHint};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio_util::io::{ReaderStream, StreamReader};
+use url::Url;
+
+use self::connect::Connector;
+
+/// A boxed error of the stack, with its sources.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The rustls configurations, for servers and for `https://` proxies (ALPN `http/1.1`
+/// only): built when the fetcher is (`--cacert`, `--cert`, `-k`), or for the default (the
+/// system's roots) at the first `https://` connection, so a run against plain `http://`
+/// never loads the system's certificates.
+pub(crate) enum TlsSource {
+    Ready(TlsPair),
+    Platform {
+        http2_only: bool,
+        pair: OnceLock<Result<TlsPair, String>>,
+    },
+}
+
+/// One rustls configuration as it goes to servers and as it goes to proxies.
+#[derive(Clone)]
+pub(crate) struct TlsPair {
+    server: Arc<rustls::ClientConfig>,
+    proxy: Arc<rustls::ClientConfig>,
+}
+
+impl TlsPair {
+    fn new(server: rustls::ClientConfig) -> Self {
+        let mut proxy = server.clone();
+        proxy.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Self {
+            server: Arc::new(server),
+            proxy: Arc::new(proxy),
+        }
+    }
+}
+
+impl TlsSource {
+    fn config(&self, to_proxy: bool) -> Result<Arc<rustls::ClientConfig>, BoxError> {
+        let pair = match self {
+            TlsSource::Ready(pair) => pair,
+            TlsSource::Platform { http2_only, pair } => pair
+                .get_or_init(|| {
+                    crate::tls::platform_config(*http2_only)
+                        .map(TlsPair::new)
+                        .map_err(|e| e.to_string())
+                })
+                .as_ref()
+                .map_err(|e| BoxError::from(e.clone()))?,
+        };
+        Ok(Arc::clone(if to_proxy {
+            &pair.proxy
+        } else {
+            &pair.server
+        }))
+    }
+}
+
+/// What the transport is built from (the parts of
+/// [`FetcherConfig`](crate::FetcherConfig) it uses).
+pub(crate) struct TransportConfig {
+    pub connect_timeout: Option<Duration>,
+    pub http2_only: bool,
+    pub tls: Option<rustls::ClientConfig>,
+    pub proxies: Option<Matcher>,
+}
+
+/// The pooled client; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    client: Client<Connector, RequestBody>,
+    proxies: Option<Arc<Matcher>>,
+    /// Every connection speaks HTTP/2 (prior knowledge), not only `https://` ones by ALPN.
+    http2_only: bool,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("proxies", &self.proxies)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    pub(crate) fn new(config: TransportConfig) -> Self {
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(config.connect_timeout);
+        // reqwest's defaults: a peer gone without a word (no FIN, no RST) is noticed, and
+        // its idle pooled connections are dropped, instead of waiting on it forever.
+        tcp.set_keepalive(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_interval(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_retries(Some(3));
+        #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+        tcp.set_tcp_user_timeout(Some(Duration::from_secs(30)));
+        let tls = match config.tls {
+            Some(tls) => TlsSource::Ready(TlsPair::new(tls)),
+            None => TlsSource::Platform {
+                http2_only: config.http2_only,
+                pair: OnceLock::new(),
+            },
+        };
+        let proxies = config.proxies.map(Arc::new);
+        let connector = Connector::new(tcp, Arc::new(tls), proxies.clone(), config.connect_timeout);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .http2_only(config.http2_only)
+            .build(connector);
+        Self {
+            client,
+            proxies,
+            http2_only: config.http2_only,
+        }
+    }
+
+    /// Sends `request` to `url` (its method, headers and body; the URI is made here from
+    /// `url`, without its credentials) and returns the response head with its body to read.
+    ///
+    /// # Errors
+    /// What hyper-util's client says: connection (`is_connect`) or protocol errors.
+    pub(crate) async fn send(
+        &self,
+        url: &Url,
+        mut request: Request<RequestBody>,
+    ) -> Result<Response<ResponseBody>, SendError> {
+        let uri = uri_of(url).map_err(SendError::Uri)?;
+        let headers = request.headers_mut();
+        let credentials = !url.username().is_empty() || url.password().is_some();
+        if credentials && !headers.contains_key(AUTHORIZATION) {
+            headers.insert(AUTHORIZATION, basic_auth(url));
+        }
+        let decode = !headers.contains_key(ACCEPT_ENCODING) && !headers.contains_key(RANGE);
+        if decode {
+            headers.insert(
+                ACCEPT_ENCODING,
+                HeaderValue::from_static("gzip, br, deflate"),
+            );
+        }
+        if let Some(proxies) = &self.proxies
+            && uri.scheme_str() == Some("http")
+            && let Some(proxy) = proxies.intercept(&uri)
+            && let Some(auth) = proxy.basic_auth()
+            && !headers.contains_key(PROXY_AUTHORIZATION)
+        {
+            headers.insert(PROXY_AUTHORIZATION, auth.clone());
+        }
+        let head = request.method() == Method::HEAD;
+        *request.uri_mut() = uri;
+        let response = self.request(request).await.map_err(SendError::Client)?;
+        let (mut parts, body) = response.into_parts();
+        let encoding = if head || !decode {
+            None
+        } else {
+            Encoding::of(&parts.headers)
+        };
+        let body = match encoding {
+            None => ResponseBody::Plain(body),
+            Some(encoding) => {
+                parts.headers.remove(CONTENT_ENCODING);
+                parts.headers.remove(CONTENT_LENGTH);
+                ResponseBody::decoded(body, encoding)
+            }
+        };
+        Ok(Response::from_parts(parts, body))
+    }
+
+    /// Sends `request`, and again (twice at most, as reqwest does) when an HTTP/2 server
+    /// refused its stream unprocessed or had gracefully closed the connection before it:
+    /// RFC 9113 8.7 makes that safe for any method. Only a body in memory is sent again;
+    /// plain `http://` without prior knowledge is HTTP/1.1, never refused so, and copies
+    /// nothing.
+    async fn request(
+        &self,
+        mut request: Request<RequestBody>,
+    ) -> Result<Response<Incoming>, hyper_util::client::legacy::Error> {
+        let may_be_h2 = self.http2_only || request.uri().scheme_str() == Some("https");
+        let mut retries = 0;
+        loop {
+            let again = (may_be_h2 && retries < 2)
+                .then(|| resendable(&request))
+                .flatten();
+            let error = match self.client.request(request).await {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            match again {
+                Some(again) if is_refused_unprocessed(&error) => {
+                    request = again;
+                    retries += 1;
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+}
+
+/// A copy of `request` to send again, when its body is in memory.
+fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
+    let body = match request.body() {
+        RequestBody::Empty => RequestBody::Empty,
+        RequestBody::Full(bytes) => RequestBody::Full(bytes.clone()),
+        RequestBody::Stream { .. } => return None,
+    };
+    let mut copy = Request::new(body);
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    Some(copy)
+}
+
+/// Whether an HTTP/2 server did not process the request: it reset the stream with
+/// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
+fn is_refused_unprocessed(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(h2) = cause.downcast_ref::<h2::Error>() {
+            let reason = h2.reason();
+            return h2.is_remote()
+                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
+                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// Why [`Transport::send`] failed.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// The URL makes no HTTP request target.
+    Uri(http::uri::InvalidUri),
+    /// hyper-util's client failed: connecting, or speaking HTTP.
+    Client(hyper_util::client::legacy::Error),
+}
+
+/// The request target of `url`: its text without `user:password@` and `#fragment`.
+fn uri_of(url: &Url) -> Result<Uri, http::uri::InvalidUri> {
+    let text = &url[..url::Position::AfterQuery];
+    if url.username().is_empty() && url.password().is_none() {
+        return Uri::try_from(text);
+    }
+    let mut plain = url.clone();
+    let _ = plain.set_username("");
+    let _ = plain.set_password(None);
+    Uri::try_from(&plain[..url::Position::AfterQuery])
+}
+
+/// `Authorization: Basic` of a URL's percent-decoded `user:password`, its bytes as they are
+/// (curl's way; not UTF-8 is not replaced).
+fn basic_auth(url: &Url) -> HeaderValue {
+    let decode = percent_encoding::percent_decode_str;
+    let mut pair: Vec<u8> = decode(url.username()).collect();
+    pair.push(b':');
+    pair.extend(decode(url.password().unwrap_or_default()));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+    // Base64 is always a valid header value.
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+    value.set_sensitive(true);
+    value
+}
+
+/// The body of a request: none, bytes in memory, or a stream (a file, a multipart form).
+pub(crate) enum RequestBody {
+    Empty,
+    Full(Option<Bytes>),
+    Stream {
+        stream: Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>,
+        length: Option<u64>,
+    },
+}
+
+impl RequestBody {
+    pub(crate) fn full(bytes: impl Into<Bytes>) -> Self {
+        RequestBody::Full(Some(bytes.into()))
+    }
+
+    /// A body streamed from `stream`, of `length` bytes when known.
+    pub(crate) fn stream(
+        stream: impl Stream<Item = io::Result<Bytes>> + Send + 'static,
+        length: Option<u64>,
+    ) -> Self {
+        RequestBody::Stream {
+            stream: Box::pin(stream),
+            length,
+        }
+    }
+}
+
+impl http_body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            RequestBody::Empty => Poll::Ready(None),
+            RequestBody::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            RequestBody::Stream { stream, .. } => stream
+                .as_mut()
+                .poll_next(cx)
+                .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            RequestBody::Empty | RequestBody::Full(None) => true,
+            RequestBody::Full(Some(_)) | RequestBody::Stream { .. } => false,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            RequestBody::Empty | RequestBody::Full(None) => SizeHint::with_exact(0),
+            RequestBody::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
+            RequestBody::Stream {
+                length: Some(length),
+                ..
+            } => SizeHint::with_exact(*length),
+            RequestBody::Stream { length: None, .. } => SizeHint::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Encoding {
+    Gzip,
+    Brotli,
+    Deflate,
+}
+
+impl Encoding {
+    /// The one coding a response's `Content-Encoding` names, read as curl reads it: case
+    /// does not matter, `identity` and empty entries are no coding; `None` for no coding,
+    /// one the fetcher does not decode, or more than one (left encoded, as reqwest did).
+    fn of(headers: &http::HeaderMap) -> Option<Encoding> {
+        let mut codings = headers
+            .get_all(CONTENT_ENCODING)
+            .iter()
+            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"));
+        let coding = codings.next()?;
+        if codings.next().is_some() {
+            return None;
+        }
+        let is = |name: &str| coding.eq_ignore_ascii_case(name.as_bytes());
+        if is("gzip") || is("x-gzip") {
+            Some(Encoding::Gzip)
+        } else if is("br") {
+            Some(Encoding::Brotli)
+        } else if is("deflate") {
+            Some(Encoding::Deflate)
+        } else {
+            None
+        }
+    }
+}
+
+type Decoding = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
+
+/// A response body, read with [`ResponseBody::chunk`]: as it came, or decompressed.
+pub(crate) enum ResponseBody {
+    Plain(Incoming),
+    Decoded(Decoding),
+}
+
+impl ResponseBody {
+    fn decoded(body: Incoming, encoding: Encoding) -> Self {
+        let wire = body.into_data_stream().map_err(io::Error::other).peekable();
+        // An empty body stays empty: a decoder would call it a cut stream.
+        let decoded = futures::stream::once(async move {
+            let mut wire = Box::pin(wire);
+            let stream: Decoding = if wire.as_mut().peek().await.is_none() {
+                Box::pin(futures::stream::empty())
+            } else {
+                let reader = StreamReader::new(wire);
+                match encoding {
+                    Encoding::Gzip => Box::pin(ReaderStream::new(GzipDecoder::new(reader))),
+                    Encoding::Brotli => Box::pin(ReaderStream::new(BrotliDecoder::new(reader))),
+                    Encoding::Deflate => Box::pin(ReaderStream::new(ZlibDecoder::new(reader))),
+                }
+            };
+            stream
+        })
+        .flatten()
+        .map_err(decoder_error);
+        ResponseBody::Decoded(Box::pin(decoded))
+    }
+
+    /// The body's length when the server declared it and it is not being decoded (0 for
+    /// the answer to `HEAD`, and for 204 and 304).
+    pub(crate) fn exact_length(&self) -> Option<u64> {
+        match self {
+            ResponseBody::Plain(body) => body.size_hint().exact(),
+            ResponseBody::Decoded(_) => None,
+        }
+    }
+
+    /// The next chunk of the body; `None` at its end.
+    ///
+    /// # Errors
+    /// hyper's error (the connection failed or closed early), or an I/O error (`InvalidData`
+    /// for a body that does not decode, else wrapping hyper's).
+    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, BoxError> {
+        match self {
+            ResponseBody::Plain(body) => loop {
+                match body.frame().await {
+                    None => return Ok(None),
+                    Some(Err(e)) => return Err(e.into()),
+                    Some(Ok(frame)) => {
+                        if let Ok(data) = frame.into_data()
+                            && !data.is_empty()
+                        {
+                            return Ok(Some(data));
+                        }
+                    }
+                }
+            },
+            ResponseBody::Decoded(stream) => match stream.next().await {
+                None => Ok(None),
+                Some(Err(e)) => Err(e.into()),
+                Some(Ok(data)) => Ok(Some(data)),
+            },
+        }
+    }
+}
+
+/// An error of a decoding body as the fetcher classifies it: bytes that do not decompress
+/// are `InvalidData` (a decode error; the decoders call most of theirs `Other`), while the
+/// wire's errors (hyper's) and a compressed stream that stops short (`UnexpectedEof`) stay
+/// as they are (a cut body).
+fn decoder_error(e: io::Error) -> io::Error {
+    let from_wire = e.get_ref().is_some_and(|inner| inner.is::<hyper::Error>());
+    if from_wire
+        || matches!(
+            e.kind(),
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+        )
+    {
+        e
+    } else {
+        io::Error::new(io::ErrorKind::InvalidData, e)
+    }
+}
