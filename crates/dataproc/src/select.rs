@@ -20,7 +20,7 @@
 //! that falls among the zeros holds the zero of that place in input order (the parts
 //! taken in order), not the `total_cmp` one (`-0.0` before `0.0`). When a selected value
 //! is a zero, two more passes count the negatives and find that zero
-//! ([`zeros_in_input_order`]).
+//! (`zeros_in_input_order`).
 
 use crate::stats::{from_order_key, order_key};
 

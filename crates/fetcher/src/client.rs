@@ -1,5 +1,5 @@
 //! The fetcher: the seed's `AsyncHTTPFetcher` (`fetcher/fetch.py`) — `fetch_single`,
-//! `fetch_all`, `stats` — on hyper-util's client ([`crate::transport`]).
+//! `fetch_all`, `stats` — on hyper-util's client (`src/transport`, private).
 //!
 //! The seed opens an aiohttp session in `__aenter__` and closes it in `__aexit__`; here the
 //! connection pool lives inside [`Fetcher`] and closes when the last clone is dropped.

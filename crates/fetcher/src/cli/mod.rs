@@ -3,7 +3,7 @@
 //!
 //! Data flows one way: [`args`] turns flags into the library's
 //! [`FetcherConfig`](crate::FetcherConfig) and the run's options (one `TryFrom`);
-//! [`run`] reads [`input`] a line at a time, starts each request as a task once a slot in
+//! [`run()`] reads [`input`] a line at a time, starts each request as a task once a slot in
 //! the run's window is free (the window, twice the concurrency, bounds what is read but not
 //! yet written, so memory is flat in the input size); the library's `--concurrency` limit
 //! lets the tasks' attempts run in the order they asked, and a task in back-off or in a
