@@ -129,11 +129,15 @@ fn split(x: f64) -> (u64, u32, bool) {
 /// sum of integers scaled by `2^(SCALE·p)` units, flushed into `limbs` every
 /// [`FLUSH_EVERY`] adds. The bins cover only the positions seen so far (growing as new
 /// ones arrive), so a state costs a few hundred bytes for typical data instead of 32 KiB
-/// for every position: many states (a table's columns per group) stay cheap.
+/// for every position: many states (a table's columns per group) stay cheap. The limbs
+/// themselves (0.5 or 1 KiB) exist only from the first flush: a group of a
+/// high-cardinality `--group-by` that sees fewer than [`FLUSH_EVERY`] values and no merge
+/// never allocates them.
 #[derive(Debug, Clone)]
 struct Binned<const N: usize, const SCALE: u32> {
-    /// Out of line: the hot add touches only the bins, so many states stay cache-small.
-    limbs: Box<Limbs<N>>,
+    /// Out of line: the hot add touches only the bins, so many states stay cache-small;
+    /// `None` until the first flush.
+    limbs: Option<Box<Limbs<N>>>,
     bins: Vec<i128>,
     offset: u32,
     pending: u32,
@@ -142,7 +146,7 @@ struct Binned<const N: usize, const SCALE: u32> {
 impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
     fn new() -> Self {
         Self {
-            limbs: Box::new(Limbs::new()),
+            limbs: None,
             bins: Vec::new(),
             offset: 0,
             pending: 0,
@@ -185,24 +189,44 @@ impl<const N: usize, const SCALE: u32> Binned<N, SCALE> {
         for (i, bin) in self.bins.iter_mut().enumerate() {
             if *bin != 0 {
                 let pos = self.offset + i as u32;
-                self.limbs.add(bin.unsigned_abs(), SCALE * pos, *bin < 0);
+                let limbs = self.limbs.get_or_insert_with(|| Box::new(Limbs::new()));
+                limbs.add(bin.unsigned_abs(), SCALE * pos, *bin < 0);
                 *bin = 0;
             }
         }
         self.pending = 0;
     }
 
+    /// Whether nothing was ever added (or only zeros).
+    fn is_zero_so_far(&self) -> bool {
+        self.limbs.is_none() && self.bins.iter().all(|&bin| bin == 0)
+    }
+
     fn merge(&mut self, other: &Self) {
+        if other.is_zero_so_far() {
+            return;
+        }
+        if self.is_zero_so_far() {
+            // A group new to this part: take the other's state as it is, limbs or not.
+            self.clone_from(other);
+            return;
+        }
         self.flush();
         let mut other = other.clone();
         other.flush();
-        self.limbs.merge(&other.limbs);
+        if let Some(theirs) = other.limbs {
+            match &mut self.limbs {
+                Some(mine) => mine.merge(&theirs),
+                None => self.limbs = Some(theirs),
+            }
+        }
     }
 
     fn to_bigint(&self) -> BigInt {
         let mut all = self.clone();
         all.flush();
-        all.limbs.to_bigint()
+        all.limbs
+            .map_or_else(BigInt::default, |limbs| limbs.to_bigint())
     }
 }
 

@@ -34,6 +34,8 @@
 //! leaves out `timestamp` and `processing_time`, so two runs over the same input are
 //! byte-identical (the other formats never carry them).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -79,20 +81,24 @@ enum Layout {
 /// # Ok::<(), dataproc::Error>(())
 /// ```
 pub fn records(result: &ProcessingResult) -> Vec<Map<String, Value>> {
-    shaped(result).0
+    shaped(result).0.into_iter().map(Cow::into_owned).collect()
 }
 
-/// The records of a result and their table layout.
-fn shaped(result: &ProcessingResult) -> (Vec<Map<String, Value>>, Layout) {
+/// The records of a result and their table layout; a table's columns and groups are
+/// borrowed from the result, not copied (with many groups they are most of its memory).
+fn shaped(result: &ProcessingResult) -> (Vec<Record<'_>>, Layout) {
     let data = &result.output_data;
     for key in ["columns", "groups"] {
         if let Some(Value::Array(list)) = data.get(key) {
-            let list = list.iter().filter_map(|v| v.as_object().cloned()).collect();
+            let list = list
+                .iter()
+                .filter_map(|v| v.as_object().map(Cow::Borrowed))
+                .collect();
             return (list, Layout::KeysAsRows);
         }
     }
-    let row = |pairs: [(&str, Value); 2]| -> Map<String, Value> {
-        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    let row = |pairs: [(&str, Value); 2]| -> Record<'_> {
+        Cow::Owned(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     };
     let kind = result
         .metadata
@@ -124,8 +130,11 @@ fn shaped(result: &ProcessingResult) -> (Vec<Map<String, Value>>, Layout) {
     if let Some(map) = data.as_object() {
         record.extend(map.clone());
     }
-    (vec![record], Layout::KeysAsRows)
+    (vec![Cow::Owned(record)], Layout::KeysAsRows)
 }
+
+/// One record of a result: borrowed from it, or made for the output.
+type Record<'a> = Cow<'a, Map<String, Value>>;
 
 /// The text of `result` in `format` (with a final line break).
 ///
@@ -143,20 +152,14 @@ fn shaped(result: &ProcessingResult) -> (Vec<Map<String, Value>>, Layout) {
 /// A processing error if the CSV writer fails (it writes to memory; it does not).
 pub fn render(result: &ProcessingResult, format: OutputFormat, no_meta: bool) -> Result<String> {
     let mut text = match format {
-        OutputFormat::Json => {
-            let mut dict = result.to_dict();
-            if no_meta {
-                dict.shift_remove("processing_time");
-                dict.shift_remove("timestamp");
-            }
-            to_py_json(&dict)
-        }
-        OutputFormat::JsonLines => records(result)
+        OutputFormat::Json => to_py_json(&result.dict_view(!no_meta)),
+        OutputFormat::JsonLines => shaped(result)
+            .0
             .iter()
-            .map(to_py_json_line)
+            .map(|record| to_py_json_line(record.as_ref()))
             .collect::<Vec<_>>()
             .join("\n"),
-        OutputFormat::Csv => csv_text(&records(result))?,
+        OutputFormat::Csv => csv_text(&shaped(result).0)?,
         OutputFormat::Table => {
             let (records, layout) = shaped(result);
             table_text(&records, layout)
@@ -169,7 +172,7 @@ pub fn render(result: &ProcessingResult, format: OutputFormat, no_meta: bool) ->
 }
 
 /// Every key of `records`, in first-seen order.
-fn keys(records: &[Map<String, Value>]) -> Vec<String> {
+fn keys(records: &[Record<'_>]) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for r in records {
         for k in r.keys() {
@@ -216,7 +219,7 @@ fn is_word_count(value: &Value) -> bool {
     }
 }
 
-fn csv_text(records: &[Map<String, Value>]) -> Result<String> {
+fn csv_text(records: &[Record<'_>]) -> Result<String> {
     let keys = keys(records);
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| Error::Processing(format!("cannot write CSV: {e}"));
@@ -234,7 +237,7 @@ fn csv_text(records: &[Map<String, Value>]) -> Result<String> {
 /// The aligned table: with [`Layout::KeysAsRows`] keys as rows, one column per record
 /// (headed by its group keys and column); with [`Layout::RecordsAsRows`] a header of
 /// keys and one row per record.
-fn table_text(records: &[Map<String, Value>], layout: Layout) -> String {
+fn table_text(records: &[Record<'_>], layout: Layout) -> String {
     let all = keys(records);
     let mut rows: Vec<Vec<String>> = Vec::new();
     if layout == Layout::RecordsAsRows {

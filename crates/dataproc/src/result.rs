@@ -6,6 +6,7 @@
 //! stream (source, format, items) instead of echoing it.
 
 use jiff::civil::DateTime;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::pyjson::to_py_json;
@@ -102,8 +103,35 @@ impl ProcessingResult {
 
     /// The seed's `to_json()`: [`to_dict`](Self::to_dict) indented by 2, as Python prints it.
     pub fn to_json(&self) -> String {
-        to_py_json(&self.to_dict())
+        to_py_json(&self.dict_view(true))
     }
+
+    /// [`to_dict`](Self::to_dict) borrowed, for writing: the same keys in the same order
+    /// without copying `output_data` (a table's groups can be most of the memory a run
+    /// holds); without `processing_time` and `timestamp` when `meta` is false.
+    pub(crate) fn dict_view(&self, meta: bool) -> DictView<'_> {
+        DictView {
+            processor_name: &self.processor_name,
+            input_data: self.input_data.to_value(),
+            output_data: &self.output_data,
+            processing_time: meta.then_some(self.processing_time),
+            timestamp: meta.then(|| isoformat(self.timestamp)),
+            metadata: &self.metadata,
+        }
+    }
+}
+
+/// See [`ProcessingResult::dict_view`].
+#[derive(Serialize)]
+pub(crate) struct DictView<'a> {
+    processor_name: &'a str,
+    input_data: Value,
+    output_data: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    processing_time: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<String>,
+    metadata: &'a Map<String, Value>,
 }
 
 /// Python's `datetime.isoformat()` of a naive local time: microseconds only when nonzero.

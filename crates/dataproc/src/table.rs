@@ -20,9 +20,9 @@
 //!   (pandas' `skip_blank_lines`). `skip_invalid` skips and counts bad numbers instead.
 //! - **Groups**: [`TableOptions::group_by`] keys each row by the text of its key cells;
 //!   groups are hash-aggregated over unsorted input and listed in first-seen order.
-//!   Memory grows with the groups (about 2 KiB per column per group: the exact sums'
-//!   fixed-point limbs, the fold, 16 bytes per binary exponent spanned per sum; the
-//!   crate README has the measurement) plus what order statistics keep (8 bytes per
+//!   Memory grows with the groups (per column per group the fold and 16 bytes per binary
+//!   exponent spanned per exact sum; the sums' fixed-point limbs only from 2²⁰ values or a
+//!   merge; the crate README has the measurement) plus what order statistics keep (8 bytes per
 //!   value for the exact median; over CSV, 8 bytes per cell, as each group keeps its
 //!   rows in a row buffer (`src/row_buffer.rs`) until the end).
 //!

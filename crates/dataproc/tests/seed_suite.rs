@@ -154,6 +154,8 @@ fn result_to_json_is_indented_by_two_and_parses_back() {
     );
     let back: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(back, Value::Object(r.to_dict()));
+    // Written from a borrowed view, byte for byte the dict's text.
+    assert_eq!(text, dataproc::pyjson::to_py_json(&r.to_dict()));
 }
 
 // ---------------------------------------------------------------- errors
