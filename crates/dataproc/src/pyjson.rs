@@ -5,6 +5,7 @@
 //! `1e16` for `1e+16`) and keeps non-ASCII text as is where Python escapes it. The
 //! [`PyFormatter`] closes both gaps, so the output reads byte for byte as the seed's.
 
+use std::fmt::Write as _;
 use std::io;
 
 use serde::Serialize;
@@ -23,36 +24,92 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 /// assert_eq!(py_float_repr(f64::NEG_INFINITY), "-inf");
 /// ```
 pub fn py_float_repr(x: f64) -> String {
+    let mut out = String::with_capacity(24);
     if x.is_nan() {
-        return "nan".into();
+        out.push_str("nan");
+    } else if x.is_infinite() {
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+    } else {
+        push_finite_repr(&mut out, x);
     }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    out
+}
+
+/// Python's `repr` of a finite float, from Rust's shortest round-trip digits (`{:e}`),
+/// without allocating: a table's output writes several floats per group.
+fn push_finite_repr(out: &mut String, x: f64) {
+    let mut sci = StackText::default();
+    let _ = write!(sci, "{x:e}");
+    let sci = sci.as_str();
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
+    let mantissa = match mantissa.strip_prefix('-') {
+        Some(m) => {
+            out.push('-');
+            m
+        }
+        None => mantissa,
     };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // At most 17 significant digits; `{:e}` writes them as `d.ddd`.
+    let mut digits = StackText::default();
+    for c in mantissa.chars().filter(char::is_ascii_digit) {
+        let _ = digits.write_char(c);
+    }
+    let digits = digits.as_str();
+    let zeros = |out: &mut String, n: usize| out.extend(std::iter::repeat_n('0', n));
     if (-4..16).contains(&exp) {
-        if exp >= 0 {
-            let point = exp as usize + 1;
+        if let Ok(point) = usize::try_from(exp).map(|e| e + 1) {
             if digits.len() <= point {
-                format!("{sign}{digits}{}.0", "0".repeat(point - digits.len()))
+                out.push_str(digits);
+                zeros(out, point - digits.len());
+                out.push_str(".0");
             } else {
-                format!("{sign}{}.{}", &digits[..point], &digits[point..])
+                out.push_str(&digits[..point]);
+                out.push('.');
+                out.push_str(&digits[point..]);
             }
         } else {
-            format!("{sign}0.{}{digits}", "0".repeat((-exp - 1) as usize))
+            out.push_str("0.");
+            zeros(out, (-exp - 1).unsigned_abs() as usize);
+            out.push_str(digits);
         }
     } else {
-        let rest = &digits[1..];
-        let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{}{dot}{rest}e{esign}{:02}", &digits[..1], exp.abs())
+        let (first, rest) = digits.split_at(digits.len().min(1));
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let _ = write!(
+            out,
+            "e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.unsigned_abs()
+        );
+    }
+}
+
+/// A short text on the stack (a float's `{:e}` is at most 24 bytes); what does not fit
+/// is an error, never a panic.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -376,11 +433,60 @@ mod tests {
             (1e308, "1e+308"),
             (5e-324, "5e-324"),
             (0.001, "0.001"),
+            (0.5, "0.5"),
+            (-0.25, "-0.25"),
+            (0.0001, "0.0001"),
+            (1e-5, "1e-05"),
             (1.25e-5, "1.25e-05"),
             (123_456_789.125, "123456789.125"),
         ];
         for (x, want) in cases {
             assert_eq!(py_float_repr(x), want, "{x:e}");
+        }
+    }
+
+    /// The implementation before [`push_finite_repr`], which allocated its way through.
+    fn repr_by_strings(x: f64) -> String {
+        let sci = format!("{x:e}");
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let (sign, mantissa) = match mantissa.strip_prefix('-') {
+            Some(m) => ("-", m),
+            None => ("", mantissa),
+        };
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        if (-4..16).contains(&exp) {
+            if exp >= 0 {
+                let point = exp as usize + 1;
+                if digits.len() <= point {
+                    format!("{sign}{digits}{}.0", "0".repeat(point - digits.len()))
+                } else {
+                    format!("{sign}{}.{}", &digits[..point], &digits[point..])
+                }
+            } else {
+                format!("{sign}0.{}{digits}", "0".repeat((-exp - 1) as usize))
+            }
+        } else {
+            let rest = &digits[1..];
+            let dot = if rest.is_empty() { "" } else { "." };
+            let esign = if exp < 0 { '-' } else { '+' };
+            format!("{sign}{}{dot}{rest}e{esign}{:02}", &digits[..1], exp.abs())
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn float_repr_is_the_string_built_one(
+            x in proptest::prop_oneof![
+                proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                -1e17f64..1e17,
+                -1e-3f64..1e-3,
+                -2f64..2.0,
+                proptest::strategy::Strategy::prop_map(0i64..1_000_000, |n| n as f64),
+            ]
+        ) {
+            proptest::prop_assert_eq!(py_float_repr(x), repr_by_strings(x));
         }
     }
 
