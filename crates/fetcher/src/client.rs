@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime};
 
 use futures::future::join_all;
 use http::header::{
-    ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, IF_RANGE,
-    LOCATION, RANGE, RETRY_AFTER, USER_AGENT,
+    ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, IF_RANGE, LOCATION, RANGE,
+    RETRY_AFTER, USER_AGENT,
 };
 use http::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
@@ -34,7 +34,7 @@ use crate::response::{HttpResponse, is_json_content_type};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::stats::{Counters, Stats};
 use crate::tls::{self, TlsConfig};
-use crate::transport::{RequestBody, ResponseBody, SendError, Transport, TransportConfig};
+use crate::transport::{self, RequestBody, ResponseBody, SendError, Transport, TransportConfig};
 
 /// Settings of a [`Fetcher`]. `Default` is the seed's `AsyncHTTPFetcher()` plus the
 /// transient retry policy.
@@ -472,13 +472,6 @@ impl Fetcher {
             attempt.await
         } else {
             match tokio::time::timeout(timeout, attempt).await {
-                Ok(Err(Failed {
-                    kind: ErrorKind::Timeout(d),
-                    head,
-                })) if d.is_zero() => Err(Failed {
-                    kind: ErrorKind::Timeout(timeout),
-                    head,
-                }),
                 Err(_) => Err(ErrorKind::Timeout(timeout).into()),
                 Ok(result) => result,
             }
@@ -519,10 +512,7 @@ impl Fetcher {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(is_json_content_type)
-            && response
-                .headers()
-                .get(CONTENT_ENCODING)
-                .is_none_or(|v| v.as_bytes().eq_ignore_ascii_case(b"identity"));
+            && !transport::is_encoded(response.headers());
         let headers = std::mem::take(response.headers_mut());
         let answer = Answer {
             status,
@@ -614,7 +604,7 @@ impl Fetcher {
         {
             own.to_mut().insert(COOKIE, cookies);
         }
-        let mut body = RequestBody::Empty;
+        let mut body = RequestBody::EMPTY;
         if hop.with_body {
             let typed = own.contains_key(CONTENT_TYPE);
             let mut kind = None;

@@ -123,11 +123,7 @@ impl Connector {
 /// `dst` with its host name replaced by the first address the system resolves it to (on
 /// tokio's blocking pool), for a SOCKS5 proxy that is to be given addresses.
 async fn resolved(dst: &Uri) -> Result<Uri, BoxError> {
-    let host = dst.host().unwrap_or_default();
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
+    let bare = bare_host(dst);
     if bare.parse::<IpAddr>().is_ok() {
         return Ok(dst.clone());
     }
@@ -142,6 +138,15 @@ async fn resolved(dst: &Uri) -> Result<Uri, BoxError> {
     let mut parts = dst.clone().into_parts();
     parts.authority = Some(address.to_string().parse()?);
     Ok(Uri::from_parts(parts)?)
+}
+
+/// `uri`'s host without the brackets of an IPv6 literal: `[::1]` in a URI is `::1` to a
+/// resolver and in a certificate.
+fn bare_host(uri: &Uri) -> &str {
+    let host = uri.host().unwrap_or_default();
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
 }
 
 impl Service<Uri> for Connector {
@@ -206,12 +211,7 @@ impl TlsSource {
         uri: &Uri,
         to_proxy: bool,
     ) -> Result<Stream, BoxError> {
-        let host = uri.host().unwrap_or_default();
-        // `[::1]` in a URI, `::1` in a certificate.
-        let host = host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host);
+        let host = bare_host(uri);
         let name = ServerName::try_from(host.to_owned())
             .map_err(|e| format!("{host:?} is no TLS server name: {e}"))?;
         let connector = tokio_rustls::TlsConnector::from(self.config(to_proxy)?);

@@ -171,8 +171,7 @@ impl Transport {
     ) -> Result<Response<ResponseBody>, SendError> {
         let uri = uri_of(url).map_err(SendError::Uri)?;
         let headers = request.headers_mut();
-        let credentials = !url.username().is_empty() || url.password().is_some();
-        if credentials && !headers.contains_key(AUTHORIZATION) {
+        if has_credentials(url) && !headers.contains_key(AUTHORIZATION) {
             headers.insert(AUTHORIZATION, basic_auth(url));
         }
         let decode = !headers.contains_key(ACCEPT_ENCODING) && !headers.contains_key(RANGE);
@@ -243,7 +242,6 @@ impl Transport {
 /// A copy of `request` to send again, when its body is in memory.
 fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
     let body = match request.body() {
-        RequestBody::Empty => RequestBody::Empty,
         RequestBody::Full(bytes) => RequestBody::Full(bytes.clone()),
         RequestBody::Stream { .. } => return None,
     };
@@ -280,10 +278,15 @@ pub(crate) enum SendError {
     Client(hyper_util::client::legacy::Error),
 }
 
+/// Whether `url` has a user name or a password (`user:password@`, `:secret@`).
+fn has_credentials(url: &Url) -> bool {
+    !url.username().is_empty() || url.password().is_some()
+}
+
 /// The request target of `url`: its text without `user:password@` and `#fragment`.
 fn uri_of(url: &Url) -> Result<Uri, http::uri::InvalidUri> {
     let text = &url[..url::Position::AfterQuery];
-    if url.username().is_empty() && url.password().is_none() {
+    if !has_credentials(url) {
         return Uri::try_from(text);
     }
     let mut plain = url.clone();
@@ -307,9 +310,9 @@ fn basic_auth(url: &Url) -> HeaderValue {
     value
 }
 
-/// The body of a request: none, bytes in memory, or a stream (a file, a multipart form).
+/// The body of a request: bytes in memory (`None`: none, or none left to send), or a
+/// stream (a file, a multipart form).
 pub(crate) enum RequestBody {
-    Empty,
     Full(Option<Bytes>),
     Stream {
         stream: Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>,
@@ -318,6 +321,9 @@ pub(crate) enum RequestBody {
 }
 
 impl RequestBody {
+    /// No body.
+    pub(crate) const EMPTY: Self = RequestBody::Full(None);
+
     pub(crate) fn full(bytes: impl Into<Bytes>) -> Self {
         RequestBody::Full(Some(bytes.into()))
     }
@@ -343,7 +349,6 @@ impl http_body::Body for RequestBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
-            RequestBody::Empty => Poll::Ready(None),
             RequestBody::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             RequestBody::Stream { stream, .. } => stream
                 .as_mut()
@@ -354,14 +359,14 @@ impl http_body::Body for RequestBody {
 
     fn is_end_stream(&self) -> bool {
         match self {
-            RequestBody::Empty | RequestBody::Full(None) => true,
+            RequestBody::Full(None) => true,
             RequestBody::Full(Some(_)) | RequestBody::Stream { .. } => false,
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            RequestBody::Empty | RequestBody::Full(None) => SizeHint::with_exact(0),
+            RequestBody::Full(None) => SizeHint::with_exact(0),
             RequestBody::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             RequestBody::Stream {
                 length: Some(length),
@@ -379,17 +384,29 @@ enum Encoding {
     Deflate,
 }
 
+/// The codings a response's `Content-Encoding` names, read as curl reads it: case does
+/// not matter, `identity` and empty entries are no coding.
+fn codings(headers: &http::HeaderMap) -> impl Iterator<Item = &[u8]> {
+    headers
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+        .map(<[u8]>::trim_ascii)
+        .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"))
+}
+
+/// Whether a response's body is still encoded: after [`Transport::send`] (which drops the
+/// header of a body it decodes), whether its `Content-Encoding` names a coding.
+pub(crate) fn is_encoded(headers: &http::HeaderMap) -> bool {
+    codings(headers).next().is_some()
+}
+
 impl Encoding {
-    /// The one coding a response's `Content-Encoding` names, read as curl reads it: case
-    /// does not matter, `identity` and empty entries are no coding; `None` for no coding,
-    /// one the fetcher does not decode, or more than one (left encoded, as reqwest did).
+    /// The one coding a response's `Content-Encoding` names ([`codings`]); `None` for no
+    /// coding, one the fetcher does not decode, or more than one (left encoded, as reqwest
+    /// did).
     fn of(headers: &http::HeaderMap) -> Option<Encoding> {
-        let mut codings = headers
-            .get_all(CONTENT_ENCODING)
-            .iter()
-            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
-            .map(<[u8]>::trim_ascii)
-            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"));
+        let mut codings = codings(headers);
         let coding = codings.next()?;
         if codings.next().is_some() {
             return None;
