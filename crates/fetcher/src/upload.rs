@@ -94,9 +94,7 @@ impl Upload {
     /// Checks, before any attempt, that every file is a readable regular file.
     pub(crate) fn check(&self) -> Result<(), ErrorKind> {
         for path in self.files() {
-            let meta = std::fs::metadata(path).map_err(|e| {
-                ErrorKind::InvalidRequest(format!("cannot read body file {}: {e}", path.display()))
-            })?;
+            let meta = std::fs::metadata(path).map_err(|e| unreadable(path, &e))?;
             if !meta.is_file() {
                 return Err(ErrorKind::InvalidRequest(format!(
                     "body file {} is not a regular file",
@@ -137,13 +135,28 @@ impl Upload {
     }
 }
 
+/// The error of a body file that cannot be read (checked before any attempt, and again
+/// when each attempt opens it).
+fn unreadable(path: &Path, e: &std::io::Error) -> ErrorKind {
+    ErrorKind::InvalidRequest(format!("cannot read body file {}: {e}", path.display()))
+}
+
 type Chunks = futures::stream::BoxStream<'static, std::io::Result<Bytes>>;
+
+/// `bytes` as one chunk of a body, with its length.
+fn chunk(bytes: Bytes) -> (Chunks, Option<u64>) {
+    let length = bytes.len() as u64;
+    (
+        futures::stream::once(async move { Ok(bytes) }).boxed(),
+        Some(length),
+    )
+}
 
 /// A file's bytes as a stream, with its length when the file system tells it.
 async fn open(path: &Path) -> Result<(Chunks, Option<u64>), ErrorKind> {
-    let file = tokio::fs::File::open(path).await.map_err(|e| {
-        ErrorKind::InvalidRequest(format!("cannot read body file {}: {e}", path.display()))
-    })?;
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| unreadable(path, &e))?;
     let length = file.metadata().await.map(|m| m.len()).ok();
     Ok((ReaderStream::new(file).boxed(), length))
 }
@@ -157,46 +170,32 @@ async fn multipart(
     let boundary = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
     let mut parts: Vec<Chunks> = Vec::with_capacity(fields.len() * 3 + 1);
     let mut length = Some(0u64);
-    let add = |parts: &mut Vec<Chunks>, length: &mut Option<u64>, bytes: Bytes| {
-        *length = length.map(|n| n + bytes.len() as u64);
-        parts.push(futures::stream::once(async move { Ok(bytes) }).boxed());
+    let mut push = |(part, part_length): (Chunks, Option<u64>)| {
+        length = length.zip(part_length).map(|(a, b)| a + b);
+        parts.push(part);
     };
     for (name, value) in fields {
         let name = quoted(name);
         match value {
-            FormValue::Text(text) => add(
-                &mut parts,
-                &mut length,
-                Bytes::from(format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{text}\r\n"
-                )),
-            ),
+            FormValue::Text(text) => push(chunk(Bytes::from(format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{text}\r\n"
+            )))),
             FormValue::File(path) => {
                 let file_name = path
                     .file_name()
                     .map(|n| quoted(&n.to_string_lossy()))
                     .unwrap_or_default();
                 let kind = mime_guess::from_path(path).first_or_octet_stream();
-                add(
-                    &mut parts,
-                    &mut length,
-                    Bytes::from(format!(
-                        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
-                         filename=\"{file_name}\"\r\nContent-Type: {kind}\r\n\r\n"
-                    )),
-                );
-                let (stream, file_length) = open(path).await?;
-                length = length.zip(file_length).map(|(a, b)| a + b);
-                parts.push(stream);
-                add(&mut parts, &mut length, Bytes::from_static(b"\r\n"));
+                push(chunk(Bytes::from(format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: {kind}\r\n\r\n"
+                ))));
+                push(open(path).await?);
+                push(chunk(Bytes::from_static(b"\r\n")));
             }
         }
     }
-    add(
-        &mut parts,
-        &mut length,
-        Bytes::from(format!("--{boundary}--\r\n")),
-    );
+    push(chunk(Bytes::from(format!("--{boundary}--\r\n"))));
     let kind = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
         .map_err(|e| ErrorKind::InvalidRequest(e.to_string()))?;
     let body = futures::stream::iter(parts).flatten();
