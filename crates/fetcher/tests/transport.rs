@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use common::server;
 use fetcher::proxy::{ProxyConfig, ProxySource};
 use fetcher::{ErrorKind, Fetcher, FetcherConfig, HttpRequest, RetryPolicy};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -194,26 +195,27 @@ async fn empty_and_ranged_encoded_bodies() {
     assert_eq!(response.header("content-encoding"), Some("gzip"));
 }
 
-#[tokio::test]
-async fn an_empty_user_with_a_password_is_still_sent() {
+/// The `Authorization` the test server saw for a URL with `userinfo@`.
+async fn authorization_for(userinfo: &str) -> Value {
     let server = server().await;
     let fetcher = fetcher_with(FetcherConfig::default());
-    let url = server.url("/get").replace("://", "://:secret@");
+    let url = server
+        .url("/get")
+        .replace("://", &format!("://{userinfo}@"));
     let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
-    let echo = response.body().as_json().unwrap();
+    response.body().as_json().unwrap()["headers"]["authorization"].clone()
+}
+
+#[tokio::test]
+async fn an_empty_user_with_a_password_is_still_sent() {
     // base64(":secret"), as curl and reqwest send it.
-    assert_eq!(echo["headers"]["authorization"], "Basic OnNlY3JldA==");
+    assert_eq!(authorization_for(":secret").await, "Basic OnNlY3JldA==");
 }
 
 #[tokio::test]
 async fn url_credentials_that_are_not_utf8_go_as_their_bytes() {
-    let server = server().await;
-    let fetcher = fetcher_with(FetcherConfig::default());
-    let url = server.url("/get").replace("://", "://%FF:pw@");
-    let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
-    let echo = response.body().as_json().unwrap();
     // base64 of FF 3A 70 77, as curl sends it (not of U+FFFD's three bytes).
-    assert_eq!(echo["headers"]["authorization"], "Basic /zpwdw==");
+    assert_eq!(authorization_for("%FF:pw").await, "Basic /zpwdw==");
 }
 
 /// A fetcher with no retries that sends everything through `proxy`.
