@@ -11,7 +11,7 @@
 //! | `/bytes/{n}` | `n` random bytes (at most 100 MiB) |
 //! | `/redirect/{n}` | 302 to `/redirect/{n-1}`, the last one to `/get` |
 //! | `/redirect-to?url=&status_code=` | any method: `status_code` (302; any 3xx) with `Location: url`, as given |
-//! | `/gzip`, `/deflate` | gzip- or zlib-encoded JSON `{"gzipped": true, ..}` / `{"deflated": true, ..}` |
+//! | `/gzip`, `/deflate` | gzip- or zlib-encoded JSON `{"gzipped": true, ..}` / `{"deflated": true, ..}`; `/deflate?raw=1`: raw deflate, no zlib header |
 //! | `/flaky/{key}/{k}` | the first `k` hits on `key` fail with `?status=` (503), optionally with `Retry-After: ?retry_after=` seconds or `?retry_after_date=` seconds ahead as an HTTP date; then 200 JSON `{"key", "hits"}` |
 //! | `/hang` | never answers (until the server shuts down) |
 //! | `/drip?numbytes=&duration=&delay=` | `numbytes` bytes spread over `duration` seconds after `delay` (httpbin's `/drip`) |

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, Version, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{any, get, post};
 use flate2::Compression;
-use flate2::write::{GzEncoder, ZlibEncoder};
+use flate2::write::{DeflateEncoder, GzEncoder, ZlibEncoder};
 use serde_json::{Value, json};
 
 use super::ServerState;
@@ -176,27 +176,51 @@ async fn gzip(version: Version, uri: Uri, headers: HeaderMap) -> Response {
     compressed(version, &uri, &headers, "gzip")
 }
 
+/// `text` through `encoder`, then `finish`ed.
+fn compress<E: Write>(
+    mut encoder: E,
+    text: &str,
+    finish: impl FnOnce(E) -> std::io::Result<Vec<u8>>,
+) -> std::io::Result<Vec<u8>> {
+    encoder.write_all(text.as_bytes())?;
+    finish(encoder)
+}
+
 async fn deflate(version: Version, uri: Uri, headers: HeaderMap) -> Response {
     compressed(version, &uri, &headers, "deflate")
 }
 
 /// httpbin's `/gzip` and `/deflate`: the echo plus `{"gzipped"|"deflated": true}`,
-/// compressed with that encoding.
+/// compressed with that encoding; `/deflate?raw=1` sends the deflate stream without its
+/// zlib wrapper, as some servers do.
 fn compressed(version: Version, uri: &Uri, headers: &HeaderMap, encoding: &str) -> Response {
     let mut value = echo(version, uri, headers, &BTreeMap::new());
     value["method"] = Value::String("GET".into());
-    let body = if encoding == "gzip" {
-        value["gzipped"] = Value::Bool(true);
-        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-        encoder
-            .write_all(value.to_string().as_bytes())
-            .and_then(|()| encoder.finish())
+    let flag = if encoding == "gzip" {
+        "gzipped"
     } else {
-        value["deflated"] = Value::Bool(true);
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
-        encoder
-            .write_all(value.to_string().as_bytes())
-            .and_then(|()| encoder.finish())
+        "deflated"
+    };
+    value[flag] = Value::Bool(true);
+    let text = value.to_string();
+    let level = Compression::default();
+    let body = if encoding == "gzip" {
+        compress(GzEncoder::new(Vec::new(), level), &text, GzEncoder::finish)
+    } else if uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "raw=1"))
+    {
+        compress(
+            DeflateEncoder::new(Vec::new(), level),
+            &text,
+            DeflateEncoder::finish,
+        )
+    } else {
+        compress(
+            ZlibEncoder::new(Vec::new(), level),
+            &text,
+            ZlibEncoder::finish,
+        )
     };
     match body {
         Ok(body) => (

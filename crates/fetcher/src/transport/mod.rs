@@ -11,7 +11,8 @@
 //! What a request gets here, as reqwest and curl do: `Accept-Encoding: gzip, br, deflate`
 //! unless it has its own or asks for a `Range` (a range of the encoded bytes would not
 //! decode); `Authorization: Basic` from a URL's `user:password@` unless it has its own; the
-//! `Proxy-Authorization` of a forwarding proxy. A decoded response loses its
+//! `Proxy-Authorization` of a forwarding proxy. A `deflate` body is read as zlib (RFC 9110)
+//! or, without a zlib header, as raw deflate, as curl and browsers read it. A decoded response loses its
 //! `Content-Encoding` and `Content-Length` headers (they describe the bytes on the wire).
 //! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
 
@@ -23,7 +24,7 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use async_compression::tokio::bufread::{BrotliDecoder, GzipDecoder, ZlibDecoder};
+use async_compression::tokio::bufread::{BrotliDecoder, DeflateDecoder, GzipDecoder, ZlibDecoder};
 use base64::Engine;
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
@@ -438,15 +439,19 @@ impl ResponseBody {
         // An empty body stays empty: a decoder would call it a cut stream.
         let decoded = futures::stream::once(async move {
             let mut wire = Box::pin(wire);
-            let stream: Decoding = if wire.as_mut().peek().await.is_none() {
-                Box::pin(futures::stream::empty())
-            } else {
-                let reader = StreamReader::new(wire);
-                match encoding {
-                    Encoding::Gzip => Box::pin(ReaderStream::new(GzipDecoder::new(reader))),
-                    Encoding::Brotli => Box::pin(ReaderStream::new(BrotliDecoder::new(reader))),
-                    Encoding::Deflate => Box::pin(ReaderStream::new(ZlibDecoder::new(reader))),
+            let zlib = match wire.as_mut().peek().await {
+                None => {
+                    return Box::pin(futures::stream::empty()) as Decoding;
                 }
+                Some(Ok(first)) => has_zlib_header(first),
+                Some(Err(_)) => true,
+            };
+            let reader = StreamReader::new(wire);
+            let stream: Decoding = match encoding {
+                Encoding::Gzip => Box::pin(ReaderStream::new(GzipDecoder::new(reader))),
+                Encoding::Brotli => Box::pin(ReaderStream::new(BrotliDecoder::new(reader))),
+                Encoding::Deflate if zlib => Box::pin(ReaderStream::new(ZlibDecoder::new(reader))),
+                Encoding::Deflate => Box::pin(ReaderStream::new(DeflateDecoder::new(reader))),
             };
             stream
         })
@@ -493,6 +498,20 @@ impl ResponseBody {
     }
 }
 
+/// Whether a `deflate` body starts with a zlib header (RFC 1950: method 8, a window of at
+/// most 32 KiB, a check that makes the first two bytes a multiple of 31), as RFC 9110 says
+/// it must. Some servers send the raw deflate stream instead (RFC 1951, no header); curl
+/// and browsers decode both, and so does the fetcher. A first chunk of one byte is taken
+/// for zlib.
+fn has_zlib_header(first: &[u8]) -> bool {
+    match first {
+        [cmf, flg, ..] => {
+            cmf & 0x0f == 8 && cmf >> 4 <= 7 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0
+        }
+        _ => true,
+    }
+}
+
 /// An error of a decoding body as the fetcher classifies it: bytes that do not decompress
 /// are `InvalidData` (a decode error; the decoders call most of theirs `Other`), while the
 /// wire's errors (hyper's) and a compressed stream that stops short (`UnexpectedEof`) stay
@@ -508,5 +527,28 @@ fn decoder_error(e: io::Error) -> io::Error {
         e
     } else {
         io::Error::new(io::ErrorKind::InvalidData, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::has_zlib_header;
+
+    #[test]
+    fn zlib_and_raw_deflate_are_told_apart() {
+        let text = b"{\"deflated\": true}".repeat(50);
+        for level in 0..=9 {
+            let level = flate2::Compression::new(level);
+            let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), level);
+            zlib.write_all(&text).unwrap();
+            assert!(has_zlib_header(&zlib.finish().unwrap()), "{level:?}");
+            let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), level);
+            raw.write_all(&text).unwrap();
+            assert!(!has_zlib_header(&raw.finish().unwrap()), "{level:?}");
+        }
+        // Too short to tell: zlib, as RFC 9110 says `deflate` is.
+        assert!(has_zlib_header(&[0x78]));
     }
 }
