@@ -112,18 +112,25 @@ impl FetcherConfig {
     }
 }
 
-/// Concurrent HTTP fetching with limits and retries; cheap to clone (an `Arc` inside), so
-/// one fetcher can be shared by many tasks. Its counters are shared by all clones.
+/// Concurrent HTTP fetching with limits and retries; cheap to clone (`Arc`s inside), so
+/// one fetcher can be shared by many tasks. Its counters are shared by all clones, and so
+/// are its connection pool and its slots ([`Fetcher::split`] makes handles with their own,
+/// for programs with one runtime per thread).
 #[derive(Debug, Clone)]
 pub struct Fetcher {
     inner: Arc<Inner>,
+    /// The connection pool: per handle, so each runtime of a program can drive its own.
+    transport: Transport,
+    /// The global slots (per handle) with the per-host slots and the rate (shared).
+    limits: Arc<Limits>,
+    /// How many global slots `limits` has.
+    slots: usize,
 }
 
+/// What every handle of one fetcher shares.
 #[derive(Debug)]
 struct Inner {
-    transport: Transport,
     config: FetcherConfig,
-    limits: Limits,
     counters: Counters,
     cookies: Option<CookieJar>,
     /// [`FetcherConfig::default_headers`], checked once, with the `User-Agent` and `Accept:
@@ -183,15 +190,62 @@ impl Fetcher {
             (None, false) => None,
         };
         Ok(Self {
+            transport,
+            limits: Arc::new(limits),
+            slots: config.max_concurrent,
             inner: Arc::new(Inner {
-                transport,
                 config,
-                limits,
                 counters: Counters::default(),
                 cookies,
                 default_headers,
             }),
         })
+    }
+
+    /// Splits this fetcher into `n` handles (at most one per slot) for `n` tokio runtimes,
+    /// one per thread, each with a connection pool of its own and its own share of the
+    /// [`max_concurrent`](FetcherConfig::max_concurrent) slots; they share the
+    /// configuration, the per-host slots, the rate, the counters and the cookie jar. The
+    /// handles replace this one: used beside them, it would have all the slots again.
+    ///
+    /// Why not share one pool and one set of slots between threads: a connection is driven
+    /// by the runtime that opened it, and a slot freed on one thread wakes whichever task
+    /// waits for it, so shared ones wake another thread for most responses (a write to its
+    /// eventfd, a context switch). On loopback with 2 cores, two runtimes sharing them made
+    /// fewer requests per second than one (`scripts/bench-fetcher.sh`).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), fetcher::ConfigError> {
+    /// use fetcher::{Fetcher, FetcherConfig};
+    ///
+    /// let fetcher = Fetcher::new(FetcherConfig::with_max_concurrent(9))?;
+    /// let shards = fetcher.split(2);
+    /// let slots: Vec<usize> = shards.iter().map(Fetcher::slots).collect();
+    /// assert_eq!(slots, [5, 4], "nine attempts in flight at most, in all");
+    /// assert_eq!(Fetcher::new(FetcherConfig::with_max_concurrent(1))?.split(4).len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn split(&self, n: usize) -> Vec<Fetcher> {
+        let n = n.clamp(1, self.slots);
+        (0..n)
+            .map(|i| {
+                let slots = self.slots / n + usize::from(i < self.slots % n);
+                Self {
+                    inner: Arc::clone(&self.inner),
+                    transport: self.transport.with_own_pool(),
+                    limits: Arc::new(self.limits.with_slots(slots)),
+                    slots,
+                }
+            })
+            .collect()
+    }
+
+    /// The global slots of this handle: attempts it runs at once, at most
+    /// ([`FetcherConfig::max_concurrent`], or its share after [`Fetcher::split`]).
+    pub fn slots(&self) -> usize {
+        self.slots
     }
 
     /// The configuration this fetcher was built with.
@@ -222,7 +276,7 @@ impl Fetcher {
     /// ~15 % more CPU per request at `-c 64` on loopback). Not a reservation: another task
     /// may take the slot first, and then the new one simply waits for the next.
     pub async fn slot_ready(&self) {
-        self.inner.limits.global_ready().await;
+        self.limits.global_ready().await;
     }
 
     /// A copy of the seed's four counters.
@@ -458,7 +512,7 @@ impl Fetcher {
         // A free slot first: the common case then never registers with the stop token.
         let _permit = tokio::select! {
             biased;
-            permit = self.inner.limits.acquire(url) => permit,
+            permit = self.limits.acquire(url) => permit,
             () = stop.cancelled() => return None,
         };
         Counters::bump(&self.inner.counters.made);
@@ -561,7 +615,7 @@ impl Fetcher {
             let request = self.hop_request(&hop, headers, req, range).await?;
             let response = within(
                 inner.config.read_timeout,
-                inner.transport.send(&hop.url, request),
+                self.transport.send(&hop.url, request),
             )
             .await?
             .map_err(classify)?;

@@ -23,12 +23,12 @@ use crate::error::ConfigError;
 pub(crate) struct Limits {
     global: Arc<Semaphore>,
     per_host: Option<PerHost>,
-    rate: Option<DefaultDirectRateLimiter>,
+    rate: Option<Arc<DefaultDirectRateLimiter>>,
 }
 
 /// A semaphore per host, created on first use and removed when no attempt holds or waits
 /// for it, so the map stays as small as the set of hosts in flight.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PerHost {
     limit: usize,
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
@@ -92,7 +92,9 @@ impl Limits {
                         what: "rate_per_sec",
                         value: r.to_string(),
                     })?;
-                Some(RateLimiter::direct(quota.allow_burst(NonZeroU32::MIN)))
+                Some(Arc::new(RateLimiter::direct(
+                    quota.allow_burst(NonZeroU32::MIN),
+                )))
             }
         };
         Ok(Self {
@@ -123,6 +125,18 @@ impl Limits {
 }
 
 impl Limits {
+    /// Limits with `slots` global slots of their own, sharing the per-host slots and the
+    /// rate with these (see [`Fetcher::split`]).
+    ///
+    /// [`Fetcher::split`]: crate::Fetcher::split
+    pub(crate) fn with_slots(&self, slots: usize) -> Self {
+        Self {
+            global: Arc::new(Semaphore::new(slots)),
+            per_host: self.per_host.clone(),
+            rate: self.rate.clone(),
+        }
+    }
+
     /// Returns once a global slot is free, without taking it (see [`Fetcher::slot_ready`]).
     ///
     /// [`Fetcher::slot_ready`]: crate::Fetcher::slot_ready

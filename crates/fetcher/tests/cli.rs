@@ -174,6 +174,42 @@ fn stdin_to_stdout_quiet_and_summary_json() {
 }
 
 #[test]
+fn threads_split_the_run_and_lose_nothing() {
+    let h = Site::new();
+    // Every tenth request fails, so both threads' writers count some of each.
+    let lines: Vec<String> = (0..300)
+        .map(|i| match i % 10 {
+            0 => h.url("/status/503"),
+            _ => h.url(&format!("/get?n={i}")),
+        })
+        .collect();
+    let input = h.input("in.txt", &lines);
+    let summary = h.path("summary.json");
+    let out = fetcher()
+        .arg(&input)
+        .args(["-q", "--retries", "0", "--threads", "3", "-c", "9"])
+        .arg("--summary-json")
+        .arg(&summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // Whole records (none cut into by another thread's), each line once.
+    let got = by_line(&records(&String::from_utf8(out.stdout).unwrap()));
+    assert_eq!(
+        got.keys().copied().collect::<Vec<_>>(),
+        (1..=300).collect::<Vec<_>>()
+    );
+    assert!(
+        got.iter()
+            .all(|(line, r)| r["status"] == if line % 10 == 1 { 503 } else { 200 })
+    );
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["requests"]["finished"], 300);
+    assert_eq!(json["statusCodeDistribution"]["200"], 270);
+    assert_eq!(json["statusCodeDistribution"]["503"], 30);
+}
+
+#[test]
 fn strict_stops_at_the_first_bad_line() {
     let h = Site::new();
     let mut lines = vec![h.url("/get"), "{broken".into()];
@@ -204,12 +240,19 @@ fn ordered_output_follows_input_order() {
         h.url("/status/404"),
     ];
     let input = h.input("in.txt", &lines);
-    let out = fetcher().arg(&input).arg("--ordered").output().unwrap();
-    let lines: Vec<u64> = records(&String::from_utf8(out.stdout).unwrap())
-        .iter()
-        .map(|r| r["line"].as_u64().unwrap())
-        .collect();
-    assert_eq!(lines, [1, 2, 3, 4, 5]);
+    // One thread, and two (each with its own requests; one writer puts them in order).
+    for threads in ["1", "2"] {
+        let out = fetcher()
+            .arg(&input)
+            .args(["--ordered", "--threads", threads])
+            .output()
+            .unwrap();
+        let lines: Vec<u64> = records(&String::from_utf8(out.stdout).unwrap())
+            .iter()
+            .map(|r| r["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5], "--threads {threads}");
+    }
 
     // Without --ordered, records come as requests complete: the slow first line is last.
     let out = fetcher().arg(&input).output().unwrap();

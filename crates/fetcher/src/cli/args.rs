@@ -291,9 +291,10 @@ pub struct FetchArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub grace: Duration,
 
-    /// Threads running requests: 1 (the default) suits fetching, which mostly waits on
-    /// sockets; more help with TLS or decompression at high rates; 0: one per core.
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    /// Threads running requests, each with its own connections and share of -c. 0 (the
+    /// default): one per 16 of -c, at most one per core. A queue worker runs on one thread
+    /// unless N > 1.
+    #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
 
     /// No progress bar and no summary on stderr.
@@ -387,6 +388,8 @@ pub struct RunOptions {
     pub ordered: bool,
     /// Requests started but not yet written, at most: bounds memory whatever the input size.
     pub window: usize,
+    /// Threads running requests (at least 1; at most one per `-c` slot).
+    pub threads: usize,
     /// Grace period after the first interrupt.
     pub grace: Duration,
     /// Progress bar on stderr.
@@ -407,6 +410,10 @@ pub struct Settings {
     /// Input, output, bodies, order, resume, signals, reporting.
     pub run: RunOptions,
 }
+
+/// `--threads 0`: a thread per this many `-c` slots (and at most one per core), so each
+/// thread's share of the slots is large enough to keep its connections busy.
+pub const LANE_SLOTS: usize = 16;
 
 /// The body cap with `--body` when `--max-body` is not given.
 pub const DEFAULT_INLINE_MAX: u64 = 1 << 20;
@@ -541,6 +548,13 @@ impl TryFrom<FetchArgs> for Settings {
             include_headers: args.include_headers,
             ordered: args.ordered,
             window: window.max(1),
+            threads: match args.threads {
+                0 => {
+                    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+                    (args.concurrency / LANE_SLOTS).clamp(1, cores)
+                }
+                n => n.min(args.concurrency),
+            },
             grace: args.grace,
             progress,
             summary: !args.quiet,

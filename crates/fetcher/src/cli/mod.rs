@@ -23,6 +23,7 @@ pub mod progress;
 pub mod reach;
 pub mod resume;
 mod run;
+mod shards;
 pub mod signals;
 pub mod summary;
 pub mod units;
@@ -91,25 +92,26 @@ impl CliError {
 /// Runs a parsed command line to completion on a fresh tokio runtime and returns the exit
 /// code; `main` only prints the error.
 ///
-/// A fetch runs on one thread by default (`--threads 1`): fetching is waiting on sockets,
-/// and one thread that never hands work to another spends a third of the CPU per request
-/// of a work-stealing pool on a small machine (measured with `scripts/bench-fetcher.sh`).
-/// `--threads N` (0: one per core) is for TLS- or decompression-heavy runs.
+/// A batch fetch runs on this thread's runtime plus one more runtime of one thread per
+/// extra `--threads` (see `run`); a queue worker runs on one thread, or with `--threads N`
+/// (N > 1) on a work-stealing runtime of N workers; other commands on one of one worker
+/// per core.
 ///
 /// # Errors
 /// A [`CliError`] when the run cannot start or its output cannot be written.
 pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
-    let (threads, fetching) = match &cli.command {
-        Some(args::Command::Worker(worker)) => (worker.fetch.threads, true),
-        command => (cli.fetch.threads, command.is_none()),
+    let workers = match &cli.command {
+        None => Some(1),
+        Some(args::Command::Worker(worker)) => Some(worker.fetch.threads.max(1)),
+        Some(_) => None,
     };
-    let mut builder = if fetching && threads == 1 {
+    let mut builder = if workers == Some(1) {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
     };
-    if threads > 1 {
-        builder.worker_threads(threads);
+    if let Some(workers) = workers.filter(|n| *n > 1) {
+        builder.worker_threads(workers);
     }
     let runtime = builder
         .enable_all()

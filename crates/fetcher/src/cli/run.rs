@@ -1,14 +1,25 @@
 //! One fetch run: read, dispatch within the window, write, summarize, pick the exit code.
+//!
+//! The run is split into lanes, one per thread (`--threads`, see `super::shards`): each
+//! lane is a tokio runtime of one thread with its own part of the fetcher
+//! ([`Fetcher::split`]: connections and `-c` slots), its own window and, unless the output
+//! is `--ordered`, its own writer task into the shared output. This thread reads the input
+//! and hands requests out in small batches to whichever lane takes them first. So a request,
+//! its connection, its slot and its record never leave their thread: on loopback, lanes
+//! that shared a pool, slots or a writer woke each other's thread for most responses and
+//! made fewer requests per second with two threads than with one.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use bytes::Bytes;
 use tokio::io::{AsyncBufRead, BufReader};
+use tokio::runtime::Handle;
 use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinHandle;
 use tokio_util::io::StreamReader;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -19,24 +30,65 @@ use super::input::{LineReader, parse_line};
 use super::output::{self, Message, RecordOptions};
 use super::progress::Progress;
 use super::resume::{ResumeIndex, key_hash};
+use super::shards::Shards;
 use super::signals::Shutdown;
 use super::summary::Tally;
 use super::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 use crate::{Fetcher, HttpRequest};
 
-/// What every request task shares.
+/// Requests a lane takes from the queue at once, at most (and no more than its window has
+/// room for, so a lane held up by slow hosts holds back none): enough that taking them
+/// wakes the reading thread rarely.
+const BATCH: usize = 64;
+
+/// What every request task of a lane shares.
 struct TaskContext {
     executor: Executor,
     tx: UnboundedSender<Message>,
     abort: CancellationToken,
 }
 
-/// How the dispatch loop ended.
+/// How reading the input ended.
 #[derive(Default)]
 struct Dispatched {
     skipped: u64,
     bad_input: u64,
     fatal: Option<CliError>,
+}
+
+/// A request read from the input, numbered in dispatch order.
+struct Job {
+    seq: u64,
+    line: u64,
+    req: HttpRequest,
+}
+
+/// The requests read, which the lanes take, first come first served.
+type JobQueue = Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>;
+
+/// The output, shared by the lanes' writers. Each writer buffers its records and hands
+/// over the buffer whole (see [`Writer::start`]), so the lock is taken once per flush,
+/// not once per record, and records from two threads never interleave.
+#[derive(Clone)]
+struct SharedOutput(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Write for SharedOutput {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        out.write_all(buf)?;
+        out.flush()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .flush()
+    }
 }
 
 /// Runs a fetch with resolved settings and returns the exit code: 0 all succeeded, 1 some
@@ -51,11 +103,11 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         run: opts,
     } = settings;
     let started = Instant::now();
-    let fetcher = Fetcher::new(config)?;
+    let fetchers = Fetcher::new(config)?.split(opts.threads);
     let progress = Progress::new(opts.progress, opts.input.as_deref());
     let shutdown = Shutdown::listen(opts.grace, progress.clone())
         .map_err(|e| CliError::Start(format!("signal handlers: {e}")))?;
-    let (resume, mut out, out_name) = open_output(&opts.sink)?;
+    let (resume, out, out_name) = open_output(&opts.sink)?;
     if let Some(index) = &resume
         && index.truncated_bytes() > 0
     {
@@ -71,75 +123,115 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         })?;
     }
     let input = open_input(opts.input.as_deref()).await?;
-    let tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
+    let shards = Shards::start(fetchers.len() - 1)?;
+    let mut runtimes = vec![Handle::current()];
+    runtimes.extend(shards.handles().iter().cloned());
 
     // A signal stops the run; so does an output that cannot be written (a closed pipe):
     // then nothing more can be recorded, so requests in flight are abandoned at once.
     let halt = shutdown.stop.child_token();
     let abort = shutdown.abort.child_token();
-    let (tx, rx) = mpsc::unbounded_channel();
-    let writer_progress = progress.clone();
-    let ordered = opts.ordered;
-    let (writer_halt, writer_abort) = (halt.clone(), abort.clone());
-    let writer = tokio::spawn(async move {
-        let written = output::write_all(rx, &mut out, ordered, tally, &writer_progress).await;
-        if written.is_err() {
-            writer_halt.cancel();
-            writer_abort.cancel();
-        }
-        written
-    });
-    let continue_parts = matches!(opts.sink, Sink::File { resume: true, .. });
-    let context = Arc::new(TaskContext {
-        executor: Executor {
-            fetcher,
-            body: opts.body.clone(),
-            record: RecordOptions {
-                headers: opts.include_headers,
-                body: opts.body == BodyMode::Inline,
-            },
-            hash: opts.hash,
-            continue_parts,
-            stop: halt.clone(),
-        },
-        tx,
-        abort,
-    });
+    let out = SharedOutput(Arc::new(Mutex::new(out)));
+    let writer = Writer {
+        out: &out,
+        ordered: opts.ordered,
+        progress: &progress,
+        halt: &halt,
+        abort: &abort,
+    };
+    // --ordered: one writer, here, puts every lane's records in order; else one per lane.
+    let mut writers = Vec::new();
+    let ordered_tx = if opts.ordered {
+        let (tx, handle) = writer.start(&runtimes[0])?;
+        writers.push(handle);
+        Some(tx)
+    } else {
+        None
+    };
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Job>(2 * BATCH * fetchers.len());
+    let jobs: JobQueue = Arc::new(tokio::sync::Mutex::new(jobs_rx));
     let tracker = TaskTracker::new();
+    let continue_parts = matches!(opts.sink, Sink::File { resume: true, .. });
+    // Each lane's share of the window, as of the slots.
+    let lanes = fetchers.len();
+    let window = opts.window.div_ceil(lanes);
+    let mut jar_owner = None;
+    for (fetcher, runtime) in fetchers.into_iter().zip(&runtimes) {
+        let tx = match &ordered_tx {
+            Some(tx) => tx.clone(),
+            None => {
+                let (tx, handle) = writer.start(runtime)?;
+                writers.push(handle);
+                tx
+            }
+        };
+        jar_owner.get_or_insert_with(|| fetcher.clone());
+        let context = Arc::new(TaskContext {
+            executor: Executor {
+                fetcher,
+                body: opts.body.clone(),
+                record: RecordOptions {
+                    headers: opts.include_headers,
+                    body: opts.body == BodyMode::Inline,
+                },
+                hash: opts.hash,
+                continue_parts,
+                stop: halt.clone(),
+            },
+            tx,
+            abort: abort.clone(),
+        });
+        let lane = run_lane(
+            context,
+            Arc::clone(&jobs),
+            Arc::new(Semaphore::new(window)),
+            tracker.clone(),
+            halt.clone(),
+        );
+        tracker.spawn_on(lane, runtime);
+    }
+    drop(ordered_tx);
     let dispatched = dispatch(
         input,
         &opts,
         resume.as_ref(),
         &out_name,
-        &context,
-        &tracker,
+        jobs_tx,
         &halt,
         &progress,
     )
     .await;
-    // Kept to save the cookie jar once every request is done.
-    let jar_owner = context.executor.fetcher.clone();
-    drop(context);
     tracker.close();
     tracker.wait().await;
+    // Kept to save the cookie jar (shared by all lanes) once every request is done.
+    let jar_owner = jar_owner.ok_or_else(|| CliError::Start("no lane to run requests".into()))?;
+    let mut tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
+    let mut failure = None;
+    for handle in writers {
+        match handle.await {
+            Ok(Ok(part)) => tally.merge(&part),
+            Ok(Err(e)) => {
+                failure.get_or_insert(e);
+            }
+            Err(e) => return Err(CliError::Start(format!("writer task: {e}"))),
+        }
+    }
+    drop(shards);
     let cookies_saved = jar_owner.save_cookies();
-    let written = writer
-        .await
-        .map_err(|e| CliError::Start(format!("writer task: {e}")))?;
     progress.finish();
-    let mut tally = match written {
-        Ok(tally) => tally,
+    match failure {
+        None => {}
         // `fetcher ... | head`: the reader has all it wants; end quietly, as ripgrep does.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe && opts.sink == Sink::Stdout => {
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe && opts.sink == Sink::Stdout => {
             return Ok(EXIT_OK);
         }
-        Err(source) => {
+        Some(source) => {
             return Err(CliError::Output {
                 path: out_name.clone(),
                 source,
             });
         }
-    };
+    }
     tally.skipped = dispatched.skipped;
     tally.bad_input = dispatched.bad_input;
 
@@ -183,34 +275,59 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     })
 }
 
-/// Reads the input and starts a task per request, in input order, once the window has room
-/// (records not yet written); returns at the end of input, on `halt` (a stop signal or a
-/// closed output, whatever the input is doing), on a bad line with `--strict`, or on a
-/// fatal error. The fetcher's own limit (`--concurrency`) decides which tasks have an
-/// attempt in flight, in the order they asked; a task waiting for a slot or sleeping in
-/// back-off holds none, so a host that says `Retry-After` holds up nobody else. On a stop,
-/// tasks that are waiting end as cancelled without starting anything (not written; a
-/// `--resume` does them).
-#[allow(clippy::too_many_arguments)]
+/// What a writer task needs: where records go and what to stop when it cannot write.
+struct Writer<'a> {
+    out: &'a SharedOutput,
+    ordered: bool,
+    progress: &'a Progress,
+    halt: &'a CancellationToken,
+    abort: &'a CancellationToken,
+}
+
+impl Writer<'_> {
+    /// Starts a writer task on `runtime`; returns the sender of its records and the task,
+    /// which ends with its part of the tally once every sender is gone. A writer that
+    /// cannot write stops the run.
+    #[allow(clippy::type_complexity)]
+    fn start(
+        &self,
+        runtime: &Handle,
+    ) -> Result<(UnboundedSender<Message>, JoinHandle<io::Result<Tally>>), CliError> {
+        let tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        // A record goes to the shared output only with whole records beside it: `BufWriter`
+        // hands its inner writer whole buffers, and a record too big for one on its own.
+        let mut out = BufWriter::with_capacity(1 << 16, self.out.clone());
+        let (ordered, progress) = (self.ordered, self.progress.clone());
+        let (halt, abort) = (self.halt.clone(), self.abort.clone());
+        let handle = runtime.spawn(async move {
+            let written = output::write_all(rx, &mut out, ordered, tally, &progress).await;
+            if written.is_err() {
+                halt.cancel();
+                abort.cancel();
+            }
+            written
+        });
+        Ok((tx, handle))
+    }
+}
+
+/// Reads the input and queues its requests for the lanes, in input order; returns at the
+/// end of input, on `halt` (a stop signal or a closed output, whatever the input is doing),
+/// on a bad line with `--strict`, or on a fatal error.
 async fn dispatch(
     input: Box<dyn AsyncBufRead + Unpin + Send>,
     opts: &RunOptions,
     resume: Option<&ResumeIndex>,
     out_name: &str,
-    context: &Arc<TaskContext>,
-    tracker: &TaskTracker,
+    jobs: mpsc::Sender<Job>,
     halt: &CancellationToken,
     progress: &Progress,
 ) -> Dispatched {
-    let window = Arc::new(Semaphore::new(opts.window));
     let mut reader = LineReader::new(input);
     let mut seq = 0u64;
     let mut done = Dispatched::default();
     loop {
-        if context.tx.is_closed() {
-            // The writer stopped (an output error); it is reported after the drain.
-            break;
-        }
         let next = tokio::select! {
             biased;
             () = halt.cancelled() => break,
@@ -264,20 +381,60 @@ async fn dispatch(
                 None => {}
             }
         }
-        let Some(permit) = acquire(&window, halt).await else {
-            break;
+        let job = Job {
+            seq,
+            line: number,
+            req,
         };
-        // Start the task once the fetcher has a slot for it, rather than let it wait there:
-        // the window stays free for requests sleeping in back-off (they hold no slot).
-        tokio::select! {
+        let sent = tokio::select! {
             biased;
             () = halt.cancelled() => break,
-            () = context.executor.fetcher.slot_ready() => {}
+            sent = jobs.send(job) => sent,
+        };
+        if sent.is_err() {
+            // No lane is left: they stop only on `halt`.
+            break;
         }
-        tracker.spawn(run_request(context.clone(), seq, number, req, permit));
         seq += 1;
     }
     done
+}
+
+/// One lane: takes requests from the queue and starts each as a task of this runtime once
+/// the lane's window has room (records not yet written) and its fetcher has a slot for it,
+/// rather than let it wait there: the window stays free for requests sleeping in back-off
+/// (they hold no slot), so a host that says `Retry-After` holds up nobody else. On a stop,
+/// requests not started are left (not written; a `--resume` does them).
+async fn run_lane(
+    context: Arc<TaskContext>,
+    jobs: JobQueue,
+    window: Arc<Semaphore>,
+    tracker: TaskTracker,
+    halt: CancellationToken,
+) {
+    let mut taken = Vec::with_capacity(BATCH);
+    loop {
+        let room = window.available_permits().clamp(1, BATCH);
+        let count = tokio::select! {
+            biased;
+            () = halt.cancelled() => 0,
+            count = async { jobs.lock().await.recv_many(&mut taken, room).await } => count,
+        };
+        if count == 0 {
+            break;
+        }
+        for job in taken.drain(..) {
+            let Some(permit) = acquire(&window, &halt).await else {
+                return;
+            };
+            tokio::select! {
+                biased;
+                () = halt.cancelled() => return,
+                () = context.executor.fetcher.slot_ready() => {}
+            }
+            tracker.spawn(run_request(Arc::clone(&context), job, permit));
+        }
+    }
 }
 
 /// A permit of `semaphore`, or `None` once `stop` is cancelled.
@@ -294,13 +451,8 @@ async fn acquire(
 
 /// Makes one request and sends its record to the writer (or, if stopped before an attempt
 /// or cut off by an interrupt, a cancellation, so `--ordered` output does not wait for it).
-async fn run_request(
-    context: Arc<TaskContext>,
-    seq: u64,
-    line: u64,
-    req: HttpRequest,
-    permit: OwnedSemaphorePermit,
-) {
+async fn run_request(context: Arc<TaskContext>, job: Job, permit: OwnedSemaphorePermit) {
+    let Job { seq, line, req } = job;
     // The request's state (sink, attempts, the HTTP stack's future) lives on the heap, so the
     // spawned task stays small: tokio moves a task's future when it spawns and finishes it,
     // and the bigger future cost ~2k instructions a request in memcpy (callgrind).

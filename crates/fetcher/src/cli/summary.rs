@@ -112,6 +112,31 @@ impl Tally {
         }
     }
 
+    /// Adds what `other` counted (another writer's part of the same run).
+    pub fn merge(&mut self, other: &Tally) {
+        // Both histograms have the same bounds, so adding cannot fail.
+        let _ = self.latency_us.add(&other.latency_us);
+        self.fastest = match (self.fastest, other.fastest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.slowest = self.slowest.max(other.slowest);
+        self.latency_sum += other.latency_sum;
+        self.succeeded += other.succeeded;
+        self.failed += other.failed;
+        self.cancelled += other.cancelled;
+        self.skipped += other.skipped;
+        self.bad_input += other.bad_input;
+        self.attempts += other.attempts;
+        self.bytes += other.bytes;
+        for (status, n) in &other.statuses {
+            *self.statuses.entry(*status).or_default() += n;
+        }
+        for (kind, n) in &other.errors {
+            *self.errors.entry(kind).or_default() += n;
+        }
+    }
+
     /// Requests that finished (succeeded or failed) in this run.
     pub fn finished(&self) -> u64 {
         self.succeeded + self.failed
@@ -352,6 +377,36 @@ mod tests {
         assert!((0.049..=0.051).contains(&p50), "{p50}");
         let p99 = json["latencyPercentiles"]["p99.99"].as_f64().unwrap();
         assert!((0.0999..=0.1001).contains(&p99), "{p99}");
+    }
+
+    #[test]
+    fn merged_tallies_count_as_one() {
+        let (mut one, mut a, mut b) = (
+            Tally::new().unwrap(),
+            Tally::new().unwrap(),
+            Tally::new().unwrap(),
+        );
+        let failed = Outcome {
+            status: Some(503),
+            error: Some("status"),
+            attempts: 3,
+            latency: Some(Duration::from_millis(40)),
+            bytes: 10,
+        };
+        for (i, outcome) in [ok(5), failed, ok(900), ok(12)].iter().enumerate() {
+            one.add(outcome);
+            if i % 2 == 0 {
+                a.add(outcome)
+            } else {
+                b.add(outcome)
+            }
+        }
+        a.cancelled = 1;
+        one.cancelled = 1;
+        a.merge(&b);
+        let wall = Duration::from_secs(1);
+        assert_eq!(a.to_json(wall, false), one.to_json(wall, false));
+        assert_eq!(a.to_text(wall, false), one.to_text(wall, false));
     }
 
     #[test]

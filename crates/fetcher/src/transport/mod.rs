@@ -112,6 +112,8 @@ pub(crate) struct TransportConfig {
 #[derive(Clone)]
 pub(crate) struct Transport {
     client: Client<Connector, RequestBody>,
+    /// Kept to build another pool ([`Transport::with_own_pool`]) sharing its TLS roots.
+    connector: Connector,
     proxies: Option<Arc<Matcher>>,
     /// Every connection speaks HTTP/2 (prior knowledge), not only `https://` ones by ALPN.
     http2_only: bool,
@@ -147,16 +149,22 @@ impl Transport {
         };
         let proxies = config.proxies.map(Arc::new);
         let connector = Connector::new(tcp, Arc::new(tls), proxies.clone(), config.connect_timeout);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .http2_only(config.http2_only)
-            .build(connector);
         Self {
-            client,
+            client: pooled(connector.clone(), config.http2_only),
+            connector,
             proxies,
             http2_only: config.http2_only,
+        }
+    }
+
+    /// The same transport with an empty pool of its own (the connector, and with it the
+    /// TLS configuration, shared).
+    pub(crate) fn with_own_pool(&self) -> Self {
+        Self {
+            client: pooled(self.connector.clone(), self.http2_only),
+            connector: self.connector.clone(),
+            proxies: self.proxies.clone(),
+            http2_only: self.http2_only,
         }
     }
 
@@ -238,6 +246,16 @@ impl Transport {
             }
         }
     }
+}
+
+/// hyper-util's pooled client over `connector`: idle connections kept 90 s.
+fn pooled(connector: Connector, http2_only: bool) -> Client<Connector, RequestBody> {
+    Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .timer(TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .http2_only(http2_only)
+        .build(connector)
 }
 
 /// A copy of `request` to send again, when its body is in memory.
