@@ -75,7 +75,7 @@ check() {
 
 echo "load before: $(uptime)"
 for round in $(seq "$ROUNDS"); do
-  timed batch "$FETCHER" "$WORK/urls.txt" -o "$WORK/batch.jsonl" --force -q -c "$C"
+  timed batch "$FETCHER" "$WORK/urls.txt" -o "$WORK/batch.jsonl" --force -q -c "$C" --threads 1
   check "$WORK/batch.jsonl"
   best batch "${WALL[batch]}" "${RSS[batch]}"
 
