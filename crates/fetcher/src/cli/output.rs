@@ -102,7 +102,7 @@ struct ErrorOut {
     message: String,
 }
 
-#[derive(Serialize)]
+/// One record's fields, written by [`Record::write`] in this order.
 struct Record<'a> {
     line: u64,
     url: &'a str,
@@ -114,19 +114,56 @@ struct Record<'a> {
     bytes: u64,
     final_url: Option<&'a str>,
     http_version: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     headers: Option<Headers<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<BodyOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     body_encoding: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     body_file: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     resumed_from: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sha256: Option<&'a str>,
     error: Option<ErrorOut>,
+}
+
+impl Record<'_> {
+    /// Appends the record as one JSON object, as `#[derive(Serialize)]` would write it
+    /// (fields in order, the optional ones left out when absent), but with the field names
+    /// written as they are rather than escaped one by one: serde's way was a third of the
+    /// record's ~3.7k instructions, on every request (callgrind).
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        fn value(out: &mut Vec<u8>, name: &str, value: &impl Serialize) -> serde_json::Result<()> {
+            out.push(b',');
+            out.push(b'"');
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+            serde_json::to_writer(&mut *out, value)
+        }
+        fn some(
+            out: &mut Vec<u8>,
+            name: &str,
+            option: Option<&impl Serialize>,
+        ) -> serde_json::Result<()> {
+            option.map_or(Ok(()), |v| value(out, name, v))
+        }
+        out.extend_from_slice(b"{\"line\":");
+        serde_json::to_writer(&mut *out, &self.line)?;
+        value(out, "url", &self.url)?;
+        value(out, "method", &self.method)?;
+        value(out, "status", &self.status)?;
+        value(out, "attempts", &self.attempts)?;
+        value(out, "redirects", &self.redirects)?;
+        value(out, "response_time", &self.response_time)?;
+        value(out, "bytes", &self.bytes)?;
+        value(out, "final_url", &self.final_url)?;
+        value(out, "http_version", &self.http_version)?;
+        some(out, "headers", self.headers.as_ref())?;
+        some(out, "body", self.body.as_ref())?;
+        some(out, "body_encoding", self.body_encoding.as_ref())?;
+        some(out, "body_file", self.body_file.as_ref())?;
+        some(out, "resumed_from", self.resumed_from.as_ref())?;
+        some(out, "sha256", self.sha256.as_ref())?;
+        value(out, "error", &self.error)?;
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 /// What goes into a record besides the request and its result.
@@ -217,7 +254,7 @@ pub fn record(
     let mut out = Vec::with_capacity(224 + url.len() + record.final_url.map_or(0, str::len));
     // Serializing a struct of strings and numbers into a Vec cannot fail; keep a record
     // of the failure anyway rather than panic.
-    if serde_json::to_writer(&mut out, &record).is_err() {
+    if record.write(&mut out).is_err() {
         out.clear();
         out.extend_from_slice(
             br#"{"error":{"kind":"serialize","message":"record could not be written"}}"#,
@@ -316,6 +353,124 @@ pub async fn write_all(
 mod tests {
     use super::*;
     use http::header::HeaderValue;
+
+    /// What `#[derive(Serialize)]` writes for a record: the oracle of [`Record::write`].
+    #[derive(Serialize)]
+    struct Derived<'a> {
+        line: u64,
+        url: &'a str,
+        method: &'a str,
+        status: Option<u16>,
+        attempts: u32,
+        redirects: u32,
+        response_time: Option<f64>,
+        bytes: u64,
+        final_url: Option<&'a str>,
+        http_version: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        headers: Option<&'a Headers<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        body: Option<&'a BodyOut<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        body_encoding: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        body_file: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resumed_from: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sha256: Option<&'a str>,
+        error: Option<&'a ErrorOut>,
+    }
+
+    fn derived(r: &Record<'_>) -> Vec<u8> {
+        serde_json::to_vec(&Derived {
+            line: r.line,
+            url: r.url,
+            method: r.method,
+            status: r.status,
+            attempts: r.attempts,
+            redirects: r.redirects,
+            response_time: r.response_time,
+            bytes: r.bytes,
+            final_url: r.final_url,
+            http_version: r.http_version,
+            headers: r.headers.as_ref(),
+            body: r.body.as_ref(),
+            body_encoding: r.body_encoding,
+            body_file: r.body_file,
+            resumed_from: r.resumed_from,
+            sha256: r.sha256,
+            error: r.error.as_ref(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn records_are_written_as_serde_would() {
+        let mut headers = HeaderMap::new();
+        headers.append("set-cookie", HeaderValue::from_static("a=1"));
+        headers.append("set-cookie", HeaderValue::from_static("b=\"2\""));
+        headers.append("content-type", HeaderValue::from_static("text/plain"));
+        let json = serde_json::json!({"a": [1, 2.5, null], "\u{e9}": "x\ny"});
+        let plain = Record {
+            line: 7,
+            url: "http://h/a?q=\"1\"&x=\u{1}",
+            method: "GET",
+            status: None,
+            attempts: 0,
+            redirects: 0,
+            response_time: None,
+            bytes: 0,
+            final_url: None,
+            http_version: None,
+            headers: None,
+            body: None,
+            body_encoding: None,
+            body_file: None,
+            resumed_from: None,
+            sha256: None,
+            error: Some(ErrorOut {
+                kind: "invalid_url",
+                message: "bad \\ url\t\u{7f}".into(),
+            }),
+        };
+        let full = |body| Record {
+            status: Some(200),
+            attempts: 2,
+            redirects: 1,
+            response_time: Some(0.001_234_5),
+            bytes: u64::MAX,
+            final_url: Some("https://h/b/\u{2603}"),
+            http_version: Some("1.1"),
+            headers: Some(Headers(&headers)),
+            body_encoding: matches!(body, BodyOut::Base64(_)).then_some("base64"),
+            body: Some(body),
+            body_file: Some("out/7.body"),
+            resumed_from: Some(3),
+            sha256: Some("ab12"),
+            error: None,
+            ..plain
+        };
+        for record in [
+            full(BodyOut::Text("caf\u{e9} \"quoted\"\r\n")),
+            full(BodyOut::Json(&json)),
+            full(BodyOut::Base64("AAEC".into())),
+            Record {
+                response_time: Some(f64::NAN),
+                ..full(BodyOut::Text(""))
+            },
+        ] {
+            let mut written = Vec::new();
+            record.write(&mut written).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(derived(&record)).unwrap()
+            );
+        }
+        let mut written = Vec::new();
+        plain.write(&mut written).unwrap();
+        assert_eq!(written, derived(&plain));
+    }
 
     #[test]
     fn headers_list_repeated_names_and_replace_bad_bytes() {
