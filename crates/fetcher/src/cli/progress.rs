@@ -23,6 +23,8 @@ use super::summary::{Outcome, human_bytes};
 #[derive(Debug, Clone)]
 pub struct Progress {
     bar: ProgressBar,
+    /// Whether the line is drawn: when not, there is nothing to count.
+    shown: bool,
     failed: Arc<AtomicU64>,
     bytes: Arc<AtomicU64>,
 }
@@ -71,6 +73,7 @@ impl Progress {
         };
         Self {
             bar,
+            shown: visible,
             failed: Arc::default(),
             bytes,
         }
@@ -78,6 +81,11 @@ impl Progress {
 
     /// Counts one finished request.
     pub fn record(&self, outcome: &Outcome) {
+        if !self.shown {
+            // These counts are only drawn. (Each lane's writer touching them for every
+            // record would pass their cache line, and the bar's lock, back and forth.)
+            return;
+        }
         self.bytes.fetch_add(outcome.bytes, Ordering::Relaxed);
         if outcome.error.is_some() {
             let failed = self.failed.fetch_add(1, Ordering::Relaxed) + 1;
@@ -90,7 +98,9 @@ impl Progress {
 
     /// Counts an input line that makes no request (blank, comment, bad, already done).
     pub fn pass_line(&self) {
-        self.bar.inc(1);
+        if self.shown {
+            self.bar.inc(1);
+        }
     }
 
     /// Prints a line on stderr without breaking the progress line.

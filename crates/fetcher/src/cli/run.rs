@@ -150,7 +150,8 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     };
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>(2 * BATCH * fetchers.len());
     let jobs: JobQueue = Arc::new(tokio::sync::Mutex::new(jobs_rx));
-    let tracker = TaskTracker::new();
+    // One tracker a lane: a lane's tasks count on a counter of their own thread.
+    let mut trackers = Vec::new();
     let continue_parts = matches!(opts.sink, Sink::File { resume: true, .. });
     // Each lane's share of the window, as of the slots.
     let lanes = fetchers.len();
@@ -166,6 +167,9 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
             }
         };
         jar_owner.get_or_insert_with(|| fetcher.clone());
+        // Tokens of the lane's own: every check of a token takes its lock, and a request
+        // checks a few times; shared by the lanes, that lock would pass between threads.
+        let (halt, abort) = (halt.child_token(), abort.child_token());
         let context = Arc::new(TaskContext {
             executor: Executor {
                 fetcher,
@@ -181,6 +185,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
             tx,
             abort: abort.clone(),
         });
+        let tracker = TaskTracker::new();
         let lane = run_lane(
             context,
             Arc::clone(&jobs),
@@ -189,6 +194,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
             halt.clone(),
         );
         tracker.spawn_on(lane, runtime);
+        trackers.push(tracker);
     }
     drop(ordered_tx);
     let dispatched = dispatch(
@@ -201,8 +207,10 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         &progress,
     )
     .await;
-    tracker.close();
-    tracker.wait().await;
+    for tracker in &trackers {
+        tracker.close();
+        tracker.wait().await;
+    }
     // Kept to save the cookie jar (shared by all lanes) once every request is done.
     let jar_owner = jar_owner.ok_or_else(|| CliError::Start("no lane to run requests".into()))?;
     let mut tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
