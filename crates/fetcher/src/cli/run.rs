@@ -336,10 +336,10 @@ async fn dispatch(
     let mut seq = 0u64;
     let mut done = Dispatched::default();
     loop {
-        let next = tokio::select! {
-            biased;
-            () = halt.cancelled() => break,
-            next = reader.next_line() => next,
+        // `run_until_cancelled`: polls the read first, so a line ready at once never
+        // registers with the token (its lock, twice a line otherwise).
+        let Some(next) = halt.run_until_cancelled(reader.next_line()).await else {
+            break;
         };
         let (number, text) = match next {
             Ok(Some(line)) => line,
@@ -394,10 +394,8 @@ async fn dispatch(
             line: number,
             req,
         };
-        let sent = tokio::select! {
-            biased;
-            () = halt.cancelled() => break,
-            sent = jobs.send(job) => sent,
+        let Some(sent) = halt.run_until_cancelled(jobs.send(job)).await else {
+            break;
         };
         if sent.is_err() {
             // No lane is left: they stop only on `halt`.
@@ -423,11 +421,8 @@ async fn run_lane(
     let mut taken = Vec::with_capacity(BATCH);
     loop {
         let room = window.available_permits().clamp(1, BATCH);
-        let count = tokio::select! {
-            biased;
-            () = halt.cancelled() => 0,
-            count = async { jobs.lock().await.recv_many(&mut taken, room).await } => count,
-        };
+        let take = async { jobs.lock().await.recv_many(&mut taken, room).await };
+        let count = halt.run_until_cancelled(take).await.unwrap_or(0);
         if count == 0 {
             break;
         }
@@ -435,10 +430,9 @@ async fn run_lane(
             let Some(permit) = acquire(&window, &halt).await else {
                 return;
             };
-            tokio::select! {
-                biased;
-                () = halt.cancelled() => return,
-                () = context.executor.fetcher.slot_ready() => {}
+            let ready = context.executor.fetcher.slot_ready();
+            if halt.run_until_cancelled(ready).await.is_none() {
+                return;
             }
             tracker.spawn(run_request(Arc::clone(&context), job, permit));
         }
@@ -450,11 +444,9 @@ async fn acquire(
     semaphore: &Arc<Semaphore>,
     stop: &CancellationToken,
 ) -> Option<OwnedSemaphorePermit> {
-    tokio::select! {
-        biased;
-        () = stop.cancelled() => None,
-        permit = Arc::clone(semaphore).acquire_owned() => permit.ok(),
-    }
+    stop.run_until_cancelled(Arc::clone(semaphore).acquire_owned())
+        .await
+        .and_then(Result::ok)
 }
 
 /// Makes one request and sends its record to the writer (or, if stopped before an attempt
