@@ -15,8 +15,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::CliError;
 
-/// The runtimes besides the caller's, each on a thread of its own; they stop (dropping
-/// whatever is still on them: idle connections) when this is dropped.
+/// The runtimes besides the caller's, each on a thread of its own; they stop when this is
+/// dropped, dropping whatever is still on them (idle connections) and leaving blocking work
+/// (a DNS lookup) behind rather than wait for it.
 pub(crate) struct Shards {
     handles: Vec<Handle>,
     threads: Vec<JoinHandle<()>>,
@@ -47,6 +48,10 @@ impl Shards {
                         Ok(runtime) => {
                             let _ = tx.send(Ok(runtime.handle().clone()));
                             runtime.block_on(stop.cancelled());
+                            // Not a plain drop: that would wait, without limit, for
+                            // blocking work (a DNS lookup of a dead resolver, a file
+                            // sync), and with it the run's exit after Ctrl-C.
+                            runtime.shutdown_background();
                         }
                         Err(e) => {
                             let _ = tx.send(Err(e));
