@@ -172,6 +172,35 @@ async fn content_encoding_is_read_as_curl_reads_it() {
 }
 
 #[tokio::test]
+async fn a_deflate_body_cut_into_one_byte_chunks_is_still_told_apart() {
+    let data = br#"{"deflated": true}"#;
+    let fetcher = fetcher_with(FetcherConfig::default());
+    let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    raw.write_all(data).unwrap();
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zlib.write_all(data).unwrap();
+    for (name, body) in [
+        ("raw", raw.finish().unwrap()),
+        ("zlib", zlib.finish().unwrap()),
+    ] {
+        // Chunked, one byte a chunk at first: the first frames hold less than the two
+        // bytes that say which it is.
+        let mut chunked = Vec::new();
+        for part in [&body[..1], &body[1..2], &body[2..]] {
+            chunked.extend(format!("{:x}\r\n", part.len()).into_bytes());
+            chunked.extend_from_slice(part);
+            chunked.extend_from_slice(b"\r\n");
+        }
+        chunked.extend_from_slice(b"0\r\n\r\n");
+        let headers = "Content-Type: application/json\r\nContent-Encoding: deflate\r\n\
+                       Transfer-Encoding: chunked\r\n";
+        let url = raw_server(response_of(headers, &chunked), false).await;
+        let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
+        assert_eq!(response.raw.as_ref(), data, "{name}");
+    }
+}
+
+#[tokio::test]
 async fn empty_and_ranged_encoded_bodies() {
     let fetcher = fetcher_with(FetcherConfig::default());
     // An empty body labelled gzip is empty, not a cut gzip stream.

@@ -453,18 +453,31 @@ pub(crate) enum ResponseBody {
 
 impl ResponseBody {
     fn decoded(body: Incoming, encoding: Encoding) -> Self {
-        let wire = body.into_data_stream().map_err(io::Error::other).peekable();
-        // An empty body stays empty: a decoder would call it a cut stream.
+        let wire = body.into_data_stream().map_err(io::Error::other);
         let decoded = futures::stream::once(async move {
             let mut wire = Box::pin(wire);
-            let zlib = match wire.as_mut().peek().await {
-                None => {
-                    return Box::pin(futures::stream::empty()) as Decoding;
+            // Read ahead to the first two bytes, which tell zlib from raw deflate (however
+            // the server cut its first frames); with none, the body stays empty: a decoder
+            // would call it a cut stream.
+            let (mut ahead, mut first) = (Vec::new(), Vec::with_capacity(2));
+            while first.len() < 2 {
+                match wire.next().await {
+                    None => break,
+                    Some(Ok(chunk)) => {
+                        first.extend(chunk.iter().take(2 - first.len()));
+                        ahead.push(Ok(chunk));
+                    }
+                    Some(Err(e)) => {
+                        ahead.push(Err(e));
+                        break;
+                    }
                 }
-                Some(Ok(first)) => has_zlib_header(first),
-                Some(Err(_)) => true,
-            };
-            let reader = StreamReader::new(wire);
+            }
+            if first.is_empty() && ahead.iter().all(Result::is_ok) {
+                return Box::pin(futures::stream::empty()) as Decoding;
+            }
+            let zlib = has_zlib_header(&first);
+            let reader = StreamReader::new(futures::stream::iter(ahead).chain(wire));
             let stream: Decoding = match encoding {
                 Encoding::Gzip => Box::pin(ReaderStream::new(GzipDecoder::new(reader))),
                 Encoding::Brotli => Box::pin(ReaderStream::new(BrotliDecoder::new(reader))),
@@ -519,8 +532,8 @@ impl ResponseBody {
 /// Whether a `deflate` body starts with a zlib header (RFC 1950: method 8, a window of at
 /// most 32 KiB, a check that makes the first two bytes a multiple of 31), as RFC 9110 says
 /// it must. Some servers send the raw deflate stream instead (RFC 1951, no header); curl
-/// and browsers decode both, and so does the fetcher. A first chunk of one byte is taken
-/// for zlib.
+/// and browsers decode both, and so does the fetcher. `first`: the body's first two bytes
+/// (fewer for a shorter body, which decodes as neither).
 fn has_zlib_header(first: &[u8]) -> bool {
     match first {
         [cmf, flg, ..] => {
