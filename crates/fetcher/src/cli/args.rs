@@ -291,11 +291,11 @@ pub struct FetchArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub grace: Duration,
 
-    /// Threads running requests, each with its own connections and share of -c. 0 (the
-    /// default): one per 16 of -c, at most one per core. A queue worker runs on one thread
-    /// unless N > 1.
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub threads: usize,
+    /// Threads running requests, each with its own connections (so up to N per host) and
+    /// its share of -c; 0: one per core. By default one per 16 of -c, at most one per core.
+    /// A queue worker: N workers sharing one pool (default 1; 0: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
@@ -411,8 +411,8 @@ pub struct Settings {
     pub run: RunOptions,
 }
 
-/// `--threads 0`: a thread per this many `-c` slots (and at most one per core), so each
-/// thread's share of the slots is large enough to keep its connections busy.
+/// Without `--threads`: a thread per this many `-c` slots (and at most one per core), so
+/// each thread's share of the slots is large enough to keep its connections busy.
 pub const LANE_SLOTS: usize = 16;
 
 /// The body cap with `--body` when `--max-body` is not given.
@@ -548,12 +548,14 @@ impl TryFrom<FetchArgs> for Settings {
             include_headers: args.include_headers,
             ordered: args.ordered,
             window: window.max(1),
-            threads: match args.threads {
-                0 => {
-                    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-                    (args.concurrency / LANE_SLOTS).clamp(1, cores)
+            threads: {
+                let cores = std::thread::available_parallelism().map_or(1, usize::from);
+                match args.threads {
+                    None => (args.concurrency / LANE_SLOTS).clamp(1, cores),
+                    Some(0) => cores,
+                    Some(n) => n,
                 }
-                n => n.min(args.concurrency),
+                .min(args.concurrency)
             },
             grace: args.grace,
             progress,

@@ -100,9 +100,10 @@ impl CliError {
 /// # Errors
 /// A [`CliError`] when the run cannot start or its output cannot be written.
 pub fn run(cli: args::Cli) -> Result<ExitCode, CliError> {
+    // `Some(0)`: a multi-thread runtime of one worker per core.
     let workers = match &cli.command {
         None => Some(1),
-        Some(args::Command::Worker(worker)) => Some(worker.fetch.threads.max(1)),
+        Some(args::Command::Worker(worker)) => Some(worker.fetch.threads.unwrap_or(1)),
         Some(_) => None,
     };
     let mut builder = if workers == Some(1) {
