@@ -205,8 +205,10 @@ impl Fetcher {
     /// Splits this fetcher into `n` handles (at most one per slot) for `n` tokio runtimes,
     /// one per thread, each with a connection pool of its own and its own share of the
     /// [`max_concurrent`](FetcherConfig::max_concurrent) slots; they share the
-    /// configuration, the per-host slots, the rate, the counters and the cookie jar. The
-    /// handles replace this one: used beside them, it would have all the slots again.
+    /// configuration, the per-host slots, the rate, the counters and the cookie jar. It
+    /// takes the fetcher, as the handles replace it (a clone kept from before would have
+    /// all the slots again). [`Fetcher::slots`] is a handle's share;
+    /// [`config().max_concurrent`](FetcherConfig::max_concurrent) stays the whole.
     ///
     /// Why not share one pool and one set of slots between threads: a connection is driven
     /// by the runtime that opened it, and a slot freed on one thread wakes whichever task
@@ -227,7 +229,7 @@ impl Fetcher {
     /// # }
     /// ```
     #[must_use]
-    pub fn split(&self, n: usize) -> Vec<Fetcher> {
+    pub fn split(self, n: usize) -> Vec<Fetcher> {
         let n = n.clamp(1, self.slots);
         (0..n)
             .map(|i| {
@@ -277,6 +279,11 @@ impl Fetcher {
     /// may take the slot first, and then the new one simply waits for the next.
     pub async fn slot_ready(&self) {
         self.limits.global_ready().await;
+    }
+
+    /// Global slots of this handle free now (none reserved: another task may take them).
+    pub(crate) fn free_slots(&self) -> usize {
+        self.limits.free_global()
     }
 
     /// A copy of the seed's four counters.

@@ -18,7 +18,10 @@ use url::Url;
 
 use crate::error::ConfigError;
 
-/// Global and per-host concurrency and the rate limit, shared by all clones of a fetcher.
+/// Global and per-host concurrency and the rate limit, shared by all clones of a fetcher
+/// (after [`Fetcher::split`], each handle has global slots of its own).
+///
+/// [`Fetcher::split`]: crate::Fetcher::split
 #[derive(Debug)]
 pub(crate) struct Limits {
     global: Arc<Semaphore>,
@@ -135,6 +138,11 @@ impl Limits {
             per_host: self.per_host.clone(),
             rate: self.rate.clone(),
         }
+    }
+
+    /// Global slots free now.
+    pub(crate) fn free_global(&self) -> usize {
+        self.global.available_permits()
     }
 
     /// Returns once a global slot is free, without taking it (see [`Fetcher::slot_ready`]).

@@ -751,9 +751,10 @@ fn a_closed_stdout_ends_the_run_quietly() {
     let h = Site::new();
     let lines: Vec<String> = (0..400).map(|_| h.url("/range/2000")).collect();
     let input = h.input("in.txt", &lines);
+    // Two lanes, two writers: whichever meets the closed pipe first, the run ends quietly.
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("fetcher"))
         .arg(&input)
-        .arg("--body")
+        .args(["--body", "--threads", "2"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -769,4 +770,23 @@ fn a_closed_stdout_ends_the_run_quietly() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert_eq!(stderr, "", "no error line");
+}
+
+#[test]
+fn a_full_disk_is_one_clear_error_whichever_lane_meets_it() {
+    let h = Site::new();
+    let lines: Vec<String> = (0..200).map(|i| h.url(&format!("/get?n={i}"))).collect();
+    let input = h.input("in.txt", &lines);
+    let out = fetcher()
+        .arg(&input)
+        .args(["-q", "--threads", "2", "-o", "/dev/full", "--force"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("/dev/full") && stderr.contains("No space left"),
+        "{stderr}"
+    );
 }

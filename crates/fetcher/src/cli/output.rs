@@ -13,10 +13,10 @@
 //! beside an error of kind `"decode"`. An inline body that is not UTF-8 is base64 with
 //! `"body_encoding": "base64"`.
 //!
-//! Records are serialized by the task that made the request, and written by one task
-//! ([`write_all`]) that owns the output: it writes each record as it arrives (or, with
-//! `--ordered`, as soon as all earlier ones are written) and flushes whenever no other
-//! record is waiting. A request's place in the run's window is given back only once its
+//! Records are serialized by the task that made the request, and written by a writer task
+//! ([`write_all`]): one per lane of the run (`super::run`), or one for the whole run with
+//! `--ordered`. It writes each record as it arrives (or, with `--ordered`, as soon as all
+//! earlier ones are written) and flushes whenever no other record is waiting. A request's place in the run's window is given back only once its
 //! record is written, so "started but not yet written" stays bounded.
 
 use std::collections::BTreeMap;

@@ -4,10 +4,11 @@
 //! lane is a tokio runtime of one thread with its own part of the fetcher
 //! ([`Fetcher::split`]: connections and `-c` slots), its own window and, unless the output
 //! is `--ordered`, its own writer task into the shared output. This thread reads the input
-//! and hands requests out in small batches to whichever lane takes them first. So a request,
-//! its connection, its slot and its record never leave their thread: on loopback, lanes
-//! that shared a pool, slots or a writer woke each other's thread for most responses and
-//! made fewer requests per second with two threads than with one.
+//! and queues the requests; each lane takes a few at a time, as many as it has room for.
+//! So a request, its connection, its global slot and (unordered) its record stay on one
+//! thread; only per-host slots, the rate and cookies are shared. On loopback, lanes that
+//! shared a pool, slots or a writer woke each other's thread for most responses and made
+//! fewer requests per second with two threads than with one.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
@@ -36,10 +37,15 @@ use super::summary::Tally;
 use super::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 use crate::{Fetcher, HttpRequest};
 
-/// Requests a lane takes from the queue at once, at most (and no more than its window has
-/// room for, so a lane held up by slow hosts holds back none): enough that taking them
-/// wakes the reading thread rarely.
+/// Requests a lane takes from the queue at once, at most (and no more than its window and
+/// its slots have room for, so a lane held up by slow hosts holds back none): enough that
+/// taking them wakes the reading thread rarely.
 const BATCH: usize = 64;
+
+/// Requests a lane takes beyond its free slots, at most: enough that the thread reading
+/// the input is not woken for every request, few enough that little waits in a lane whose
+/// slots are busy while another lane has free ones.
+const AHEAD: usize = 8;
 
 /// What every request task of a lane shares.
 struct TaskContext {
@@ -68,9 +74,38 @@ type JobQueue = Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>;
 
 /// The output, shared by the lanes' writers. Each writer buffers its records and hands
 /// over the buffer whole (see [`Writer::start`]), so the lock is taken once per flush,
-/// not once per record, and records from two threads never interleave.
+/// not once per record, and records from two threads never interleave. After a write
+/// fails, none is tried again (by that writer or another): a failed write may have written
+/// part of its buffer, and another write after it would leave a cut record in the middle of
+/// the file, or the same records twice.
 #[derive(Clone)]
-struct SharedOutput(Arc<Mutex<Box<dyn Write + Send>>>);
+struct SharedOutput(Arc<Mutex<OutputState>>);
+
+/// The output and how writing it failed, if it did.
+struct OutputState {
+    out: Box<dyn Write + Send>,
+    failed: Option<(io::ErrorKind, String)>,
+}
+
+impl SharedOutput {
+    fn new(out: Box<dyn Write + Send>) -> Self {
+        Self(Arc::new(Mutex::new(OutputState { out, failed: None })))
+    }
+
+    /// Runs `write` on the output unless a write failed before: then every writer gets
+    /// that first error again (so a closed pipe reads as one whichever lane saw it).
+    fn with(&self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+        let mut output = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((kind, message)) = &output.failed {
+            return Err(io::Error::new(*kind, message.clone()));
+        }
+        let written = write(&mut output.out);
+        if let Err(e) = &written {
+            output.failed = Some((e.kind(), e.to_string()));
+        }
+        written
+    }
+}
 
 impl Write for SharedOutput {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -78,16 +113,14 @@ impl Write for SharedOutput {
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        out.write_all(buf)?;
-        out.flush()
+        self.with(|out| {
+            out.write_all(buf)?;
+            out.flush()
+        })
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .flush()
+        self.with(|out| out.flush())
     }
 }
 
@@ -131,7 +164,7 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     // then nothing more can be recorded, so requests in flight are abandoned at once.
     let halt = shutdown.stop.child_token();
     let abort = shutdown.abort.child_token();
-    let out = SharedOutput(Arc::new(Mutex::new(out)));
+    let out = SharedOutput::new(out);
     let writer = Writer {
         out: &out,
         ordered: opts.ordered,
@@ -197,6 +230,8 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         trackers.push(tracker);
     }
     drop(ordered_tx);
+    // The lanes hold the queue now: once they are all gone, queueing fails at once.
+    drop(jobs);
     let dispatched = dispatch(
         input,
         &opts,
@@ -214,15 +249,20 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     // Kept to save the cookie jar (shared by all lanes) once every request is done.
     let jar_owner = jar_owner.ok_or_else(|| CliError::Start("no lane to run requests".into()))?;
     let mut tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
-    let mut failure = None;
+    let (mut failure, mut lost) = (None, None);
     for handle in writers {
         match handle.await {
             Ok(Ok(part)) => tally.merge(&part),
             Ok(Err(e)) => {
                 failure.get_or_insert(e);
             }
-            Err(e) => return Err(CliError::Start(format!("writer task: {e}"))),
+            Err(e) => {
+                lost.get_or_insert(e);
+            }
         }
+    }
+    if let Some(e) = lost {
+        return Err(CliError::Start(format!("writer task: {e}")));
     }
     drop(shards);
     let cookies_saved = jar_owner.save_cookies();
@@ -313,6 +353,8 @@ impl Writer<'_> {
             if written.is_err() {
                 halt.cancel();
                 abort.cancel();
+                // Dropped, the buffer would be written again: throw it away.
+                drop(out.into_parts());
             }
             written
         });
@@ -409,8 +451,11 @@ async fn dispatch(
 /// One lane: takes requests from the queue and starts each as a task of this runtime once
 /// the lane's window has room (records not yet written) and its fetcher has a slot for it,
 /// rather than let it wait there: the window stays free for requests sleeping in back-off
-/// (they hold no slot), so a host that says `Retry-After` holds up nobody else. On a stop,
-/// requests not started are left (not written; a `--resume` does them).
+/// (they hold no slot), so a host that says `Retry-After` holds up nobody else. It waits
+/// for a place and a slot before it takes any request, and takes no more than are free,
+/// so a lane whose window is full (of requests in back-off, or of slow ones) leaves the
+/// queue to the others. On a stop, requests not started are left (not written; a
+/// `--resume` does them).
 async fn run_lane(
     context: Arc<TaskContext>,
     jobs: JobQueue,
@@ -418,20 +463,38 @@ async fn run_lane(
     tracker: TaskTracker,
     halt: CancellationToken,
 ) {
+    let fetcher = &context.executor.fetcher;
     let mut taken = Vec::with_capacity(BATCH);
-    loop {
-        let room = window.available_permits().clamp(1, BATCH);
-        let take = async { jobs.lock().await.recv_many(&mut taken, room).await };
-        let count = halt.run_until_cancelled(take).await.unwrap_or(0);
-        if count == 0 {
-            break;
+    while let Some(place) = acquire(&window, &halt).await {
+        if halt
+            .run_until_cancelled(fetcher.slot_ready())
+            .await
+            .is_none()
+        {
+            return;
         }
+        let room = (window.available_permits() + 1)
+            .min(fetcher.free_slots() + AHEAD)
+            .clamp(1, BATCH);
+        let take = async { jobs.lock().await.recv_many(&mut taken, room).await };
+        if halt.run_until_cancelled(take).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let mut place = Some(place);
         for job in taken.drain(..) {
-            let Some(permit) = acquire(&window, &halt).await else {
-                return;
+            let permit = match place.take() {
+                Some(permit) => permit,
+                None => match acquire(&window, &halt).await {
+                    Some(permit) => permit,
+                    None => return,
+                },
             };
-            let ready = context.executor.fetcher.slot_ready();
-            if halt.run_until_cancelled(ready).await.is_none() {
+            // Free when counted, unless a task of this lane woke from back-off and took it.
+            if halt
+                .run_until_cancelled(fetcher.slot_ready())
+                .await
+                .is_none()
+            {
                 return;
             }
             tracker.spawn(run_request(Arc::clone(&context), job, permit));
