@@ -336,11 +336,23 @@ fn spawn(args: &[&std::ffi::OsStr]) -> Child {
 
 #[test]
 fn resume_after_a_killed_run_loses_and_duplicates_nothing() {
+    killed_and_resumed("1", "1", "/delay/0.05");
+}
+
+#[test]
+fn resume_after_a_killed_run_on_two_lanes_loses_and_duplicates_nothing() {
+    // Two writers into one file, killed at any point: whole records, then at most one cut.
+    killed_and_resumed("4", "2", "/delay/0.2");
+}
+
+/// Kills a run (`-c c --threads threads`) after 5 records, cuts its last record in half,
+/// and resumes it: every line once, none lost.
+fn killed_and_resumed(c: &str, threads: &str, slow: &str) {
     let h = Site::new();
     // 30 requests, a third of them the same URL (duplicates are distinct requests).
     let lines: Vec<String> = (0..30)
         .map(|i| match i % 3 {
-            0 => h.url("/delay/0.05"),
+            0 => h.url(slow),
             1 => h.url(&format!("/get?n={i}")),
             _ => h.url("/json"),
         })
@@ -352,7 +364,9 @@ fn resume_after_a_killed_run_loses_and_duplicates_nothing() {
         "-o".as_ref(),
         output.as_os_str(),
         "-c".as_ref(),
-        "1".as_ref(),
+        c.as_ref(),
+        "--threads".as_ref(),
+        threads.as_ref(),
     ]);
     wait_for_lines(&output, 5, &mut child);
     child.kill().unwrap(); // SIGKILL: no chance to flush or clean up
