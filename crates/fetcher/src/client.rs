@@ -513,15 +513,8 @@ impl Fetcher {
         retried: &(dyn Fn(u16) -> bool + Sync),
         stop: &CancellationToken,
     ) -> Option<(Result<Answer, Failed>, Duration)> {
-        if stop.is_cancelled() {
-            return None;
-        }
-        // A free slot first: the common case then never registers with the stop token.
-        let _permit = tokio::select! {
-            biased;
-            permit = self.limits.acquire(url) => permit,
-            () = stop.cancelled() => return None,
-        };
+        // The slots first: a free one never registers with the stop token.
+        let _permit = stop.run_until_cancelled(self.limits.acquire(url)).await?;
         Counters::bump(&self.inner.counters.made);
         debug!(
             "Attempt {} {} {}",
