@@ -189,7 +189,8 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
     // Each lane's share of the window, as of the slots.
     let lanes = fetchers.len();
     let window = opts.window.div_ceil(lanes);
-    let mut jar_owner = None;
+    // Kept to save the cookie jar (shared by all lanes) once every request is done.
+    let jar_owner = fetchers[0].clone();
     for (fetcher, runtime) in fetchers.into_iter().zip(&runtimes) {
         let tx = match &ordered_tx {
             Some(tx) => tx.clone(),
@@ -199,7 +200,6 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
                 tx
             }
         };
-        jar_owner.get_or_insert_with(|| fetcher.clone());
         // Tokens of the lane's own: every check of a token takes its lock, and a request
         // checks a few times; shared by the lanes, that lock would pass between threads.
         let (halt, abort) = (halt.child_token(), abort.child_token());
@@ -246,8 +246,6 @@ pub async fn fetch(settings: Settings) -> Result<u8, CliError> {
         tracker.close();
         tracker.wait().await;
     }
-    // Kept to save the cookie jar (shared by all lanes) once every request is done.
-    let jar_owner = jar_owner.ok_or_else(|| CliError::Start("no lane to run requests".into()))?;
     let mut tally = Tally::new().map_err(|e| CliError::Start(format!("histogram: {e}")))?;
     let (mut failure, mut lost) = (None, None);
     for handle in writers {
