@@ -12,8 +12,9 @@
 //! unless it has its own or asks for a `Range` (a range of the encoded bytes would not
 //! decode); `Authorization: Basic` from a URL's `user:password@` unless it has its own; the
 //! `Proxy-Authorization` of a forwarding proxy. A `deflate` body is read as zlib (RFC 9110)
-//! or, without a zlib header, as raw deflate, as curl and browsers read it. A decoded response loses its
-//! `Content-Encoding` and `Content-Length` headers (they describe the bytes on the wire).
+//! or, without a zlib header, as raw deflate, as curl and browsers read it. A decoded
+//! response loses its `Content-Encoding` and `Content-Length` headers (they describe the
+//! bytes on the wire).
 //! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
 
 mod connect;
