@@ -1,5 +1,6 @@
 //! The fetcher: the seed's `AsyncHTTPFetcher` (`fetcher/fetch.py`) — `fetch_single`,
-//! `fetch_all`, `stats` — on hyper-util's client (`src/transport`, private).
+//! `fetch_all`, `stats` — on hyper's connections in a pool of its own (`src/transport`,
+//! private).
 //!
 //! The seed opens an aiohttp session in `__aenter__` and closes it in `__aexit__`; here the
 //! connection pool lives inside [`Fetcher`] and closes when the last clone is dropped.
@@ -733,6 +734,8 @@ impl Fetcher {
             }
             sink.write(&chunk).await?;
         }
+        // Read to its end: its connection goes back to the pool before the sink finishes.
+        drop(body);
         if let Some(expected) = declared.filter(|d| received < *d) {
             return Err(ErrorKind::BodyCut {
                 received,
@@ -874,8 +877,8 @@ fn classify_body(
 fn classify(e: SendError) -> ErrorKind {
     match e {
         SendError::Uri(e) => ErrorKind::InvalidUrl(e.to_string()),
-        SendError::Client(e) if e.is_connect() => ErrorKind::Connect(error_chain(&e)),
-        SendError::Client(e) => ErrorKind::Request(error_chain(&e)),
+        SendError::Connect(e) => ErrorKind::Connect(error_chain(&*e)),
+        SendError::Http(e) => ErrorKind::Request(error_chain(&e)),
     }
 }
 

@@ -113,6 +113,27 @@ async fn https_with_a_private_ca_negotiates_h2() {
 }
 
 #[tokio::test]
+async fn requests_to_an_h2_origin_share_one_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, ca_file, _ca) = tls_server(dir.path()).await;
+    let fetcher = fetcher_with(FetcherConfig {
+        max_concurrent: 16,
+        ..trusting(&ca_file)
+    });
+    // Sixteen at once before any connection exists: the first one's ALPN answer (h2)
+    // is waited for, and then shared.
+    let requests = (0..16)
+        .map(|_| HttpRequest::get(server.url("/get")))
+        .collect();
+    let outcomes = fetcher.fetch_all_outcomes(requests).await;
+    for outcome in outcomes {
+        let response = outcome.unwrap();
+        assert_eq!(json_of(&response)["protocol"], "HTTP/2.0");
+    }
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
 async fn a_self_signed_ca_certificate_is_trusted_as_itself() {
     // What `openssl req -x509` makes: self-signed, CA:TRUE, presented as the server's own
     // certificate; webpki alone rejects it (CaUsedAsEndEntity), curl --cacert accepts it.

@@ -360,3 +360,72 @@ async fn socks5_resolves_names_itself_and_socks5h_leaves_them_to_the_proxy() {
         assert_eq!(proxy.seen()[0].request, asked, "{scheme}");
     }
 }
+
+/// GETs `url` and returns the status (panics on an error).
+async fn status_of(fetcher: &Fetcher, url: String) -> u16 {
+    fetcher
+        .fetch_single(&HttpRequest::get(url))
+        .await
+        .unwrap()
+        .status
+}
+
+#[tokio::test]
+async fn connections_are_kept_and_lent_one_request_at_a_time() {
+    let server = server().await;
+    let fetcher = fetcher_with(FetcherConfig::with_max_concurrent(4));
+    for _ in 0..5 {
+        assert_eq!(status_of(&fetcher, server.url("/get")).await, 200);
+    }
+    assert_eq!(server.connections(), 1, "one after another: one connection");
+
+    // Twenty at once with four slots: never more than four connections.
+    let requests = (0..20)
+        .map(|_| HttpRequest::get(server.url("/delay/0")))
+        .collect();
+    let outcomes = fetcher.fetch_all_outcomes(requests).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.as_ref().is_ok_and(|r| r.status == 200))
+    );
+    assert!(
+        server.connections() <= 4,
+        "{} connections",
+        server.connections()
+    );
+}
+
+#[tokio::test]
+async fn a_connection_whose_body_was_not_read_to_its_end_is_not_lent_again() {
+    let server = server().await;
+    let fetcher = fetcher_with(FetcherConfig {
+        max_body_bytes: Some(10),
+        ..FetcherConfig::default()
+    });
+    let err = error_of(&fetcher, server.url("/bytes/100000")).await;
+    assert!(matches!(err, ErrorKind::BodyTooLarge { .. }), "{err:?}");
+    // Its 100,000 bytes were never read: the next request needs (and gets) a fresh one.
+    // (A short body hyper had already taken in whole would leave it ready, and lent.)
+    let err = error_of(&fetcher, server.url("/bytes/100000")).await;
+    assert!(matches!(err, ErrorKind::BodyTooLarge { .. }), "{err:?}");
+    assert_eq!(status_of(&fetcher, server.url("/status/204")).await, 204);
+    assert_eq!(status_of(&fetcher, server.url("/status/204")).await, 204);
+    assert_eq!(
+        server.connections(),
+        3,
+        "two dropped, the empty bodies' one kept"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_while_idle_is_not_used_again() {
+    // Keep-alive in word (no `Connection: close`), closed in deed after one answer.
+    let url = raw_server(response_of("Content-Length: 2\r\n", b"ok"), false).await;
+    let fetcher = fetcher_with(FetcherConfig::default());
+    for _ in 0..3 {
+        assert_eq!(status_of(&fetcher, format!("{url}/")).await, 200);
+        // Long enough for the close to arrive: the pool must notice it, not send into it.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -142,7 +142,7 @@ async fn malformed_json() -> Response {
 }
 
 /// A TCP listener whose connections can be reset from a handler (for `/reset`).
-pub(super) struct FaultListener(pub(super) TcpListener);
+pub(super) struct FaultListener(pub(super) TcpListener, pub(super) Arc<super::ServerState>);
 
 impl Listener for FaultListener {
     type Io = FaultStream;
@@ -150,6 +150,7 @@ impl Listener for FaultListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         let (tcp, addr) = Listener::accept(&mut self.0).await;
+        self.1.connections.fetch_add(1, Ordering::SeqCst);
         let stream = FaultStream {
             tcp,
             reset: ResetHandle(Arc::new(AtomicBool::new(false))),

@@ -65,6 +65,8 @@ pub(crate) struct ServerState {
     peak: AtomicUsize,
     /// `/range` requests answered 206.
     ranged: AtomicU64,
+    /// Connections accepted.
+    connections: AtomicU64,
     shutdown: CancellationToken,
 }
 
@@ -107,9 +109,10 @@ impl Server {
         let state = Arc::new(ServerState::default());
         let app = router(Arc::clone(&state));
         let token = state.shutdown.clone();
+        let listener = FaultListener(listener, Arc::clone(&state));
         let task = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<ResetHandle>();
-            let served = axum::serve(FaultListener(listener), service)
+            let served = axum::serve(listener, service)
                 .with_graceful_shutdown(token.cancelled_owned())
                 .await;
             if let Err(e) = served {
@@ -168,6 +171,11 @@ impl Server {
     /// `/range` requests answered with a partial body (206).
     pub fn ranged_hits(&self) -> u64 {
         self.state.ranged.load(Ordering::SeqCst)
+    }
+
+    /// Connections accepted so far (TCP; over TLS, counted before the handshake).
+    pub fn connections(&self) -> u64 {
+        self.state.connections.load(Ordering::SeqCst)
     }
 
     /// Requests being handled right now: counted from arrival until the handler returns

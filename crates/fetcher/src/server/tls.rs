@@ -31,6 +31,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -223,6 +224,7 @@ impl Server {
         let state = Arc::new(ServerState::default());
         let app = router(Arc::clone(&state));
         let token = state.shutdown.clone();
+        let counted = Arc::clone(&state);
         let task = tokio::spawn(async move {
             let connections = TaskTracker::new();
             loop {
@@ -233,6 +235,7 @@ impl Server {
                 let Ok((tcp, _peer)) = accepted else {
                     continue;
                 };
+                counted.connections.fetch_add(1, Ordering::SeqCst);
                 let (acceptor, app, token) = (acceptor.clone(), app.clone(), token.clone());
                 connections.spawn(async move {
                     let stream = match acceptor.accept(tcp).await {

@@ -15,9 +15,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http::Uri;
-use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::proxy::{SocksV5, Tunnel};
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
@@ -30,8 +29,7 @@ use super::TlsSource;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
 
-/// Opens the connections of the pool (a [`Service`] of destination URIs, as hyper-util's
-/// client wants); cheap to clone.
+/// Opens the connections of the [pool](super::pool); cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Connector {
     direct: Direct,
@@ -59,7 +57,7 @@ impl Connector {
     }
 
     /// [`Connector::connect`] within the connect time-out.
-    async fn connect_within(self, dst: Uri) -> Result<Conn, BoxError> {
+    pub(crate) async fn connect_within(self, dst: Uri) -> Result<Conn, BoxError> {
         let Some(timeout) = self.timeout else {
             return self.connect(dst).await;
         };
@@ -147,20 +145,6 @@ fn bare_host(uri: &Uri) -> &str {
     host.strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host)
-}
-
-impl Service<Uri> for Connector {
-    type Response = Conn;
-    type Error = BoxError;
-    type Future = Connecting<Conn>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, dst: Uri) -> Self::Future {
-        Box::pin(self.clone().connect_within(dst))
-    }
 }
 
 /// A connection straight to `uri`'s host and port, with TLS when its scheme is `https`:
@@ -295,8 +279,8 @@ impl AsyncWrite for Stream {
     }
 }
 
-/// A pooled connection: the stream, and what the pool must know of it (a forwarding
-/// proxy at the other end, HTTP/2 chosen by ALPN).
+/// An open connection: the stream, and what the [pool](super::pool) must know of it (a
+/// forwarding proxy at the other end, HTTP/2 chosen by ALPN).
 pub(crate) struct Conn {
     io: TokioIo<Stream>,
     proxied: bool,
@@ -313,53 +297,10 @@ impl Conn {
     }
 }
 
-impl Connection for Conn {
-    fn connected(&self) -> Connected {
-        let connected = Connected::new().proxy(self.proxied);
-        if self.h2 {
-            connected.negotiated_h2()
-        } else {
-            connected
-        }
-    }
-}
-
-impl Read for Conn {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: ReadBufCursor<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
-    }
-}
-
-impl Write for Conn {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+impl Conn {
+    /// Whether ALPN chose HTTP/2, whether a forwarding proxy is at the other end, and
+    /// the stream.
+    pub(crate) fn into_parts(self) -> (bool, bool, TokioIo<Stream>) {
+        (self.h2, self.proxied, self.io)
     }
 }

@@ -1,6 +1,7 @@
-//! The HTTP stack under the [`Fetcher`](crate::Fetcher): hyper-util's pooled client
-//! (HTTP/1.1 and HTTP/2) over the fetcher's own [connector](connect) (proxies, rustls),
-//! and the response body, decompressed on the fly (`gzip`, `br`, `deflate`).
+//! The HTTP stack under the [`Fetcher`](crate::Fetcher): hyper's HTTP/1.1 and HTTP/2
+//! connections in the fetcher's own [pool](pool), opened by its own [connector](connect)
+//! (proxies, rustls), and the response body, decompressed on the fly (`gzip`, `br`,
+//! `deflate`).
 //!
 //! The fetcher needs of an HTTP client only what this module gives: send one request, read
 //! its body chunk by chunk. Redirects, cookies, time-outs and retries are the fetcher's own
@@ -18,6 +19,7 @@
 //! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
 
 mod connect;
+mod pool;
 
 use std::io;
 use std::pin::Pin;
@@ -37,14 +39,13 @@ use http::{Method, Request, Response, Uri};
 use http_body::{Body as _, Frame, SizeHint};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio_util::io::{ReaderStream, StreamReader};
 use url::Url;
 
 use self::connect::Connector;
+use self::pool::{Checkin, Pool, PoolError, Target};
 
 /// A boxed error of the stack, with its sources.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -109,12 +110,10 @@ pub(crate) struct TransportConfig {
     pub proxies: Option<Matcher>,
 }
 
-/// The pooled client; cheap to clone.
+/// The connection pool and what requests need to go through it; cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Transport {
-    client: Client<Connector, RequestBody>,
-    /// Kept to build another pool ([`Transport::with_own_pool`]) sharing its TLS roots.
-    connector: Connector,
+    pool: Pool,
     proxies: Option<Arc<Matcher>>,
     /// Every connection speaks HTTP/2 (prior knowledge), not only `https://` ones by ALPN.
     http2_only: bool,
@@ -151,8 +150,7 @@ impl Transport {
         let proxies = config.proxies.map(Arc::new);
         let connector = Connector::new(tcp, Arc::new(tls), proxies.clone(), config.connect_timeout);
         Self {
-            client: pooled(connector.clone(), config.http2_only),
-            connector,
+            pool: Pool::new(connector, config.http2_only),
             proxies,
             http2_only: config.http2_only,
         }
@@ -162,8 +160,7 @@ impl Transport {
     /// TLS configuration, shared).
     pub(crate) fn with_own_pool(&self) -> Self {
         Self {
-            client: pooled(self.connector.clone(), self.http2_only),
-            connector: self.connector.clone(),
+            pool: Pool::new(self.pool.connector().clone(), self.http2_only),
             proxies: self.proxies.clone(),
             http2_only: self.http2_only,
         }
@@ -173,7 +170,8 @@ impl Transport {
     /// `url`, without its credentials) and returns the response head with its body to read.
     ///
     /// # Errors
-    /// What hyper-util's client says: connection (`is_connect`) or protocol errors.
+    /// The URL makes no request target, no connection could be opened, or the connection
+    /// failed before the response head.
     pub(crate) async fn send(
         &self,
         url: &Url,
@@ -200,8 +198,17 @@ impl Transport {
             headers.insert(PROXY_AUTHORIZATION, auth.clone());
         }
         let head = request.method() == Method::HEAD;
-        *request.uri_mut() = uri;
-        let response = self.request(request).await.map_err(SendError::Client)?;
+        let key = origin_key(url);
+        let target = Target {
+            key: &key,
+            host: &url[url::Position::BeforeHost..url::Position::AfterPort],
+            uri: &uri,
+        };
+        *request.uri_mut() = uri.clone();
+        let (response, checkin) = self.request(&target, request).await.map_err(|e| match e {
+            PoolError::Connect(e) => SendError::Connect(e),
+            PoolError::Http(e) => SendError::Http(e),
+        })?;
         let (mut parts, body) = response.into_parts();
         let encoding = if head || !decode {
             None
@@ -209,12 +216,16 @@ impl Transport {
             Encoding::of(&parts.headers)
         };
         let body = match encoding {
-            None => ResponseBody::Plain(body),
+            None => Body::Plain(body),
             Some(encoding) => {
                 parts.headers.remove(CONTENT_ENCODING);
                 parts.headers.remove(CONTENT_LENGTH);
-                ResponseBody::decoded(body, encoding)
+                Body::decoded(body, encoding)
             }
+        };
+        let body = ResponseBody {
+            body,
+            _checkin: checkin,
         };
         Ok(Response::from_parts(parts, body))
     }
@@ -226,37 +237,29 @@ impl Transport {
     /// nothing.
     async fn request(
         &self,
+        target: &Target<'_>,
         mut request: Request<RequestBody>,
-    ) -> Result<Response<Incoming>, hyper_util::client::legacy::Error> {
-        let may_be_h2 = self.http2_only || request.uri().scheme_str() == Some("https");
+    ) -> Result<(Response<Incoming>, Option<Checkin>), PoolError> {
+        let may_be_h2 = self.http2_only || target.uri.scheme_str() == Some("https");
         let mut retries = 0;
         loop {
             let again = (may_be_h2 && retries < 2)
                 .then(|| resendable(&request))
                 .flatten();
-            let error = match self.client.request(request).await {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
+            let error = match self.pool.send(target, request).await {
+                Ok(answer) => return Ok(answer),
+                Err(PoolError::Http(error)) => error,
+                Err(connect) => return Err(connect),
             };
             match again {
                 Some(again) if is_refused_unprocessed(&error) => {
                     request = again;
                     retries += 1;
                 }
-                _ => return Err(error),
+                _ => return Err(PoolError::Http(error)),
             }
         }
     }
-}
-
-/// hyper-util's pooled client over `connector`: idle connections kept 90 s.
-fn pooled(connector: Connector, http2_only: bool) -> Client<Connector, RequestBody> {
-    Client::builder(TokioExecutor::new())
-        .pool_timer(TokioTimer::new())
-        .timer(TokioTimer::new())
-        .pool_idle_timeout(Duration::from_secs(90))
-        .http2_only(http2_only)
-        .build(connector)
 }
 
 /// A copy of `request` to send again, when its body is in memory.
@@ -275,8 +278,8 @@ fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
 
 /// Whether an HTTP/2 server did not process the request: it reset the stream with
 /// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
-fn is_refused_unprocessed(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut source = error.source();
+fn is_refused_unprocessed(error: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         if let Some(h2) = cause.downcast_ref::<h2::Error>() {
             let reason = h2.reason();
@@ -294,8 +297,21 @@ fn is_refused_unprocessed(error: &(dyn std::error::Error + 'static)) -> bool {
 pub(crate) enum SendError {
     /// The URL makes no HTTP request target.
     Uri(http::uri::InvalidUri),
-    /// hyper-util's client failed: connecting, or speaking HTTP.
-    Client(hyper_util::client::legacy::Error),
+    /// No connection could be opened (TCP, proxy, TLS).
+    Connect(BoxError),
+    /// The connection failed before the response head.
+    Http(hyper::Error),
+}
+
+/// The pool's key for `url`'s origin: `scheme://host[:port]` as the URL spells it (the
+/// port only when not the scheme's default), without credentials.
+fn origin_key(url: &Url) -> std::borrow::Cow<'_, str> {
+    if has_credentials(url) {
+        let authority = &url[url::Position::BeforeHost..url::Position::AfterPort];
+        format!("{}://{authority}", url.scheme()).into()
+    } else {
+        url[..url::Position::AfterPort].into()
+    }
 }
 
 /// Whether `url` has a user name or a password (`user:password@`, `:secret@`).
@@ -446,13 +462,21 @@ impl Encoding {
 
 type Decoding = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 
-/// A response body, read with [`ResponseBody::chunk`]: as it came, or decompressed.
-pub(crate) enum ResponseBody {
+/// A response body, read with [`ResponseBody::chunk`]; an HTTP/1.1 connection goes back
+/// to the pool when it is dropped.
+pub(crate) struct ResponseBody {
+    body: Body,
+    /// Declared after `body`, so dropped after it.
+    _checkin: Option<Checkin>,
+}
+
+/// A response body as it came, or decompressed.
+enum Body {
     Plain(Incoming),
     Decoded(Decoding),
 }
 
-impl ResponseBody {
+impl Body {
     fn decoded(body: Incoming, encoding: Encoding) -> Self {
         let wire = body.into_data_stream().map_err(io::Error::other);
         let decoded = futures::stream::once(async move {
@@ -489,15 +513,17 @@ impl ResponseBody {
         })
         .flatten()
         .map_err(decoder_error);
-        ResponseBody::Decoded(Box::pin(decoded))
+        Body::Decoded(Box::pin(decoded))
     }
+}
 
+impl ResponseBody {
     /// The body's length when the server declared it and it is not being decoded (0 for
     /// the answer to `HEAD`, and for 204 and 304).
     pub(crate) fn exact_length(&self) -> Option<u64> {
-        match self {
-            ResponseBody::Plain(body) => body.size_hint().exact(),
-            ResponseBody::Decoded(_) => None,
+        match &self.body {
+            Body::Plain(body) => body.size_hint().exact(),
+            Body::Decoded(_) => None,
         }
     }
 
@@ -507,8 +533,8 @@ impl ResponseBody {
     /// hyper's error (the connection failed or closed early), or an I/O error (`InvalidData`
     /// for a body that does not decode, else wrapping hyper's).
     pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, BoxError> {
-        match self {
-            ResponseBody::Plain(body) => loop {
+        match &mut self.body {
+            Body::Plain(body) => loop {
                 match body.frame().await {
                     None => return Ok(None),
                     Some(Err(e)) => return Err(e.into()),
@@ -521,7 +547,7 @@ impl ResponseBody {
                     }
                 }
             },
-            ResponseBody::Decoded(stream) => match stream.next().await {
+            Body::Decoded(stream) => match stream.next().await {
                 None => Ok(None),
                 Some(Err(e)) => Err(e.into()),
                 Some(Ok(data)) => Ok(Some(data)),

@@ -1,0 +1,438 @@
+//! The connection pool: hyper's HTTP/1.1 and HTTP/2 connections (`hyper::client::conn`)
+//! kept per origin (`scheme://host:port`) and lent to one request at a time (HTTP/1.1) or
+//! shared by all (HTTP/2).
+//!
+//! It does what hyper-util's pooled client did for the fetcher, and no more, for less work
+//! a request (`scripts/bench-fetcher.sh`): an origin is found by its text as the URL
+//! already spells it (no `Authority` hashed byte by byte), its `Host` header is made once,
+//! and an HTTP/1.1 connection goes back to the pool when its response body is dropped,
+//! without a task of its own to wait for it.
+//!
+//! - **HTTP/1.1**: an idle connection is reused, the most recent first; none idle, a new
+//!   one is opened. A connection goes back only if hyper says it is ready for the next
+//!   request (the body was read to its end and the server did not close), else it is
+//!   dropped. A request a reused connection could not even start (the server had closed
+//!   it) is sent again on another, as hyper-util did; one the server may have seen is not.
+//! - **HTTP/2**: one connection per origin carries every request to it. For an origin
+//!   that may speak it (`https://`, or any with prior knowledge), the first connection is
+//!   opened alone and the requests behind it wait for its ALPN answer: HTTP/2, they share
+//!   it; HTTP/1.1, they open their own at once (and later ones never wait).
+//! - **Idle time-out**: connections idle 90 s are dropped, checked when one is taken and,
+//!   at most every 10 s, over the whole pool when one comes back.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use http::header::HOST;
+use http::uri::{PathAndQuery, Uri};
+use http::{HeaderValue, Method, Request, Response};
+use hyper::body::Incoming;
+use hyper::client::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio::sync::oneshot;
+
+use super::connect::{Conn, Connector};
+use super::{BoxError, RequestBody};
+
+/// How long a connection may stay idle in the pool.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// How often, at most, the whole pool is swept of expired idle connections.
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+/// Why [`Pool::send`] failed.
+#[derive(Debug)]
+pub(crate) enum PoolError {
+    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake).
+    Connect(BoxError),
+    /// The connection failed while the request was sent or its answer awaited.
+    Http(hyper::Error),
+}
+
+/// A pool of connections; cheap to clone (clones share it).
+#[derive(Clone)]
+pub(crate) struct Pool {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    connector: Connector,
+    /// Every connection speaks HTTP/2 (prior knowledge).
+    http2_only: bool,
+    state: Mutex<State>,
+}
+
+struct State {
+    origins: HashMap<Arc<str>, Origin>,
+    swept: Instant,
+}
+
+/// What the pool holds for one origin.
+struct Origin {
+    key: Arc<str>,
+    /// `Host` for HTTP/1.1: the URL's host, and its port when not the scheme's default.
+    host: HeaderValue,
+    /// HTTP/1.1 connections at rest, the most recent last.
+    idle: Vec<Idle>,
+    /// The HTTP/2 connection every request shares, and when it was last used.
+    h2: Option<(http2::SendRequest<RequestBody>, Instant)>,
+    /// What the origin's first connection spoke: `None` until one was opened.
+    protocol: Option<Protocol>,
+    /// A first connection that may turn out HTTP/2 is being opened.
+    connecting: bool,
+    /// Requests waiting for it: woken (the sender dropped) when it is done.
+    waiters: Vec<oneshot::Sender<()>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Http1,
+    Http2,
+}
+
+/// An HTTP/1.1 connection: its sender, whether a forwarding proxy is at the other end,
+/// and its origin's key and `Host`.
+struct H1 {
+    sender: http1::SendRequest<RequestBody>,
+    proxied: bool,
+    key: Arc<str>,
+    host: HeaderValue,
+}
+
+struct Idle {
+    conn: H1,
+    since: Instant,
+}
+
+/// What a request gets from the pool.
+enum Checkout {
+    /// An idle HTTP/1.1 connection (so a reused one).
+    Http1(H1),
+    /// The origin's HTTP/2 connection.
+    Http2(http2::SendRequest<RequestBody>),
+    /// Open a connection (holding the origin's connecting lock when `Some`).
+    Connect(Option<Connecting>),
+    /// Wait for the connection another request is opening.
+    Wait(oneshot::Receiver<()>),
+}
+
+/// Lends an HTTP/1.1 connection to a response body; gives it back to the pool when
+/// dropped, if it is ready for another request.
+pub(crate) struct Checkin {
+    shared: Arc<Shared>,
+    conn: Option<H1>,
+}
+
+impl Drop for Checkin {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take()
+            && conn.sender.is_ready()
+        {
+            self.shared.put(conn);
+        }
+    }
+}
+
+/// The origin's connecting lock: released (and its waiters woken) when dropped, whether
+/// the connection was opened, failed, or the request was given up.
+struct Connecting {
+    shared: Arc<Shared>,
+    key: Arc<str>,
+}
+
+impl Drop for Connecting {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        if let Some(origin) = state.origins.get_mut(&*self.key) {
+            origin.connecting = false;
+            origin.waiters.clear();
+        }
+    }
+}
+
+/// Where a request goes: its origin as the pool's key (`scheme://host[:port]`), the
+/// `Host` of that origin, and its absolute URI.
+pub(crate) struct Target<'a> {
+    pub key: &'a str,
+    pub host: &'a str,
+    pub uri: &'a Uri,
+}
+
+impl Pool {
+    pub(crate) fn new(connector: Connector, http2_only: bool) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                connector,
+                http2_only,
+                state: Mutex::new(State {
+                    origins: HashMap::new(),
+                    swept: Instant::now(),
+                }),
+            }),
+        }
+    }
+
+    /// The connector, to make another pool with.
+    pub(crate) fn connector(&self) -> &Connector {
+        &self.shared.connector
+    }
+
+    /// Sends `request` (its URI `target.uri`) on a connection to its origin; the answer,
+    /// with the HTTP/1.1 connection it holds until its body is dropped.
+    pub(crate) async fn send(
+        &self,
+        target: &Target<'_>,
+        mut request: Request<RequestBody>,
+    ) -> Result<(Response<Incoming>, Option<Checkin>), PoolError> {
+        let shared = &self.shared;
+        let mut waited = false;
+        loop {
+            let (mut conn, reused) = match shared.checkout(target, waited)? {
+                Checkout::Http2(sender) => return Ok((send_h2(sender, request).await?, None)),
+                Checkout::Http1(conn) => (conn, true),
+                Checkout::Wait(done) => {
+                    let _ = done.await;
+                    waited = true;
+                    continue;
+                }
+                Checkout::Connect(lock) => match shared.connect(target, lock).await? {
+                    Opened::Http2(sender) => return Ok((send_h2(sender, request).await?, None)),
+                    Opened::Http1(conn) => (conn, false),
+                },
+            };
+            prepare_h1(&mut request, &conn);
+            match conn.sender.try_send_request(request).await {
+                Ok(response) => {
+                    let checkin = Checkin {
+                        shared: Arc::clone(shared),
+                        conn: Some(conn),
+                    };
+                    return Ok((response, Some(checkin)));
+                }
+                Err(mut e) => match e.take_message() {
+                    // Not started on a connection the server had closed: on another.
+                    Some(unsent) if reused => {
+                        request = unsent;
+                        *request.uri_mut() = target.uri.clone();
+                    }
+                    _ => return Err(PoolError::Http(e.into_error())),
+                },
+            }
+        }
+    }
+}
+
+/// What [`Shared::connect`] opened.
+enum Opened {
+    Http1(H1),
+    Http2(http2::SendRequest<RequestBody>),
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A connection for `target`, or what to do to get one; `waited`: this request
+    /// already waited once for another's first connection, and now opens its own.
+    fn checkout(
+        self: &Arc<Self>,
+        target: &Target<'_>,
+        waited: bool,
+    ) -> Result<Checkout, PoolError> {
+        let now = Instant::now();
+        let mut state = self.lock();
+        if let Some(origin) = state.origins.get_mut(target.key) {
+            return Ok(self.take(origin, target, waited, now));
+        }
+        let key: Arc<str> = Arc::from(target.key);
+        let origin = Origin {
+            key: Arc::clone(&key),
+            host: host_value(target.host)?,
+            idle: Vec::new(),
+            h2: None,
+            protocol: None,
+            connecting: false,
+            waiters: Vec::new(),
+        };
+        let origin = state.origins.entry(key).or_insert(origin);
+        Ok(self.take(origin, target, waited, now))
+    }
+
+    /// [`Shared::checkout`] from the pool's `origin` of `target`.
+    fn take(
+        self: &Arc<Self>,
+        origin: &mut Origin,
+        target: &Target<'_>,
+        waited: bool,
+        now: Instant,
+    ) -> Checkout {
+        if let Some((sender, used)) = &mut origin.h2 {
+            if !sender.is_closed() {
+                *used = now;
+                return Checkout::Http2(sender.clone());
+            }
+            origin.h2 = None;
+        }
+        while let Some(idle) = origin.idle.pop() {
+            if idle.conn.sender.is_ready() && now.duration_since(idle.since) < IDLE_TIMEOUT {
+                return Checkout::Http1(idle.conn);
+            }
+        }
+        let may_be_h2 = self.http2_only || target.uri.scheme_str() == Some("https");
+        if !may_be_h2 || origin.protocol == Some(Protocol::Http1) || waited {
+            return Checkout::Connect(None);
+        }
+        if origin.connecting {
+            let (tx, rx) = oneshot::channel();
+            origin.waiters.push(tx);
+            return Checkout::Wait(rx);
+        }
+        origin.connecting = true;
+        Checkout::Connect(Some(Connecting {
+            shared: Arc::clone(self),
+            key: Arc::clone(&origin.key),
+        }))
+    }
+
+    /// Opens a connection to `target`'s origin and makes it HTTP/1.1 or HTTP/2 (ALPN, or
+    /// prior knowledge); an HTTP/2 one goes into the pool for every request to share.
+    async fn connect(
+        &self,
+        target: &Target<'_>,
+        lock: Option<Connecting>,
+    ) -> Result<Opened, PoolError> {
+        let conn: Conn = self
+            .connector
+            .clone()
+            .connect_within(target.uri.clone())
+            .await
+            .map_err(PoolError::Connect)?;
+        let (h2, proxied, io) = conn.into_parts();
+        let opened = if h2 || self.http2_only {
+            let (mut sender, connection) = http2::Builder::new(TokioExecutor::new())
+                .timer(TokioTimer::new())
+                .handshake(io)
+                .await
+                .map_err(|e| PoolError::Connect(e.into()))?;
+            drive(connection, "HTTP/2");
+            sender.ready().await.map_err(PoolError::Http)?;
+            Opened::Http2(sender)
+        } else {
+            let (sender, connection) = http1::Builder::new()
+                .handshake(io)
+                .await
+                .map_err(|e| PoolError::Connect(e.into()))?;
+            drive(connection, "HTTP/1.1");
+            let (key, host) = self.origin_of(target)?;
+            Opened::Http1(H1 {
+                sender,
+                proxied,
+                key,
+                host,
+            })
+        };
+        let mut state = self.lock();
+        if let Some(origin) = state.origins.get_mut(target.key) {
+            match &opened {
+                Opened::Http2(sender) => {
+                    origin.protocol = Some(Protocol::Http2);
+                    origin.h2 = Some((sender.clone(), Instant::now()));
+                }
+                Opened::Http1(_) => origin.protocol = Some(Protocol::Http1),
+            }
+        }
+        drop(state);
+        drop(lock);
+        Ok(opened)
+    }
+
+    /// The key and `Host` of `target`'s origin, as the pool keeps them (made again if the
+    /// origin was swept meanwhile).
+    fn origin_of(&self, target: &Target<'_>) -> Result<(Arc<str>, HeaderValue), PoolError> {
+        if let Some(origin) = self.lock().origins.get(target.key) {
+            return Ok((Arc::clone(&origin.key), origin.host.clone()));
+        }
+        Ok((Arc::from(target.key), host_value(target.host)?))
+    }
+
+    /// Takes back an HTTP/1.1 connection that is ready for another request; sweeps the
+    /// pool when it was last swept [`SWEEP_EVERY`] ago.
+    fn put(&self, conn: H1) {
+        let now = Instant::now();
+        let mut state = self.lock();
+        if let Some(origin) = state.origins.get_mut(&*conn.key) {
+            origin.idle.push(Idle { conn, since: now });
+        }
+        if now.duration_since(state.swept) >= SWEEP_EVERY {
+            state.swept = now;
+            state.origins.retain(|_, origin| {
+                origin.idle.retain(|idle| {
+                    !idle.conn.sender.is_closed() && now.duration_since(idle.since) < IDLE_TIMEOUT
+                });
+                if origin.h2.as_ref().is_some_and(|(h2, used)| {
+                    h2.is_closed() || now.duration_since(*used) >= IDLE_TIMEOUT
+                }) {
+                    origin.h2 = None;
+                }
+                !origin.idle.is_empty() || origin.h2.is_some() || origin.connecting
+            });
+        }
+    }
+}
+
+/// Runs a connection's I/O in a task of its own until it closes.
+fn drive(connection: impl Future<Output = hyper::Result<()>> + Send + 'static, what: &'static str) {
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!("{what} connection ended: {e}");
+        }
+    });
+}
+
+/// Sends `request` on an HTTP/2 connection (its URI absolute, as HTTP/2 wants).
+async fn send_h2(
+    mut sender: http2::SendRequest<RequestBody>,
+    request: Request<RequestBody>,
+) -> Result<Response<Incoming>, PoolError> {
+    sender.send_request(request).await.map_err(PoolError::Http)
+}
+
+/// A `Host` header of `host`.
+fn host_value(host: &str) -> Result<HeaderValue, PoolError> {
+    HeaderValue::from_str(host)
+        .map_err(|e| PoolError::Connect(format!("{host:?} is no Host header: {e}").into()))
+}
+
+/// Makes `request` one for the HTTP/1.1 connection `conn`: `Host` (unless it has its
+/// own), and its target in origin form (`/path?query`), absolute form for a forwarding
+/// proxy, or authority form for `CONNECT`.
+fn prepare_h1(request: &mut Request<RequestBody>, conn: &H1) {
+    if !request.headers().contains_key(HOST) {
+        request.headers_mut().insert(HOST, conn.host.clone());
+    }
+    let uri = request.uri();
+    let form = if request.method() == Method::CONNECT {
+        uri.authority().map(|authority| {
+            let mut parts = http::uri::Parts::default();
+            parts.authority = Some(authority.clone());
+            parts
+        })
+    } else if conn.proxied {
+        None
+    } else {
+        let mut parts = http::uri::Parts::default();
+        parts.path_and_query = Some(
+            uri.path_and_query()
+                .cloned()
+                .unwrap_or_else(|| PathAndQuery::from_static("/")),
+        );
+        Some(parts)
+    };
+    if let Some(parts) = form
+        && let Ok(uri) = Uri::from_parts(parts)
+    {
+        *request.uri_mut() = uri;
+    }
+}
