@@ -177,7 +177,6 @@ impl Transport {
         url: &Url,
         mut request: Request<RequestBody>,
     ) -> Result<Response<ResponseBody>, SendError> {
-        let uri = uri_of(url).map_err(SendError::Uri)?;
         let headers = request.headers_mut();
         if has_credentials(url) && !headers.contains_key(AUTHORIZATION) {
             headers.insert(AUTHORIZATION, basic_auth(url));
@@ -190,24 +189,27 @@ impl Transport {
             );
         }
         if let Some(proxies) = &self.proxies
-            && uri.scheme_str() == Some("http")
-            && let Some(proxy) = proxies.intercept(&uri)
-            && let Some(auth) = proxy.basic_auth()
+            && url.scheme() == "http"
             && !headers.contains_key(PROXY_AUTHORIZATION)
         {
-            headers.insert(PROXY_AUTHORIZATION, auth.clone());
+            let uri = uri_of(url).map_err(SendError::Uri)?;
+            if let Some(proxy) = proxies.intercept(&uri)
+                && let Some(auth) = proxy.basic_auth()
+            {
+                headers.insert(PROXY_AUTHORIZATION, auth.clone());
+            }
         }
         let head = request.method() == Method::HEAD;
         let key = origin_key(url);
         let target = Target {
             key: &key,
             host: &url[url::Position::BeforeHost..url::Position::AfterPort],
-            uri: &uri,
+            url,
         };
-        *request.uri_mut() = uri.clone();
         let (response, checkin) = self.request(&target, request).await.map_err(|e| match e {
             PoolError::Connect(e) => SendError::Connect(e),
             PoolError::Http(e) => SendError::Http(e),
+            PoolError::Uri(e) => SendError::Uri(e),
         })?;
         let (mut parts, body) = response.into_parts();
         let encoding = if head || !decode {
@@ -240,7 +242,7 @@ impl Transport {
         target: &Target<'_>,
         mut request: Request<RequestBody>,
     ) -> Result<(Response<Incoming>, Option<Checkin>), PoolError> {
-        let may_be_h2 = self.http2_only || target.uri.scheme_str() == Some("https");
+        let may_be_h2 = self.http2_only || target.url.scheme() == "https";
         let mut retries = 0;
         loop {
             let again = (may_be_h2 && retries < 2)

@@ -26,12 +26,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use http::header::HOST;
-use http::uri::{PathAndQuery, Uri};
+use http::uri::Uri;
 use http::{HeaderValue, Method, Request, Response};
 use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::sync::oneshot;
+use url::Url;
 
 use super::connect::{Conn, Connector};
 use super::{BoxError, RequestBody};
@@ -48,6 +49,8 @@ pub(crate) enum PoolError {
     Connect(BoxError),
     /// The connection failed while the request was sent or its answer awaited.
     Http(hyper::Error),
+    /// The URL makes no HTTP request target.
+    Uri(http::uri::InvalidUri),
 }
 
 /// A pool of connections; cheap to clone (clones share it).
@@ -152,11 +155,28 @@ impl Drop for Connecting {
 }
 
 /// Where a request goes: its origin as the pool's key (`scheme://host[:port]`), the
-/// `Host` of that origin, and its absolute URI.
+/// `Host` of that origin, and its URL.
 pub(crate) struct Target<'a> {
     pub key: &'a str,
     pub host: &'a str,
-    pub uri: &'a Uri,
+    pub url: &'a Url,
+}
+
+impl Target<'_> {
+    /// The absolute URI, for HTTP/2, a forwarding proxy and the connector.
+    fn absolute(&self) -> Result<Uri, PoolError> {
+        super::uri_of(self.url).map_err(PoolError::Uri)
+    }
+
+    /// The URI in origin form (`/path?query`), for an HTTP/1.1 server.
+    fn origin_form(&self) -> Result<Uri, PoolError> {
+        let path = &self.url[url::Position::BeforePath..url::Position::AfterQuery];
+        Uri::try_from(path).map_err(PoolError::Uri)
+    }
+
+    fn is_https(&self) -> bool {
+        self.url.scheme() == "https"
+    }
 }
 
 impl Pool {
@@ -178,8 +198,9 @@ impl Pool {
         &self.shared.connector
     }
 
-    /// Sends `request` (its URI `target.uri`) on a connection to its origin; the answer,
-    /// with the HTTP/1.1 connection it holds until its body is dropped.
+    /// Sends `request` (its URI made here, in the form its connection wants) on a
+    /// connection to `target`'s origin; the answer, with the HTTP/1.1 connection it holds
+    /// until its body is dropped.
     pub(crate) async fn send(
         &self,
         target: &Target<'_>,
@@ -189,7 +210,9 @@ impl Pool {
         let mut waited = false;
         loop {
             let (mut conn, reused) = match shared.checkout(target, waited)? {
-                Checkout::Http2(sender) => return Ok((send_h2(sender, request).await?, None)),
+                Checkout::Http2(sender) => {
+                    return Ok((send_h2(sender, target, request).await?, None));
+                }
                 Checkout::Http1(conn) => (conn, true),
                 Checkout::Wait(done) => {
                     let _ = done.await;
@@ -197,11 +220,13 @@ impl Pool {
                     continue;
                 }
                 Checkout::Connect(lock) => match shared.connect(target, lock).await? {
-                    Opened::Http2(sender) => return Ok((send_h2(sender, request).await?, None)),
+                    Opened::Http2(sender) => {
+                        return Ok((send_h2(sender, target, request).await?, None));
+                    }
                     Opened::Http1(conn) => (conn, false),
                 },
             };
-            prepare_h1(&mut request, &conn);
+            prepare_h1(&mut request, target, &conn)?;
             match conn.sender.try_send_request(request).await {
                 Ok(response) => {
                     let checkin = Checkin {
@@ -212,10 +237,7 @@ impl Pool {
                 }
                 Err(mut e) => match e.take_message() {
                     // Not started on a connection the server had closed: on another.
-                    Some(unsent) if reused => {
-                        request = unsent;
-                        *request.uri_mut() = target.uri.clone();
-                    }
+                    Some(unsent) if reused => request = unsent,
                     _ => return Err(PoolError::Http(e.into_error())),
                 },
             }
@@ -280,7 +302,7 @@ impl Shared {
                 return Checkout::Http1(idle.conn);
             }
         }
-        let may_be_h2 = self.http2_only || target.uri.scheme_str() == Some("https");
+        let may_be_h2 = self.http2_only || target.is_https();
         if !may_be_h2 || origin.protocol == Some(Protocol::Http1) || waited {
             return Checkout::Connect(None);
         }
@@ -306,7 +328,7 @@ impl Shared {
         let conn: Conn = self
             .connector
             .clone()
-            .connect_within(target.uri.clone())
+            .connect_within(target.absolute()?)
             .await
             .map_err(PoolError::Connect)?;
         let (h2, proxied, io) = conn.into_parts();
@@ -394,8 +416,10 @@ fn drive(connection: impl Future<Output = hyper::Result<()>> + Send + 'static, w
 /// Sends `request` on an HTTP/2 connection (its URI absolute, as HTTP/2 wants).
 async fn send_h2(
     mut sender: http2::SendRequest<RequestBody>,
-    request: Request<RequestBody>,
+    target: &Target<'_>,
+    mut request: Request<RequestBody>,
 ) -> Result<Response<Incoming>, PoolError> {
+    *request.uri_mut() = target.absolute()?;
     sender.send_request(request).await.map_err(PoolError::Http)
 }
 
@@ -408,31 +432,22 @@ fn host_value(host: &str) -> Result<HeaderValue, PoolError> {
 /// Makes `request` one for the HTTP/1.1 connection `conn`: `Host` (unless it has its
 /// own), and its target in origin form (`/path?query`), absolute form for a forwarding
 /// proxy, or authority form for `CONNECT`.
-fn prepare_h1(request: &mut Request<RequestBody>, conn: &H1) {
+fn prepare_h1(
+    request: &mut Request<RequestBody>,
+    target: &Target<'_>,
+    conn: &H1,
+) -> Result<(), PoolError> {
     if !request.headers().contains_key(HOST) {
         request.headers_mut().insert(HOST, conn.host.clone());
     }
-    let uri = request.uri();
-    let form = if request.method() == Method::CONNECT {
-        uri.authority().map(|authority| {
-            let mut parts = http::uri::Parts::default();
-            parts.authority = Some(authority.clone());
-            parts
-        })
-    } else if conn.proxied {
-        None
-    } else {
+    *request.uri_mut() = if request.method() == Method::CONNECT {
         let mut parts = http::uri::Parts::default();
-        parts.path_and_query = Some(
-            uri.path_and_query()
-                .cloned()
-                .unwrap_or_else(|| PathAndQuery::from_static("/")),
-        );
-        Some(parts)
+        parts.authority = target.absolute()?.into_parts().authority;
+        Uri::from_parts(parts).map_err(|e| PoolError::Connect(e.into()))?
+    } else if conn.proxied {
+        target.absolute()?
+    } else {
+        target.origin_form()?
     };
-    if let Some(parts) = form
-        && let Ok(uri) = Uri::from_parts(parts)
-    {
-        *request.uri_mut() = uri;
-    }
+    Ok(())
 }
