@@ -16,7 +16,6 @@
 //! or, without a zlib header, as raw deflate, as curl and browsers read it. A decoded
 //! response loses its `Content-Encoding` and `Content-Length` headers (they describe the
 //! bytes on the wire).
-//! A request an HTTP/2 server refused unprocessed is sent again, as reqwest does.
 
 mod connect;
 mod pool;
@@ -206,11 +205,15 @@ impl Transport {
             host: &url[url::Position::BeforeHost..url::Position::AfterPort],
             url,
         };
-        let (response, checkin) = self.request(&target, request).await.map_err(|e| match e {
-            PoolError::Connect(e) => SendError::Connect(e),
-            PoolError::Http(e) => SendError::Http(e),
-            PoolError::Uri(e) => SendError::Uri(e),
-        })?;
+        let (response, checkin) = self
+            .pool
+            .send(&target, request)
+            .await
+            .map_err(|e| match e {
+                PoolError::Connect(e) => SendError::Connect(e),
+                PoolError::Http(e) => SendError::Http(e),
+                PoolError::Uri(e) => SendError::Uri(e),
+            })?;
         let (mut parts, body) = response.into_parts();
         let encoding = if head || !decode {
             None
@@ -231,67 +234,6 @@ impl Transport {
         };
         Ok(Response::from_parts(parts, body))
     }
-
-    /// Sends `request`, and again (twice at most, as reqwest does) when an HTTP/2 server
-    /// refused its stream unprocessed or had gracefully closed the connection before it:
-    /// RFC 9113 8.7 makes that safe for any method. Only a body in memory is sent again;
-    /// plain `http://` without prior knowledge is HTTP/1.1, never refused so, and copies
-    /// nothing.
-    async fn request(
-        &self,
-        target: &Target<'_>,
-        mut request: Request<RequestBody>,
-    ) -> Result<(Response<Incoming>, Option<Checkin>), PoolError> {
-        let may_be_h2 = self.http2_only || target.url.scheme() == "https";
-        let mut retries = 0;
-        loop {
-            let again = (may_be_h2 && retries < 2)
-                .then(|| resendable(&request))
-                .flatten();
-            let error = match self.pool.send(target, request).await {
-                Ok(answer) => return Ok(answer),
-                Err(PoolError::Http(error)) => error,
-                Err(connect) => return Err(connect),
-            };
-            match again {
-                Some(again) if is_refused_unprocessed(&error) => {
-                    request = again;
-                    retries += 1;
-                }
-                _ => return Err(PoolError::Http(error)),
-            }
-        }
-    }
-}
-
-/// A copy of `request` to send again, when its body is in memory.
-fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
-    let body = match request.body() {
-        RequestBody::Full(bytes) => RequestBody::Full(bytes.clone()),
-        RequestBody::Stream { .. } => return None,
-    };
-    let mut copy = Request::new(body);
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
-    Some(copy)
-}
-
-/// Whether an HTTP/2 server did not process the request: it reset the stream with
-/// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
-fn is_refused_unprocessed(error: &hyper::Error) -> bool {
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        if let Some(h2) = cause.downcast_ref::<h2::Error>() {
-            let reason = h2.reason();
-            return h2.is_remote()
-                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
-                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
-        }
-        source = cause.source();
-    }
-    false
 }
 
 /// Why [`Transport::send`] failed.

@@ -17,11 +17,15 @@
 //!   that may speak it (`https://`, or any with prior knowledge), the first connection is
 //!   opened alone and the requests behind it wait for its ALPN answer: HTTP/2, they share
 //!   it; HTTP/1.1, they open their own at once (and later ones never wait).
+//! - **Refused**: a request an HTTP/2 server did not process (`REFUSED_STREAM`, or
+//!   `GOAWAY` with `NO_ERROR` before it) is sent again, twice at most, as reqwest does
+//!   (RFC 9113 8.7 makes that safe for any method), when its body is in memory.
 //! - **Idle time-out**: connections idle 90 s are dropped, checked when one is taken and,
 //!   at most every 10 s, over the whole pool when one comes back.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -207,23 +211,33 @@ impl Pool {
         mut request: Request<RequestBody>,
     ) -> Result<(Response<Incoming>, Option<Checkin>), PoolError> {
         let shared = &self.shared;
-        let mut waited = false;
+        let (mut waited, mut resent) = (false, 0);
         loop {
             let (mut conn, reused) = match shared.checkout(target, waited)? {
-                Checkout::Http2(sender) => {
-                    return Ok((send_h2(sender, target, request).await?, None));
-                }
                 Checkout::Http1(conn) => (conn, true),
+                Checkout::Http2(sender) => match send_h2(sender, target, request, resent).await {
+                    H2::Answered(response) => return Ok((response?, None)),
+                    H2::Refused(again) => {
+                        (request, resent) = (again, resent + 1);
+                        continue;
+                    }
+                },
                 Checkout::Wait(done) => {
                     let _ = done.await;
                     waited = true;
                     continue;
                 }
-                Checkout::Connect(lock) => match shared.connect(target, lock).await? {
-                    Opened::Http2(sender) => {
-                        return Ok((send_h2(sender, target, request).await?, None));
-                    }
+                // Boxed: connecting is rare, and its future (TLS, proxies: 2.5 KB) would
+                // grow every request's state, allocated and moved for each.
+                Checkout::Connect(lock) => match Box::pin(shared.connect(target, lock)).await? {
                     Opened::Http1(conn) => (conn, false),
+                    Opened::Http2(sender) => match send_h2(sender, target, request, resent).await {
+                        H2::Answered(response) => return Ok((response?, None)),
+                        H2::Refused(again) => {
+                            (request, resent) = (again, resent + 1);
+                            continue;
+                        }
+                    },
                 },
             };
             prepare_h1(&mut request, target, &conn)?;
@@ -413,14 +427,66 @@ fn drive(connection: impl Future<Output = hyper::Result<()>> + Send + 'static, w
     });
 }
 
-/// Sends `request` on an HTTP/2 connection (its URI absolute, as HTTP/2 wants).
-async fn send_h2(
+/// What [`send_h2`] got: an answer (or the error), or the request back to send again.
+enum H2 {
+    Answered(Result<Response<Incoming>, PoolError>),
+    Refused(Request<RequestBody>),
+}
+
+/// Sends `request` on an HTTP/2 connection (its URI absolute, as HTTP/2 wants); gives a
+/// copy back to send again when the server refused it unprocessed and it was sent again
+/// fewer than twice (`resent`). Boxed: the HTTP/1.1 requests of the same future would
+/// otherwise carry its 0.9 KB.
+fn send_h2<'a>(
     mut sender: http2::SendRequest<RequestBody>,
-    target: &Target<'_>,
+    target: &'a Target<'_>,
     mut request: Request<RequestBody>,
-) -> Result<Response<Incoming>, PoolError> {
-    *request.uri_mut() = target.absolute()?;
-    sender.send_request(request).await.map_err(PoolError::Http)
+    resent: u32,
+) -> Pin<Box<dyn Future<Output = H2> + Send + 'a>> {
+    Box::pin(async move {
+        match target.absolute() {
+            Ok(uri) => *request.uri_mut() = uri,
+            Err(e) => return H2::Answered(Err(e)),
+        }
+        let again = (resent < 2).then(|| resendable(&request)).flatten();
+        match sender.send_request(request).await {
+            Ok(response) => H2::Answered(Ok(response)),
+            Err(e) => match again {
+                Some(again) if is_refused_unprocessed(&e) => H2::Refused(again),
+                _ => H2::Answered(Err(PoolError::Http(e))),
+            },
+        }
+    })
+}
+
+/// A copy of `request` to send again, when its body is in memory.
+fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
+    let body = match request.body() {
+        RequestBody::Full(bytes) => RequestBody::Full(bytes.clone()),
+        RequestBody::Stream { .. } => return None,
+    };
+    let mut copy = Request::new(body);
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    Some(copy)
+}
+
+/// Whether an HTTP/2 server did not process the request: it reset the stream with
+/// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
+fn is_refused_unprocessed(error: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(h2) = cause.downcast_ref::<h2::Error>() {
+            let reason = h2.reason();
+            return h2.is_remote()
+                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
+                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// A `Host` header of `host`.
