@@ -429,3 +429,115 @@ async fn a_connection_the_server_closed_while_idle_is_not_used_again() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// A loopback server that answers every request of every connection with `response`
+/// (keeping the connection open); its `http://` base URL and the count of connections.
+async fn keep_alive_server(response: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while stream.read(&mut byte).await.unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                    if head.ends_with(b"\r\n\r\n") {
+                        head.clear();
+                        if stream.write_all(&response).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn a_chunked_gzip_body_leaves_its_connection_to_be_reused() {
+    // As nginx sends a dynamic body with `gzip on`: the decoder is done before hyper has
+    // read the last chunk (`0`), so the connection is not ready yet when the body ends.
+    let gz = gzip(br#"{"gzipped": true}"#);
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n\
+         Transfer-Encoding: chunked\r\n\r\n{:x}\r\n",
+        gz.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&gz);
+    response.extend_from_slice(b"\r\n0\r\n\r\n");
+    let (url, accepted) = keep_alive_server(response).await;
+    let fetcher = fetcher_with(FetcherConfig::default());
+    for _ in 0..3 {
+        let response = fetcher
+            .fetch_single(&HttpRequest::get(format!("{url}/")))
+            .await
+            .unwrap();
+        assert_eq!(response.body().as_json().unwrap()["gzipped"], true);
+        // The connection comes back once hyper has read that last chunk, a moment later.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+}
+
+/// An h2c server whose first connection, on its first stream, announces it is going away
+/// (`GOAWAY`, `NO_ERROR`) and answers that stream only 300 ms later; it answers every
+/// other stream at once with `ok`. Its URL and the count of connections.
+async fn going_away_h2_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let first = count.fetch_add(1, Ordering::SeqCst) == 0;
+            tokio::spawn(async move {
+                let mut connection = h2::server::handshake(stream).await.unwrap();
+                let mut slow = first;
+                while let Some(Ok((_request, mut respond))) = connection.accept().await {
+                    let delay = if slow {
+                        slow = false;
+                        connection.graceful_shutdown();
+                        Duration::from_millis(300)
+                    } else {
+                        Duration::ZERO
+                    };
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        let response = http::Response::new(());
+                        let mut body = respond.send_response(response, false).unwrap();
+                        body.send_data(bytes::Bytes::from_static(b"ok"), true)
+                            .unwrap();
+                    });
+                }
+            });
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn requests_after_an_h2_goaway_go_to_a_new_connection() {
+    let fetcher = fetcher_with(FetcherConfig {
+        http2_prior_knowledge: true,
+        ..FetcherConfig::default()
+    });
+    let (url, accepted) = going_away_h2_server().await;
+    let slow = tokio::spawn({
+        let (fetcher, url) = (fetcher.clone(), url.clone());
+        async move { fetcher.fetch_single(&HttpRequest::get(url)).await }
+    });
+    // The GOAWAY has arrived; the first connection still carries the slow stream.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for _ in 0..3 {
+        assert_eq!(status_of(&fetcher, url.clone()).await, 200);
+    }
+    assert_eq!(slow.await.unwrap().unwrap().status, 200);
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}

@@ -2,32 +2,41 @@
 //! kept per origin (`scheme://host:port`) and lent to one request at a time (HTTP/1.1) or
 //! shared by all (HTTP/2).
 //!
-//! It does what hyper-util's pooled client did for the fetcher, and no more, for less work
-//! a request (`scripts/bench-fetcher.sh`): an origin is found by its text as the URL
+//! It replaces hyper-util's pooled client, doing what the fetcher needed of it for less
+//! work a request (`scripts/bench-fetcher.sh`): an origin is found by its text as the URL
 //! already spells it (no `Authority` hashed byte by byte), its `Host` header is made once,
 //! and an HTTP/1.1 connection goes back to the pool when its response body is dropped,
-//! without a task of its own to wait for it.
+//! without a task of its own to wait for it when it is ready then (the usual case).
 //!
 //! - **HTTP/1.1**: an idle connection is reused, the most recent first; none idle, a new
-//!   one is opened. A connection goes back only if hyper says it is ready for the next
-//!   request (the body was read to its end and the server did not close), else it is
-//!   dropped. A request a reused connection could not even start (the server had closed
-//!   it) is sent again on another, as hyper-util did; one the server may have seen is not.
+//!   one is opened (hyper-util also raced the connect against one coming back; here a
+//!   burst may open a few more, never more than the requests in flight). A connection
+//!   goes back when hyper says it is ready for the next request (the body was read to its
+//!   end and the server did not close); not ready yet (a chunked body's last chunk still
+//!   unread, an answer dropped unread), it is waited for up to a second in a small task,
+//!   as hyper-util did for every request; closed, it is dropped. A request a reused
+//!   connection could not even start (the server had closed it) is sent again on another,
+//!   as hyper-util did; one the server may have seen is not. No upgrades (`101`,
+//!   `CONNECT`): the fetcher makes none.
 //! - **HTTP/2**: one connection per origin carries every request to it. For an origin
 //!   that may speak it (`https://`, or any with prior knowledge), the first connection is
 //!   opened alone and the requests behind it wait for its ALPN answer: HTTP/2, they share
 //!   it; HTTP/1.1, they open their own at once (and later ones never wait).
-//! - **Refused**: a request an HTTP/2 server did not process (`REFUSED_STREAM`, or
-//!   `GOAWAY` with `NO_ERROR` before it) is sent again, twice at most, as reqwest does
-//!   (RFC 9113 8.7 makes that safe for any method), when its body is in memory.
-//! - **Idle time-out**: connections idle 90 s are dropped, checked when one is taken and,
-//!   at most every 10 s, over the whole pool when one comes back.
+//! - **Refused**: a request an HTTP/2 connection did not take (it was closing: the server
+//!   had sent `GOAWAY`), or that the server did not process (`REFUSED_STREAM`, or `GOAWAY`
+//!   with `NO_ERROR` before it, when its body is in memory), is sent again on a new
+//!   connection, twice at most, as hyper-util and reqwest do (RFC 9113 8.7 makes that safe
+//!   for any method).
+//! - **Idle time-out**: connections idle 90 s are dropped: checked when one is taken and,
+//!   at most every 10 s, over the whole pool whenever a request takes or gives back one
+//!   (a pool no request uses is not swept: its idle connections stay open until the
+//!   server closes them or the pool is dropped).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::header::HOST;
 use http::uri::Uri;
@@ -36,6 +45,7 @@ use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::sync::oneshot;
+use tokio::time::Instant;
 use url::Url;
 
 use super::connect::{Conn, Connector};
@@ -43,13 +53,16 @@ use super::{BoxError, RequestBody};
 
 /// How long a connection may stay idle in the pool.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long a connection given back not yet ready is waited for.
+const READY_WAIT: Duration = Duration::from_secs(1);
 /// How often, at most, the whole pool is swept of expired idle connections.
 const SWEEP_EVERY: Duration = Duration::from_secs(10);
 
 /// Why [`Pool::send`] failed.
 #[derive(Debug)]
 pub(crate) enum PoolError {
-    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake).
+    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake, a host that
+    /// makes no `Host` header).
     Connect(BoxError),
     /// The connection failed while the request was sent or its answer awaited.
     Http(hyper::Error),
@@ -133,11 +146,27 @@ pub(crate) struct Checkin {
 
 impl Drop for Checkin {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take()
-            && conn.sender.is_ready()
-        {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        if conn.sender.is_ready() {
             self.shared.put(conn);
+            return;
         }
+        // Not ready yet: hyper still has to read a chunked body's end, or drain (or close
+        // on) what is left of an answer dropped unread; its connection task does that.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if conn.sender.is_closed() {
+            return;
+        }
+        let shared = Arc::clone(&self.shared);
+        runtime.spawn(async move {
+            if let Ok(Ok(())) = tokio::time::timeout(READY_WAIT, conn.sender.ready()).await {
+                shared.put(conn);
+            }
+        });
     }
 }
 
@@ -213,15 +242,9 @@ impl Pool {
         let shared = &self.shared;
         let (mut waited, mut resent) = (false, 0);
         loop {
-            let (mut conn, reused) = match shared.checkout(target, waited)? {
-                Checkout::Http1(conn) => (conn, true),
-                Checkout::Http2(sender) => match send_h2(sender, target, request, resent).await {
-                    H2::Answered(response) => return Ok((response?, None)),
-                    H2::Refused(again) => {
-                        (request, resent) = (again, resent + 1);
-                        continue;
-                    }
-                },
+            let (opened, reused) = match shared.checkout(target, waited)? {
+                Checkout::Http1(conn) => (Opened::Http1(conn), true),
+                Checkout::Http2(sender) => (Opened::Http2(sender), true),
                 Checkout::Wait(done) => {
                     let _ = done.await;
                     waited = true;
@@ -229,15 +252,19 @@ impl Pool {
                 }
                 // Boxed: connecting is rare, and its future (TLS, proxies: 2.5 KB) would
                 // grow every request's state, allocated and moved for each.
-                Checkout::Connect(lock) => match Box::pin(shared.connect(target, lock)).await? {
-                    Opened::Http1(conn) => (conn, false),
-                    Opened::Http2(sender) => match send_h2(sender, target, request, resent).await {
-                        H2::Answered(response) => return Ok((response?, None)),
-                        H2::Refused(again) => {
-                            (request, resent) = (again, resent + 1);
-                            continue;
+                Checkout::Connect(lock) => (Box::pin(shared.connect(target, lock)).await?, false),
+            };
+            let mut conn = match opened {
+                Opened::Http1(conn) => conn,
+                Opened::Http2(sender) => match send_h2(sender, target, request, resent).await {
+                    H2::Answered(response) => return Ok((response?, None)),
+                    H2::Refused { again, closing } => {
+                        if closing {
+                            shared.forget_h2(target);
                         }
-                    },
+                        (request, resent) = (again, resent + 1);
+                        continue;
+                    }
                 },
             };
             prepare_h1(&mut request, target, &conn)?;
@@ -279,19 +306,12 @@ impl Shared {
     ) -> Result<Checkout, PoolError> {
         let now = Instant::now();
         let mut state = self.lock();
+        state.sweep_if_due(now);
         if let Some(origin) = state.origins.get_mut(target.key) {
             return Ok(self.take(origin, target, waited, now));
         }
         let key: Arc<str> = Arc::from(target.key);
-        let origin = Origin {
-            key: Arc::clone(&key),
-            host: host_value(target.host)?,
-            idle: Vec::new(),
-            h2: None,
-            protocol: None,
-            connecting: false,
-            waiters: Vec::new(),
-        };
+        let origin = Origin::new(Arc::clone(&key), host_value(target.host)?);
         let origin = state.origins.entry(key).or_insert(origin);
         Ok(self.take(origin, target, waited, now))
     }
@@ -305,7 +325,7 @@ impl Shared {
         now: Instant,
     ) -> Checkout {
         if let Some((sender, used)) = &mut origin.h2 {
-            if !sender.is_closed() {
+            if !sender.is_closed() && now.duration_since(*used) < IDLE_TIMEOUT {
                 *used = now;
                 return Checkout::Http2(sender.clone());
             }
@@ -398,22 +418,58 @@ impl Shared {
     fn put(&self, conn: H1) {
         let now = Instant::now();
         let mut state = self.lock();
-        if let Some(origin) = state.origins.get_mut(&*conn.key) {
-            origin.idle.push(Idle { conn, since: now });
+        // Its origin may have been swept while the connection was lent: made again.
+        let origin = state
+            .origins
+            .entry(Arc::clone(&conn.key))
+            .or_insert_with(|| Origin::new(Arc::clone(&conn.key), conn.host.clone()));
+        origin.idle.push(Idle { conn, since: now });
+        state.sweep_if_due(now);
+    }
+
+    /// Drops the origin's HTTP/2 connection (it is going away: it did not take a request,
+    /// or sent `GOAWAY`), so the next request opens another; the requests it still carries
+    /// run to their end.
+    fn forget_h2(&self, target: &Target<'_>) {
+        let mut state = self.lock();
+        if let Some(origin) = state.origins.get_mut(target.key) {
+            origin.h2 = None;
         }
-        if now.duration_since(state.swept) >= SWEEP_EVERY {
-            state.swept = now;
-            state.origins.retain(|_, origin| {
-                origin.idle.retain(|idle| {
-                    !idle.conn.sender.is_closed() && now.duration_since(idle.since) < IDLE_TIMEOUT
-                });
-                if origin.h2.as_ref().is_some_and(|(h2, used)| {
-                    h2.is_closed() || now.duration_since(*used) >= IDLE_TIMEOUT
-                }) {
-                    origin.h2 = None;
-                }
-                !origin.idle.is_empty() || origin.h2.is_some() || origin.connecting
+    }
+}
+
+impl State {
+    /// Drops the expired and closed idle connections of every origin, and the origins left
+    /// with nothing, when the last sweep was [`SWEEP_EVERY`] ago.
+    fn sweep_if_due(&mut self, now: Instant) {
+        if now.duration_since(self.swept) < SWEEP_EVERY {
+            return;
+        }
+        self.swept = now;
+        self.origins.retain(|_, origin| {
+            origin.idle.retain(|idle| {
+                !idle.conn.sender.is_closed() && now.duration_since(idle.since) < IDLE_TIMEOUT
             });
+            if origin.h2.as_ref().is_some_and(|(h2, used)| {
+                h2.is_closed() || now.duration_since(*used) >= IDLE_TIMEOUT
+            }) {
+                origin.h2 = None;
+            }
+            !origin.idle.is_empty() || origin.h2.is_some() || origin.connecting
+        });
+    }
+}
+
+impl Origin {
+    fn new(key: Arc<str>, host: HeaderValue) -> Self {
+        Self {
+            key,
+            host,
+            idle: Vec::new(),
+            h2: None,
+            protocol: None,
+            connecting: false,
+            waiters: Vec::new(),
         }
     }
 }
@@ -430,13 +486,18 @@ fn drive(connection: impl Future<Output = hyper::Result<()>> + Send + 'static, w
 /// What [`send_h2`] got: an answer (or the error), or the request back to send again.
 enum H2 {
     Answered(Result<Response<Incoming>, PoolError>),
-    Refused(Request<RequestBody>),
+    /// To send again; `closing`: on another connection, this one is going away.
+    Refused {
+        again: Request<RequestBody>,
+        closing: bool,
+    },
 }
 
-/// Sends `request` on an HTTP/2 connection (its URI absolute, as HTTP/2 wants); gives a
-/// copy back to send again when the server refused it unprocessed and it was sent again
-/// fewer than twice (`resent`). Boxed: the HTTP/1.1 requests of the same future would
-/// otherwise carry its 0.9 KB.
+/// Sends `request` on an HTTP/2 connection (its URI absolute, as HTTP/2 wants); gives it
+/// back to send again on another connection when this one did not take it (it was closing
+/// after a `GOAWAY`), or a copy when the server refused it unprocessed, if it was sent
+/// again fewer than twice (`resent`). Boxed: the HTTP/1.1 requests of the same future
+/// would otherwise carry its 0.9 KB.
 fn send_h2<'a>(
     mut sender: http2::SendRequest<RequestBody>,
     target: &'a Target<'_>,
@@ -449,11 +510,18 @@ fn send_h2<'a>(
             Err(e) => return H2::Answered(Err(e)),
         }
         let again = (resent < 2).then(|| resendable(&request)).flatten();
-        match sender.send_request(request).await {
+        match sender.try_send_request(request).await {
             Ok(response) => H2::Answered(Ok(response)),
-            Err(e) => match again {
-                Some(again) if is_refused_unprocessed(&e) => H2::Refused(again),
-                _ => H2::Answered(Err(PoolError::Http(e))),
+            Err(mut e) => match (e.take_message(), again) {
+                (Some(unsent), _) if resent < 2 => H2::Refused {
+                    again: unsent,
+                    closing: true,
+                },
+                (None, Some(again)) => match refusal(e.error()) {
+                    Some(closing) => H2::Refused { again, closing },
+                    None => H2::Answered(Err(PoolError::Http(e.into_error()))),
+                },
+                _ => H2::Answered(Err(PoolError::Http(e.into_error()))),
             },
         }
     })
@@ -473,20 +541,28 @@ fn resendable(request: &Request<RequestBody>) -> Option<Request<RequestBody>> {
     Some(copy)
 }
 
-/// Whether an HTTP/2 server did not process the request: it reset the stream with
-/// `REFUSED_STREAM`, or sent `GOAWAY` with `NO_ERROR` (reqwest's "protocol NACKs").
-fn is_refused_unprocessed(error: &hyper::Error) -> bool {
+/// Whether an HTTP/2 server did not process the request (reqwest's "protocol NACKs"):
+/// `Some(false)` when it reset the stream with `REFUSED_STREAM`, `Some(true)` when it
+/// sent `GOAWAY` with `NO_ERROR` (the connection is going away), `None` otherwise.
+fn refusal(error: &hyper::Error) -> Option<bool> {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         if let Some(h2) = cause.downcast_ref::<h2::Error>() {
             let reason = h2.reason();
-            return h2.is_remote()
-                && ((h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
-                    || (h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+            if !h2.is_remote() {
+                return None;
+            }
+            if h2.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM) {
+                return Some(false);
+            }
+            if h2.is_go_away() && reason == Some(h2::Reason::NO_ERROR) {
+                return Some(true);
+            }
+            return None;
         }
         source = cause.source();
     }
-    false
+    None
 }
 
 /// A `Host` header of `host`.
