@@ -1,8 +1,10 @@
 //! The fetcher's own HTTP stack (`src/transport`) where it must behave as reqwest did and as
 //! curl users expect: the error kinds of a silent TLS peer, a refusing proxy and a failed
 //! handshake; broken compressed bodies; `Content-Encoding` spellings; URL credentials; an
-//! HTTP/2 stream the server refused; who resolves a SOCKS5 destination. Against raw
-//! loopback sockets that answer exactly the bytes a test gives, an h2c server of `h2`, the
+//! HTTP/2 stream the server refused, or a connection going away (`GOAWAY`); who resolves a
+//! SOCKS5 destination; and its pool: connections kept and reused, not lent again when a
+//! body was left unread or the server closed them, kept after a chunked gzip body. Against
+//! raw loopback sockets that answer exactly the bytes a test gives, h2c servers of `h2`, the
 //! crate's test server and the tests' proxies.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

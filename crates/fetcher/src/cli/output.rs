@@ -349,8 +349,9 @@ pub async fn write_all(
         }
         out.flush()?;
     }
-    // Only reachable when sequence numbers are missing (a task that neither finished nor
-    // reported cancellation): write what is held rather than lose it.
+    // Only reachable when sequence numbers are missing (a request that neither finished
+    // nor reported cancellation, which a panic now does too): write what is held rather
+    // than lose it.
     for (record, _permit) in pending.into_values().flatten() {
         out.write_all(&record)?;
     }
