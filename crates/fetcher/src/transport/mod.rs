@@ -241,7 +241,7 @@ impl Transport {
 pub(crate) enum SendError {
     /// The URL makes no HTTP request target.
     Uri(http::uri::InvalidUri),
-    /// No connection could be opened (TCP, proxy, TLS).
+    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake).
     Connect(BoxError),
     /// The connection failed before the response head.
     Http(hyper::Error),
