@@ -86,19 +86,14 @@ impl ProcessingResult {
         }
     }
 
-    /// The seed's `to_dict()`: exactly six keys, the timestamp as ISO-8601 text.
+    /// The seed's `to_dict()`: exactly six keys, the timestamp as ISO-8601 text; the
+    /// [`dict_view`](Self::dict_view) with its meta fields, owned.
     pub fn to_dict(&self) -> Map<String, Value> {
-        let mut map = Map::new();
-        map.insert(
-            "processor_name".into(),
-            Value::from(self.processor_name.as_str()),
-        );
-        map.insert("input_data".into(), self.input_data.to_value());
-        map.insert("output_data".into(), self.output_data.clone());
-        map.insert("processing_time".into(), Value::from(self.processing_time));
-        map.insert("timestamp".into(), Value::from(isoformat(self.timestamp)));
-        map.insert("metadata".into(), Value::Object(self.metadata.clone()));
-        map
+        match serde_json::to_value(self.dict_view(true)) {
+            Ok(Value::Object(map)) => map,
+            // A struct of string keys and JSON values always serializes to an object.
+            _ => Map::new(),
+        }
     }
 
     /// The seed's `to_json()`: [`to_dict`](Self::to_dict) indented by 2, as Python prints it.
