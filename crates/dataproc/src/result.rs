@@ -86,8 +86,8 @@ impl ProcessingResult {
         }
     }
 
-    /// The seed's `to_dict()`: exactly six keys, the timestamp as ISO-8601 text; the
-    /// [`dict_view`](Self::dict_view) with its meta fields, owned.
+    /// The seed's `to_dict()`: exactly six keys, the timestamp as ISO-8601 text (the
+    /// borrowed view the writers serialize, with its meta fields, made owned).
     pub fn to_dict(&self) -> Map<String, Value> {
         match serde_json::to_value(self.dict_view(true)) {
             Ok(Value::Object(map)) => map,
