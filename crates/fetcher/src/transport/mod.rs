@@ -44,7 +44,7 @@ use tokio_util::io::{ReaderStream, StreamReader};
 use url::Url;
 
 use self::connect::Connector;
-use self::pool::{Checkin, Pool, PoolError, Target};
+use self::pool::{Checkin, Pool, Target};
 
 /// A boxed error of the stack, with its sources.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -114,8 +114,6 @@ pub(crate) struct TransportConfig {
 pub(crate) struct Transport {
     pool: Pool,
     proxies: Option<Arc<Matcher>>,
-    /// Every connection speaks HTTP/2 (prior knowledge), not only `https://` ones by ALPN.
-    http2_only: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -151,7 +149,6 @@ impl Transport {
         Self {
             pool: Pool::new(connector, config.http2_only),
             proxies,
-            http2_only: config.http2_only,
         }
     }
 
@@ -159,9 +156,8 @@ impl Transport {
     /// TLS configuration, shared).
     pub(crate) fn with_own_pool(&self) -> Self {
         Self {
-            pool: Pool::new(self.pool.connector().clone(), self.http2_only),
+            pool: self.pool.empty_copy(),
             proxies: self.proxies.clone(),
-            http2_only: self.http2_only,
         }
     }
 
@@ -205,15 +201,7 @@ impl Transport {
             host: &url[url::Position::BeforeHost..url::Position::AfterPort],
             url,
         };
-        let (response, checkin) = self
-            .pool
-            .send(&target, request)
-            .await
-            .map_err(|e| match e {
-                PoolError::Connect(e) => SendError::Connect(e),
-                PoolError::Http(e) => SendError::Http(e),
-                PoolError::Uri(e) => SendError::Uri(e),
-            })?;
+        let (response, checkin) = self.pool.send(&target, request).await?;
         let (mut parts, body) = response.into_parts();
         let encoding = if head || !decode {
             None
@@ -236,14 +224,15 @@ impl Transport {
     }
 }
 
-/// Why [`Transport::send`] failed.
+/// Why [`Transport::send`] (and the pool under it) failed.
 #[derive(Debug)]
 pub(crate) enum SendError {
     /// The URL makes no HTTP request target.
     Uri(http::uri::InvalidUri),
-    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake).
+    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake, a host that
+    /// makes no `Host` header).
     Connect(BoxError),
-    /// The connection failed before the response head.
+    /// The connection failed while the request was sent or its answer awaited.
     Http(hyper::Error),
 }
 

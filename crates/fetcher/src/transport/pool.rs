@@ -33,6 +33,7 @@
 //!   server closes them or the pool is dropped).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -49,7 +50,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::connect::{Conn, Connector};
-use super::{BoxError, RequestBody};
+use super::{RequestBody, SendError};
 
 /// How long a connection may stay idle in the pool.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -57,18 +58,6 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 const READY_WAIT: Duration = Duration::from_secs(1);
 /// How often, at most, the whole pool is swept of expired idle connections.
 const SWEEP_EVERY: Duration = Duration::from_secs(10);
-
-/// Why [`Pool::send`] failed.
-#[derive(Debug)]
-pub(crate) enum PoolError {
-    /// No connection could be opened (TCP, proxy, TLS, the HTTP handshake, a host that
-    /// makes no `Host` header).
-    Connect(BoxError),
-    /// The connection failed while the request was sent or its answer awaited.
-    Http(hyper::Error),
-    /// The URL makes no HTTP request target.
-    Uri(http::uri::InvalidUri),
-}
 
 /// A pool of connections; cheap to clone (clones share it).
 #[derive(Clone)]
@@ -127,10 +116,8 @@ struct Idle {
 
 /// What a request gets from the pool.
 enum Checkout {
-    /// An idle HTTP/1.1 connection (so a reused one).
-    Http1(H1),
-    /// The origin's HTTP/2 connection.
-    Http2(http2::SendRequest<RequestBody>),
+    /// An idle HTTP/1.1 connection (so a reused one), or the origin's HTTP/2 connection.
+    Pooled(Ready),
     /// Open a connection (holding the origin's connecting lock when `Some`).
     Connect(Option<Connecting>),
     /// Wait for the connection another request is opening.
@@ -197,14 +184,14 @@ pub(crate) struct Target<'a> {
 
 impl Target<'_> {
     /// The absolute URI, for HTTP/2, a forwarding proxy and the connector.
-    fn absolute(&self) -> Result<Uri, PoolError> {
-        super::uri_of(self.url).map_err(PoolError::Uri)
+    fn absolute(&self) -> Result<Uri, SendError> {
+        super::uri_of(self.url).map_err(SendError::Uri)
     }
 
     /// The URI in origin form (`/path?query`), for an HTTP/1.1 server.
-    fn origin_form(&self) -> Result<Uri, PoolError> {
+    fn origin_form(&self) -> Result<Uri, SendError> {
         let path = &self.url[url::Position::BeforePath..url::Position::AfterQuery];
-        Uri::try_from(path).map_err(PoolError::Uri)
+        Uri::try_from(path).map_err(SendError::Uri)
     }
 
     fn is_https(&self) -> bool {
@@ -226,9 +213,9 @@ impl Pool {
         }
     }
 
-    /// The connector, to make another pool with.
-    pub(crate) fn connector(&self) -> &Connector {
-        &self.shared.connector
+    /// An empty pool of its own with the same connector (and so the same TLS roots).
+    pub(crate) fn empty_copy(&self) -> Self {
+        Self::new(self.shared.connector.clone(), self.shared.http2_only)
     }
 
     /// Sends `request` (its URI made here, in the form its connection wants) on a
@@ -238,13 +225,12 @@ impl Pool {
         &self,
         target: &Target<'_>,
         mut request: Request<RequestBody>,
-    ) -> Result<(Response<Incoming>, Option<Checkin>), PoolError> {
+    ) -> Result<(Response<Incoming>, Option<Checkin>), SendError> {
         let shared = &self.shared;
         let (mut waited, mut resent) = (false, 0);
         loop {
-            let (opened, reused) = match shared.checkout(target, waited)? {
-                Checkout::Http1(conn) => (Opened::Http1(conn), true),
-                Checkout::Http2(sender) => (Opened::Http2(sender), true),
+            let (ready, reused) = match shared.checkout(target, waited)? {
+                Checkout::Pooled(ready) => (ready, true),
                 Checkout::Wait(done) => {
                     let _ = done.await;
                     waited = true;
@@ -254,9 +240,9 @@ impl Pool {
                 // grow every request's state, allocated and moved for each.
                 Checkout::Connect(lock) => (Box::pin(shared.connect(target, lock)).await?, false),
             };
-            let mut conn = match opened {
-                Opened::Http1(conn) => conn,
-                Opened::Http2(sender) => match send_h2(sender, target, request, resent).await {
+            let mut conn = match ready {
+                Ready::Http1(conn) => conn,
+                Ready::Http2(sender) => match send_h2(sender, target, request, resent).await {
                     H2::Answered(response) => return Ok((response?, None)),
                     H2::Refused { again, closing } => {
                         if closing {
@@ -279,15 +265,15 @@ impl Pool {
                 Err(mut e) => match e.take_message() {
                     // Not started on a connection the server had closed: on another.
                     Some(unsent) if reused => request = unsent,
-                    _ => return Err(PoolError::Http(e.into_error())),
+                    _ => return Err(SendError::Http(e.into_error())),
                 },
             }
         }
     }
 }
 
-/// What [`Shared::connect`] opened.
-enum Opened {
+/// A connection to send a request on: taken from the pool, or just opened.
+enum Ready {
     Http1(H1),
     Http2(http2::SendRequest<RequestBody>),
 }
@@ -303,16 +289,15 @@ impl Shared {
         self: &Arc<Self>,
         target: &Target<'_>,
         waited: bool,
-    ) -> Result<Checkout, PoolError> {
+    ) -> Result<Checkout, SendError> {
         let now = Instant::now();
         let mut state = self.lock();
         state.sweep_if_due(now);
+        // Looked up by its text first: the entry API would need a key made every time.
         if let Some(origin) = state.origins.get_mut(target.key) {
             return Ok(self.take(origin, target, waited, now));
         }
-        let key: Arc<str> = Arc::from(target.key);
-        let origin = Origin::new(Arc::clone(&key), host_value(target.host)?);
-        let origin = state.origins.entry(key).or_insert(origin);
+        let origin = state.origin(target)?;
         Ok(self.take(origin, target, waited, now))
     }
 
@@ -327,13 +312,13 @@ impl Shared {
         if let Some((sender, used)) = &mut origin.h2 {
             if !sender.is_closed() && now.duration_since(*used) < IDLE_TIMEOUT {
                 *used = now;
-                return Checkout::Http2(sender.clone());
+                return Checkout::Pooled(Ready::Http2(sender.clone()));
             }
             origin.h2 = None;
         }
         while let Some(idle) = origin.idle.pop() {
             if idle.conn.sender.is_ready() && now.duration_since(idle.since) < IDLE_TIMEOUT {
-                return Checkout::Http1(idle.conn);
+                return Checkout::Pooled(Ready::Http1(idle.conn));
             }
         }
         let may_be_h2 = self.http2_only || target.is_https();
@@ -358,59 +343,48 @@ impl Shared {
         &self,
         target: &Target<'_>,
         lock: Option<Connecting>,
-    ) -> Result<Opened, PoolError> {
+    ) -> Result<Ready, SendError> {
         let conn: Conn = self
             .connector
             .clone()
             .connect_within(target.absolute()?)
             .await
-            .map_err(PoolError::Connect)?;
+            .map_err(SendError::Connect)?;
         let (h2, proxied, io) = conn.into_parts();
-        let opened = if h2 || self.http2_only {
+        if h2 || self.http2_only {
             let (mut sender, connection) = http2::Builder::new(TokioExecutor::new())
                 .timer(TokioTimer::new())
                 .handshake(io)
                 .await
-                .map_err(|e| PoolError::Connect(e.into()))?;
+                .map_err(|e| SendError::Connect(e.into()))?;
             drive(connection, "HTTP/2");
-            sender.ready().await.map_err(PoolError::Http)?;
-            Opened::Http2(sender)
-        } else {
-            let (sender, connection) = http1::Builder::new()
-                .handshake(io)
-                .await
-                .map_err(|e| PoolError::Connect(e.into()))?;
-            drive(connection, "HTTP/1.1");
-            let (key, host) = self.origin_of(target)?;
-            Opened::Http1(H1 {
-                sender,
-                proxied,
-                key,
-                host,
-            })
-        };
-        let mut state = self.lock();
-        if let Some(origin) = state.origins.get_mut(target.key) {
-            match &opened {
-                Opened::Http2(sender) => {
-                    origin.protocol = Some(Protocol::Http2);
-                    origin.h2 = Some((sender.clone(), Instant::now()));
-                }
-                Opened::Http1(_) => origin.protocol = Some(Protocol::Http1),
-            }
+            sender.ready().await.map_err(SendError::Http)?;
+            let mut state = self.lock();
+            let origin = state.origin(target)?;
+            origin.protocol = Some(Protocol::Http2);
+            origin.h2 = Some((sender.clone(), Instant::now()));
+            // The state first: the lock's release takes it again.
+            drop(state);
+            drop(lock);
+            return Ok(Ready::Http2(sender));
         }
+        let (sender, connection) = http1::Builder::new()
+            .handshake(io)
+            .await
+            .map_err(|e| SendError::Connect(e.into()))?;
+        drive(connection, "HTTP/1.1");
+        let mut state = self.lock();
+        let origin = state.origin(target)?;
+        origin.protocol = Some(Protocol::Http1);
+        let conn = H1 {
+            sender,
+            proxied,
+            key: Arc::clone(&origin.key),
+            host: origin.host.clone(),
+        };
         drop(state);
         drop(lock);
-        Ok(opened)
-    }
-
-    /// The key and `Host` of `target`'s origin, as the pool keeps them (made again if the
-    /// origin was swept meanwhile).
-    fn origin_of(&self, target: &Target<'_>) -> Result<(Arc<str>, HeaderValue), PoolError> {
-        if let Some(origin) = self.lock().origins.get(target.key) {
-            return Ok((Arc::clone(&origin.key), origin.host.clone()));
-        }
-        Ok((Arc::from(target.key), host_value(target.host)?))
+        Ok(Ready::Http1(conn))
     }
 
     /// Takes back an HTTP/1.1 connection that is ready for another request; sweeps the
@@ -439,6 +413,18 @@ impl Shared {
 }
 
 impl State {
+    /// The pool's entry for `target`'s origin, made if there is none (the request's first
+    /// to it, or it was swept).
+    fn origin(&mut self, target: &Target<'_>) -> Result<&mut Origin, SendError> {
+        match self.origins.entry(Arc::from(target.key)) {
+            Entry::Occupied(entry) => Ok(entry.into_mut()),
+            Entry::Vacant(entry) => {
+                let origin = Origin::new(Arc::clone(entry.key()), host_value(target.host)?);
+                Ok(entry.insert(origin))
+            }
+        }
+    }
+
     /// Drops the expired and closed idle connections of every origin, and the origins left
     /// with nothing, when the last sweep was [`SWEEP_EVERY`] ago.
     fn sweep_if_due(&mut self, now: Instant) {
@@ -485,7 +471,7 @@ fn drive(connection: impl Future<Output = hyper::Result<()>> + Send + 'static, w
 
 /// What [`send_h2`] got: an answer (or the error), or the request back to send again.
 enum H2 {
-    Answered(Result<Response<Incoming>, PoolError>),
+    Answered(Result<Response<Incoming>, SendError>),
     /// To send again; `closing`: on another connection, this one is going away.
     Refused {
         again: Request<RequestBody>,
@@ -519,9 +505,9 @@ fn send_h2<'a>(
                 },
                 (None, Some(again)) => match refusal(e.error()) {
                     Some(closing) => H2::Refused { again, closing },
-                    None => H2::Answered(Err(PoolError::Http(e.into_error()))),
+                    None => H2::Answered(Err(SendError::Http(e.into_error()))),
                 },
-                _ => H2::Answered(Err(PoolError::Http(e.into_error()))),
+                _ => H2::Answered(Err(SendError::Http(e.into_error()))),
             },
         }
     })
@@ -566,9 +552,9 @@ fn refusal(error: &hyper::Error) -> Option<bool> {
 }
 
 /// A `Host` header of `host`.
-fn host_value(host: &str) -> Result<HeaderValue, PoolError> {
+fn host_value(host: &str) -> Result<HeaderValue, SendError> {
     HeaderValue::from_str(host)
-        .map_err(|e| PoolError::Connect(format!("{host:?} is no Host header: {e}").into()))
+        .map_err(|e| SendError::Connect(format!("{host:?} is no Host header: {e}").into()))
 }
 
 /// Makes `request` one for the HTTP/1.1 connection `conn`: `Host` (unless it has its
@@ -578,14 +564,14 @@ fn prepare_h1(
     request: &mut Request<RequestBody>,
     target: &Target<'_>,
     conn: &H1,
-) -> Result<(), PoolError> {
+) -> Result<(), SendError> {
     if !request.headers().contains_key(HOST) {
         request.headers_mut().insert(HOST, conn.host.clone());
     }
     *request.uri_mut() = if request.method() == Method::CONNECT {
         let mut parts = http::uri::Parts::default();
         parts.authority = target.absolute()?.into_parts().authority;
-        Uri::from_parts(parts).map_err(|e| PoolError::Connect(e.into()))?
+        Uri::from_parts(parts).map_err(|e| SendError::Connect(e.into()))?
     } else if conn.proxied {
         target.absolute()?
     } else {
