@@ -311,10 +311,7 @@ async fn refusing_h2_server(refused: usize) -> (String, Arc<AtomicUsize>) {
                         respond.send_reset(h2::Reason::REFUSED_STREAM);
                         continue;
                     }
-                    let response = http::Response::new(());
-                    let mut body = respond.send_response(response, false).unwrap();
-                    body.send_data(bytes::Bytes::from_static(b"ok"), true)
-                        .unwrap();
+                    answer_ok(respond);
                 }
             });
         }
@@ -322,12 +319,25 @@ async fn refusing_h2_server(refused: usize) -> (String, Arc<AtomicUsize>) {
     (url, seen)
 }
 
-#[tokio::test]
-async fn a_refused_h2_stream_is_sent_again_as_reqwest_did() {
-    let fetcher = fetcher_with(FetcherConfig {
+/// Answers an h2 stream `200` with the body `ok`.
+fn answer_ok(mut respond: h2::server::SendResponse<bytes::Bytes>) {
+    let response = http::Response::new(());
+    let mut body = respond.send_response(response, false).unwrap();
+    body.send_data(bytes::Bytes::from_static(b"ok"), true)
+        .unwrap();
+}
+
+/// A fetcher with no retries that speaks h2c (HTTP/2 by prior knowledge).
+fn h2c_fetcher() -> Fetcher {
+    fetcher_with(FetcherConfig {
         http2_prior_knowledge: true,
         ..FetcherConfig::default()
-    });
+    })
+}
+
+#[tokio::test]
+async fn a_refused_h2_stream_is_sent_again_as_reqwest_did() {
+    let fetcher = h2c_fetcher();
     let (url, seen) = refusing_h2_server(2).await;
     let response = fetcher.fetch_single(&HttpRequest::get(url)).await.unwrap();
     assert_eq!((response.status, response.raw.as_ref()), (200, &b"ok"[..]));
@@ -502,7 +512,7 @@ async fn going_away_h2_server() -> (String, Arc<AtomicUsize>) {
             tokio::spawn(async move {
                 let mut connection = h2::server::handshake(stream).await.unwrap();
                 let mut slow = first;
-                while let Some(Ok((_request, mut respond))) = connection.accept().await {
+                while let Some(Ok((_request, respond))) = connection.accept().await {
                     let delay = if slow {
                         slow = false;
                         connection.graceful_shutdown();
@@ -512,10 +522,7 @@ async fn going_away_h2_server() -> (String, Arc<AtomicUsize>) {
                     };
                     tokio::spawn(async move {
                         tokio::time::sleep(delay).await;
-                        let response = http::Response::new(());
-                        let mut body = respond.send_response(response, false).unwrap();
-                        body.send_data(bytes::Bytes::from_static(b"ok"), true)
-                            .unwrap();
+                        answer_ok(respond);
                     });
                 }
             });
@@ -526,10 +533,7 @@ async fn going_away_h2_server() -> (String, Arc<AtomicUsize>) {
 
 #[tokio::test]
 async fn requests_after_an_h2_goaway_go_to_a_new_connection() {
-    let fetcher = fetcher_with(FetcherConfig {
-        http2_prior_knowledge: true,
-        ..FetcherConfig::default()
-    });
+    let fetcher = h2c_fetcher();
     let (url, accepted) = going_away_h2_server().await;
     let slow = tokio::spawn({
         let (fetcher, url) = (fetcher.clone(), url.clone());
